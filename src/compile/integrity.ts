@@ -1,0 +1,95 @@
+import type { Finding } from "../model/finding.js";
+import type { Inputs } from "../model/inputs.js";
+import { PERSON_FIELDS } from "../model/hr-source.js";
+import type { Condition } from "../model/rule.js";
+import { DERIVED_ATTRIBUTES } from "./conditions.js";
+import type { RoleIndex } from "./roles.js";
+
+const RULE_ATTRIBUTES = new Set<string>([...PERSON_FIELDS, ...DERIVED_ATTRIBUTES]);
+
+/** Cross-file checks: every reference resolves and every key is unique. */
+export function checkIntegrity(inputs: Inputs, roles: RoleIndex): Finding[] {
+  const findings: Finding[] = [];
+  const workers = new Map<string, (typeof inputs.roster)[number]>();
+  for (const row of inputs.roster) {
+    const earlier = workers.get(row.value.workerId);
+    if (earlier) {
+      findings.push({
+        severity: "error",
+        code: "duplicate-worker",
+        message: `worker ID ${row.value.workerId} appears twice (also at line ${earlier.at.line})`,
+        ...row.at,
+        hint: "each worker has one row; a rehire reuses the same row with new dates",
+      });
+    } else workers.set(row.value.workerId, row);
+  }
+  for (const row of inputs.roster) {
+    const manager = row.value.managerId;
+    if (manager && !workers.has(manager)) {
+      findings.push({
+        severity: "error",
+        code: "unknown-manager",
+        message: `worker ${row.value.workerId} reports to unknown worker ${manager}`,
+        ...row.at,
+        hint: "correct managerId or add the manager to the export",
+      });
+    }
+  }
+  const scimGroups = inputs.catalog.scim?.groups ?? {};
+  for (const { value: role, at } of roles.byId.values()) {
+    for (const key of role.entitlements.scim?.groups ?? []) {
+      if (!(key in scimGroups)) {
+        findings.push({
+          severity: "error",
+          code: "unknown-catalog-key",
+          message: `role '${role.id}' grants scim group '${key}', which catalog.yaml does not declare`,
+          ...at,
+          hint: "add the group under scim.groups in catalog.yaml or fix the key",
+        });
+      }
+    }
+    if (!workers.has(role.owner)) {
+      findings.push({
+        severity: "warning",
+        code: "unknown-owner",
+        message: `role '${role.id}' is owned by ${role.owner}, who is not in the roster`,
+        ...at,
+        hint: "name an owner by worker ID",
+      });
+    }
+  }
+  for (const { value: rule, at } of inputs.rules) {
+    for (const role of rule.assign) {
+      if (!roles.byId.has(role)) {
+        findings.push({ severity: "error", code: "unknown-role", message: `rule '${rule.id}' assigns unknown role '${role}'`, ...at, hint: "define the role under roles/" });
+      }
+    }
+    for (const attribute of attributesIn(rule.when)) {
+      if (!RULE_ATTRIBUTES.has(attribute)) {
+        findings.push({
+          severity: "error",
+          code: "unknown-attribute",
+          message: `rule '${rule.id}' tests unknown attribute '${attribute}'`,
+          ...at,
+          hint: `use one of ${[...RULE_ATTRIBUTES].join(", ")}`,
+        });
+      }
+    }
+  }
+  for (const { value: grant, at } of inputs.grants) {
+    if (!roles.byId.has(grant.role)) {
+      findings.push({ severity: "error", code: "unknown-role", message: `grant '${grant.id}' is for unknown role '${grant.role}'`, ...at, hint: "define the role under roles/" });
+    }
+    if (!workers.has(grant.worker)) {
+      findings.push({ severity: "error", code: "unknown-worker", message: `grant '${grant.id}' is for unknown worker ${grant.worker}`, ...at, hint: "grants name a worker ID from the roster" });
+    }
+  }
+  return findings;
+}
+
+function attributesIn(condition: Condition): string[] {
+  if ("all" in condition && Array.isArray(condition.all)) return (condition.all as Condition[]).flatMap(attributesIn);
+  if ("any" in condition && Array.isArray(condition.any)) return (condition.any as Condition[]).flatMap(attributesIn);
+  if ("not" in condition && typeof condition.not === "object" && !Array.isArray(condition.not)) return attributesIn(condition.not as Condition);
+  return Object.keys(condition);
+}

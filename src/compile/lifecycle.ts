@@ -1,0 +1,61 @@
+import type { LifecycleState } from "../model/desired-state.js";
+import type { Worker } from "../model/person.js";
+import type { Policy } from "../model/policy.js";
+import { addDays, daysBetween } from "./dates.js";
+
+export type Account = "enabled" | "disabled" | "absent";
+
+export interface Lifecycle {
+  state: LifecycleState;
+  /** Whether the account exists in targets, and whether it may sign in. */
+  account: Account;
+  /** Whether rules, roles and grants apply: never for pre-hires and leavers. */
+  entitled: boolean;
+  reason: string;
+}
+
+/**
+ * Where a worker stands on the as-of date. `endDate` is the last working day; a leaver's
+ * account stays disabled for the grace days after it, then is no longer declared.
+ */
+export function lifecycleOf(worker: Worker, asOf: string, policy: Policy): Lifecycle {
+  const { preHireDays, leaverGraceDays, onLeave } = policy.lifecycle;
+  const ended = worker.endDate !== undefined && worker.endDate < asOf;
+  if (worker.status === "terminated" || ended) {
+    // Without an end date there is no day to count the grace from: remove at once.
+    const lastDay = worker.endDate ?? addDays(asOf, -leaverGraceDays - 1);
+    const inGrace = asOf <= addDays(lastDay, leaverGraceDays);
+    return {
+      state: "leaver",
+      account: inGrace ? "disabled" : "absent",
+      entitled: false,
+      reason: inGrace
+        ? `left on ${lastDay}; account kept disabled until ${addDays(lastDay, leaverGraceDays)} (grace ${leaverGraceDays} days)`
+        : worker.endDate
+          ? `left on ${worker.endDate}; grace of ${leaverGraceDays} days over`
+          : "terminated in HR (no end date)",
+    };
+  }
+  if (worker.startDate > asOf) {
+    const days = daysBetween(asOf, worker.startDate);
+    const declared = days <= preHireDays;
+    return {
+      state: "prehire",
+      account: declared ? "disabled" : "absent",
+      entitled: false,
+      reason: declared
+        ? `starts on ${worker.startDate} (in ${days} days); account prepared, disabled`
+        : `starts on ${worker.startDate}, beyond the ${preHireDays}-day pre-hire window`,
+    };
+  }
+  if (worker.status === "leave") {
+    const keep = onLeave === "keep-entitlements";
+    return {
+      state: "leave",
+      account: "disabled",
+      entitled: keep,
+      reason: keep ? "on leave: sign-in disabled, entitlements kept (policy)" : "on leave: sign-in disabled, entitlements suspended (policy)",
+    };
+  }
+  return { state: "active", account: "enabled", entitled: true, reason: `active since ${worker.startDate}` };
+}

@@ -1,0 +1,23 @@
+import type { Catalog } from "./catalog.js";
+import type { Finding } from "./finding.js";
+import type { Grant } from "./grant.js";
+import type { Located, Worker } from "./person.js";
+import type { Policy } from "./policy.js";
+import type { Role } from "./role.js";
+import type { Rule } from "./rule.js";
+import type { ServiceAccount } from "./service-account.js";
+
+/** Everything compile needs, parsed and validated, each item with the place it came from. */
+export interface Inputs {
+  policy: Policy;
+  catalog: Catalog;
+  roster: Located<Worker>[];
+  roles: Located<Role>[];
+  rules: Located<Rule>[];
+  grants: Located<Grant>[];
+  serviceAccounts: Located<ServiceAccount>[];
+  /** Every file read, relative to the desired-state directory, with its content hash. */
+  files: { path: string; sha256: string }[];
+  /** Problems found while loading; an error here means compile must not be trusted. */
+  findings: Finding[];
+}
