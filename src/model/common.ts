@@ -3,8 +3,13 @@ import { z } from "zod";
 /** A calendar date as written in every desired-state file and HR export: YYYY-MM-DD. */
 export const IsoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date as YYYY-MM-DD")
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), "not a calendar date");
+  .refine(
+    (s) => {
+      const date = new Date(`${s}T00:00:00Z`);
+      return /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(date.getTime()) && date.toISOString().startsWith(s);
+    },
+    "expected a calendar date as YYYY-MM-DD",
+  );
 
 /** Keys that end up in Pulumi resource names: stable, lower-case, dash-separated. */
 export const Slug = z

@@ -1,4 +1,4 @@
-module rolecall.local/engine
+module rolecall.local/pulumibuild
 
 go 1.25.11
 

@@ -1,0 +1,35 @@
+import { access } from "node:fs/promises";
+import path from "node:path";
+import { EnvironmentError } from "../engine/errors.js";
+
+/** Inputs are invalid or a guardrail refused: exit 1, the message says what and where. */
+export class RefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RefusedError";
+  }
+}
+
+/** The project folder: the nearest one upwards holding Pulumi.yaml. */
+export async function findProjectDir(start = process.cwd()): Promise<string> {
+  for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+    try {
+      await access(path.join(dir, "Pulumi.yaml"));
+      return dir;
+    } catch {
+      if (path.dirname(dir) === dir) {
+        throw new EnvironmentError(`no Pulumi.yaml in ${start} or above`, "run rolecall inside a rolecall project (the folder holding Pulumi.yaml and desired-state/)");
+      }
+    }
+  }
+}
+
+/** Today as YYYY-MM-DD in an IANA time zone: the default as-of date. */
+export function todayIn(timeZone: string, now = new Date()): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+}
+
+/** Progress lines go to stderr so stdout stays clean for JSON. */
+export function progress(line: string): void {
+  process.stderr.write(`rolecall: ${line}\n`);
+}

@@ -1,0 +1,79 @@
+import { createRequire } from "node:module";
+import { Command, CommanderError, Option } from "commander";
+import { EnvironmentError } from "../engine/errors.js";
+import { ensurePulumiCli } from "../engine/pulumi-cli.js";
+import { compileCommand, validateCommand } from "./commands/compile.js";
+import { applyCommand, planCommand } from "./commands/plan.js";
+import { sandboxLs, sandboxReset, sandboxStart, sandboxStop } from "./commands/sandbox.js";
+import { progress, RefusedError } from "./context.js";
+
+const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
+
+const cli = new Command("rolecall")
+  .description("Identity provisioning as code: the HR roster compiled into accounts, groups and roles, applied with Pulumi.")
+  .version(version)
+  .exitOverride()
+  .showHelpAfterError();
+
+const dirOption = () => new Option("--dir <dir>", "the desired-state folder").default("desired-state");
+const asOfOption = () => new Option("--as-of <date>", "evaluate dates as of this day (YYYY-MM-DD; default: today in the policy's timezone)");
+const stackOption = () => new Option("--stack <name>", "the stack (stacks/Pulumi.<name>.yaml)").default("local");
+
+cli
+  .command("validate")
+  .description("check the desired state and print every finding with its file and line")
+  .addOption(dirOption())
+  .addOption(asOfOption())
+  .addOption(new Option("--format <format>", "how to print findings").choices(["text", "json", "github"]).default("text"))
+  .action(validateCommand);
+
+cli
+  .command("compile")
+  .description("print the compiled DesiredState as JSON")
+  .addOption(dirOption())
+  .addOption(asOfOption())
+  .option("--out <file>", "write to a file instead of stdout ('-')", "-")
+  .action(compileCommand);
+
+cli.command("plan").description("preview what applying the stack would change, in people").addOption(stackOption()).action(planCommand);
+
+cli
+  .command("apply")
+  .description("preview, confirm and apply the stack")
+  .addOption(stackOption())
+  .option("--yes", "apply without asking (scheduled runs)")
+  .action(applyCommand);
+
+const sandbox = cli.command("sandbox").description("the local SCIM 2.0 sandbox the local stack provisions into");
+sandbox.command("start").description("start it in the background").action(sandboxStart);
+sandbox.command("stop").description("stop it").action(sandboxStop);
+sandbox.command("ls").description("list its users and groups").option("--json", "as JSON").action(sandboxLs);
+sandbox.command("reset").description("empty it").action(sandboxReset);
+
+cli
+  .command("setup")
+  .description("make the Pulumi engine available (download, or build from the Go module proxy)")
+  .action(async () => {
+    const found = await ensurePulumiCli(progress);
+    process.stdout.write(`Pulumi CLI ready: ${found.root}/bin/pulumi (${found.source})\n`);
+  });
+
+try {
+  await cli.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = exitCodeFor(error);
+}
+
+function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+  if (error instanceof RefusedError) {
+    process.stderr.write(`rolecall: ${error.message}\n`);
+    return 1;
+  }
+  if (error instanceof EnvironmentError) {
+    process.stderr.write(`rolecall: ${error.message}\n  hint: ${error.hint}\n`);
+    return 2;
+  }
+  process.stderr.write(`rolecall: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return 2;
+}

@@ -1,0 +1,46 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ScimProjection } from "../../model/desired-state.js";
+import { ScimGroup, ScimProvider, ScimUser } from "./resources.js";
+
+export interface ScimTargetArgs {
+  projection: ScimProjection;
+  endpoint: pulumi.Input<string>;
+  token: pulumi.Input<string>;
+}
+
+/**
+ * The SCIM target: one User per declared person (named by worker ID) and one Group per
+ * catalog group (named by catalog key) holding its whole membership. Names are part of the
+ * contract with deployed stacks — see the URN golden test.
+ */
+export class ScimTarget extends pulumi.ComponentResource {
+  readonly users: ReadonlyMap<string, ScimUser>;
+  readonly groups: ReadonlyMap<string, ScimGroup>;
+
+  constructor(name: string, args: ScimTargetArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("rolecall:targets:Scim", name, {}, opts);
+    const provider = new ScimProvider(name, { endpoint: args.endpoint, token: args.token }, { parent: this });
+    const users = new Map<string, ScimUser>();
+    for (const { key, ...user } of args.projection.users) {
+      users.set(key, new ScimUser(key, user, { parent: this, provider }));
+    }
+    const groups = new Map<string, ScimGroup>();
+    for (const group of args.projection.groups) {
+      groups.set(
+        group.key,
+        new ScimGroup(
+          group.key,
+          {
+            displayName: group.displayName,
+            externalId: group.key,
+            members: group.members.map((m) => users.get(m.user)!.scimId),
+          },
+          { parent: this, provider },
+        ),
+      );
+    }
+    this.users = users;
+    this.groups = groups;
+    this.registerOutputs({ users: users.size, groups: groups.size });
+  }
+}

@@ -1,0 +1,57 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** The package of rolecall's SCIM provider (bin/pulumi-resource-rolecall-scim). */
+export const SCIM_PACKAGE = "rolecall-scim";
+
+export interface ScimProviderArgs {
+  /** Base URL of the SCIM 2.0 service provider, e.g. http://127.0.0.1:7643/scim/v2. */
+  endpoint: pulumi.Input<string>;
+  /** Bearer token; always stored as a Pulumi secret. */
+  token: pulumi.Input<string>;
+}
+
+/** One configured connection to a SCIM service provider. */
+export class ScimProvider extends pulumi.ProviderResource {
+  constructor(name: string, args: ScimProviderArgs, opts?: pulumi.ResourceOptions) {
+    super(SCIM_PACKAGE, name, { endpoint: args.endpoint, token: pulumi.secret(args.token) }, opts);
+  }
+}
+
+export interface ScimUserArgs {
+  userName: pulumi.Input<string>;
+  /** The HR worker ID: how an existing account is recognised as ours. */
+  externalId: pulumi.Input<string>;
+  givenName: pulumi.Input<string>;
+  familyName: pulumi.Input<string>;
+  displayName: pulumi.Input<string>;
+  email: pulumi.Input<string>;
+  active: pulumi.Input<boolean>;
+  title?: pulumi.Input<string>;
+}
+
+/** A SCIM User; its resource id is the service provider's id. */
+export class ScimUser extends pulumi.CustomResource {
+  declare readonly scimId: pulumi.Output<string>;
+  declare readonly userName: pulumi.Output<string>;
+
+  constructor(name: string, args: ScimUserArgs, opts?: pulumi.CustomResourceOptions) {
+    super(`${SCIM_PACKAGE}:index:User`, name, { ...args, scimId: undefined }, opts);
+  }
+}
+
+export interface ScimGroupArgs {
+  displayName: pulumi.Input<string>;
+  /** The catalog key. */
+  externalId: pulumi.Input<string>;
+  /** SCIM ids of the member users: the whole membership, declared in one place. */
+  members: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/** A SCIM Group with its complete membership. */
+export class ScimGroup extends pulumi.CustomResource {
+  declare readonly scimId: pulumi.Output<string>;
+
+  constructor(name: string, args: ScimGroupArgs, opts?: pulumi.CustomResourceOptions) {
+    super(`${SCIM_PACKAGE}:index:Group`, name, { ...args, scimId: undefined }, opts);
+  }
+}

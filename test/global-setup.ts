@@ -1,0 +1,20 @@
+import type { TestProject } from "vitest/node";
+import { ensurePulumiCli } from "../src/engine/pulumi-cli.js";
+import { ensureScim2Server } from "./support/scim2-server.js";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    scim2ServerBin: string;
+  }
+}
+
+/**
+ * Makes the real things the suites need available before any test runs: the Pulumi engine
+ * (built from the Go module proxy on a machine without it — minutes, once) and the
+ * independent SCIM peer. Both are cached outside the clone.
+ */
+export default async function setup(project: TestProject): Promise<void> {
+  const log = (line: string) => process.stderr.write(`[test setup] ${line}\n`);
+  await ensurePulumiCli(log);
+  project.provide("scim2ServerBin", await ensureScim2Server(log));
+}

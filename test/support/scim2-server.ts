@@ -1,0 +1,71 @@
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { access } from "node:fs/promises";
+import net from "node:net";
+import path from "node:path";
+import { promisify } from "node:util";
+import { toolCacheDir, withLock } from "../../src/engine/tool-cache.js";
+
+/** An independent SCIM 2.0 server (PyPI scim2-server) our provider is tested against. */
+const VERSION = "0.8.3";
+
+function venvDir(): string {
+  return path.join(toolCacheDir(), "venv", `scim2-server-${VERSION}`);
+}
+
+/** Installs scim2-server into a virtualenv in the tool cache (outside the clone), once. */
+export async function ensureScim2Server(log: (line: string) => void): Promise<string> {
+  const bin = path.join(venvDir(), "bin", "scim2-server");
+  const present = () => access(bin).then(() => true, () => false);
+  if (await present()) return bin;
+  return withLock(path.join(toolCacheDir(), "locks", "scim2-server"), async () => {
+    if (await present()) return bin;
+    log(`installing scim2-server ${VERSION} into ${venvDir()}…`);
+    const run = promisify(execFile);
+    await run("python3", ["-m", "venv", venvDir()]);
+    await run(path.join(venvDir(), "bin", "pip"), ["install", "--quiet", "--disable-pip-version-check", `scim2-server==${VERSION}`]);
+    return bin;
+  });
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+export interface RunningPeer {
+  url: string;
+  token: string;
+  stop(): Promise<void>;
+}
+
+/** Starts scim2-server on a free loopback port with a bearer token; waits until it answers. */
+export async function startScim2Server(bin: string): Promise<RunningPeer> {
+  const port = await freePort();
+  const token = `peer-${port}-${Math.random().toString(36).slice(2)}`;
+  const child: ChildProcess = spawn(bin, ["--hostname", "127.0.0.1", "--port", String(port), "--bearer-token", token], { stdio: "ignore" });
+  const url = `http://127.0.0.1:${port}/v2`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      const res = await fetch(`${url}/ServiceProviderConfig`, { headers: { authorization: `Bearer ${token}` } });
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    token,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
