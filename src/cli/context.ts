@@ -33,3 +33,14 @@ export function todayIn(timeZone: string, now = new Date()): string {
 export function progress(line: string): void {
   process.stderr.write(`rolecall: ${line}\n`);
 }
+
+/** The sandbox's port: 7643 unless ROLECALL_SANDBOX_PORT says otherwise (tests, a busy port). */
+export function sandboxPort(): number | undefined {
+  const raw = process.env.ROLECALL_SANDBOX_PORT;
+  if (raw === undefined || raw === "") return undefined;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new EnvironmentError(`ROLECALL_SANDBOX_PORT=${raw} is not a port`, "set it to a number between 1 and 65535, or unset it for 7643");
+  }
+  return port;
+}

@@ -58,6 +58,12 @@ cli
     process.stdout.write(`Pulumi CLI ready: ${found.root}/bin/pulumi (${found.source})\n`);
   });
 
+// `rolecall sandbox ls | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 try {
   await cli.parseAsync(process.argv);
 } catch (error) {

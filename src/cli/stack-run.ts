@@ -8,7 +8,7 @@ import { StackSettingsSchema, type StackSettings } from "../model/stack-settings
 import { startSandboxDaemon } from "../sandbox/daemon.js";
 import { readToken } from "../sandbox/token.js";
 import { declareTargets, type TargetConnections } from "../targets/declare.js";
-import { progress } from "./context.js";
+import { progress, sandboxPort } from "./context.js";
 import { compileDir } from "./desired.js";
 
 export interface StackRun {
@@ -71,7 +71,7 @@ async function connect(settings: StackSettings, config: ConfigMap, projectDir: s
   const scim = settings.targets.scim;
   if (scim?.endpoint === "sandbox") {
     const dir = path.join(rolecallDir(projectDir), "sandbox");
-    const { url } = await startSandboxDaemon(dir, {});
+    const { url } = await startSandboxDaemon(dir, { port: sandboxPort() });
     const token = await readToken(dir);
     if (!token) throw new EnvironmentError(`the sandbox in ${dir} has no token`, "run `rolecall sandbox reset` and try again");
     connections.scim = { endpoint: url, token };

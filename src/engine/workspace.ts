@@ -59,6 +59,7 @@ export async function openStack(opts: WorkspaceOptions): Promise<Stack> {
 
 interface ProjectFile {
   name: string;
+  main?: string;
   stackConfigDir?: string;
   plugins?: { providers?: { name: string; path: string }[] };
   [key: string]: unknown;
@@ -77,7 +78,8 @@ async function materialiseLocalWorkspace(projectDir: string): Promise<string> {
   const project = await readProject(projectDir);
   const workDir = path.join(rolecallDir(projectDir), "workspace");
   await mkdir(workDir, { recursive: true });
-  const { stackConfigDir = ".", plugins, ...rest } = project;
+  // `main` goes too: the program runs inline, and the engine checks that main exists.
+  const { stackConfigDir = ".", plugins, main: _main, ...rest } = project;
   const providers = plugins?.providers?.map((p) => ({ ...p, path: path.resolve(projectDir, p.path) }));
   await writeFile(path.join(workDir, "Pulumi.yaml"), stringify({ ...rest, ...(providers ? { plugins: { ...plugins, providers } } : {}) }));
 

@@ -1,14 +1,14 @@
 import path from "node:path";
 import { rolecallDir } from "../../engine/workspace.js";
 import { listSandbox, resetSandbox, sandboxStatus, startSandboxDaemon, stopSandboxDaemon } from "../../sandbox/daemon.js";
-import { findProjectDir } from "../context.js";
+import { findProjectDir, sandboxPort } from "../context.js";
 
 async function sandboxDir(): Promise<string> {
   return path.join(rolecallDir(await findProjectDir()), "sandbox");
 }
 
 export async function sandboxStart(): Promise<void> {
-  const { url, pid } = await startSandboxDaemon(await sandboxDir(), {});
+  const { url, pid } = await startSandboxDaemon(await sandboxDir(), { port: sandboxPort() });
   process.stdout.write(`sandbox running at ${url} (pid ${pid}); token in .rolecall/sandbox/token\n`);
 }
 

@@ -1,0 +1,12 @@
+import { join } from "node:path";
+
+/** The files a sandbox keeps under its data directory. */
+export function sandboxPaths(dir: string) {
+  return {
+    data: join(dir, "sandbox.json"),
+    token: join(dir, "token"),
+    pid: join(dir, "sandbox.pid"),
+    endpoint: join(dir, "endpoint.json"),
+    log: join(dir, "sandbox.log"),
+  };
+}

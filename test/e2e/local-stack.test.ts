@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { todayIn } from "../../src/cli/context.js";
+import { compile } from "../../src/compile/compile.js";
+import { loadDesiredState } from "../../src/load/desired-state-dir.js";
+import { freePort } from "../support/scim2-server.js";
+import { TempProject } from "./support/project.js";
+
+interface Listing {
+  users: { id: string; userName: string; externalId: string; active: boolean }[];
+  groups: { id: string; displayName: string; members: string[] }[];
+}
+
+/**
+ * The whole loop on the local stack with the real engine: HR roster → desired state →
+ * preview/apply → the sandbox. What a user does in the README's tour.
+ */
+describe("the local stack, end to end", () => {
+  let project: TempProject;
+  const ls = async (): Promise<Listing> => JSON.parse((await project.ok("sandbox", "ls", "--json")).stdout) as Listing;
+  const expected = async () => {
+    const inputs = await loadDesiredState(`${project.dir}/desired-state`);
+    return compile(inputs, todayIn(inputs.policy.organization.timezone)).targets.scim!;
+  };
+
+  beforeAll(async () => {
+    project = await TempProject.create({ ROLECALL_SANDBOX_PORT: String(await freePort()) });
+  });
+  afterAll(async () => {
+    await project.run("sandbox", "stop");
+    await project.remove();
+  });
+
+  it("a fresh apply creates exactly the declared users, groups and memberships", async () => {
+    const applied = await project.ok("apply", "--yes");
+    expect(applied.stdout).toMatch(/Applied to stack local/);
+    const want = await expected();
+    const got = await ls();
+    expect(got.users.map((u) => [u.externalId, u.userName, u.active]).sort()).toEqual(want.users.map((u) => [u.key, u.userName, u.active]).sort());
+    const userNameOf = new Map(want.users.map((u) => [u.key, u.userName]));
+    const groups = Object.fromEntries(got.groups.map((g) => [g.displayName, [...g.members].sort()]));
+    expect(groups).toEqual(Object.fromEntries(want.groups.map((g) => [g.displayName, g.members.map((m) => userNameOf.get(m.user)!).sort()])));
+  });
+
+  it("the next plan reports no changes", async () => {
+    const plan = await project.ok("plan");
+    expect(plan.stdout).toContain("no changes");
+  });
+
+  it("a terminated worker is planned for removal with their memberships, and apply removes them", async () => {
+    const before = await ls();
+    const leaver = before.users.find((u) => u.externalId === "W1010")!;
+    const theirGroups = before.groups.filter((g) => g.members.includes(leaver.userName)).map((g) => g.displayName);
+    expect(theirGroups.length).toBeGreaterThan(0);
+
+    await project.editRoster((row) => (row["Employee ID"] === "W1010" ? { ...row, "Employment Status": "Terminated" } : row));
+    const plan = await project.ok("plan");
+    const removed = plan.stdout.split("\n").find((l) => l.includes("− W1010"));
+    expect(removed, plan.stdout).toBeDefined();
+    expect(plan.stdout).toMatch(/0 added, 0 changed, 1 removed/);
+    const keyOf = new Map((await expected()).groups.map((g) => [g.displayName, g.key]));
+    for (const group of theirGroups) expect(removed).toContain(keyOf.get(group));
+
+    await project.ok("apply", "--yes");
+    const after = await ls();
+    expect(after.users.map((u) => u.externalId)).not.toContain("W1010");
+    expect(after.groups.flatMap((g) => g.members)).not.toContain(leaver.userName);
+    expect((await project.ok("plan")).stdout).toContain("no changes");
+  });
+
+  it("a renamed person (new email, same worker ID) is an update of the same account, not a replace", async () => {
+    const before = (await ls()).users.find((u) => u.externalId === "W1011")!;
+    await project.editRoster((row) => (row["Employee ID"] === "W1011" ? { ...row, "Last Name": "Mensah-Okoro", "Work Email": "kwame.okoro@example.com" } : row));
+    const plan = await project.ok("plan");
+    expect(plan.stdout).toMatch(/0 added, 1 changed, 0 removed/);
+    expect(plan.stdout).toMatch(/~ W1011 .*userName/);
+    await project.ok("apply", "--yes");
+    const after = (await ls()).users.find((u) => u.externalId === "W1011")!;
+    expect(after).toMatchObject({ id: before.id, userName: "kwame.okoro@example.com" });
+  });
+});

@@ -1,0 +1,281 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { ScimClient, type ScimClientOptions } from "../../../src/targets/scim/provider/client.js";
+import { ScimError } from "../../../src/targets/scim/provider/scim-error.js";
+import { USER_SCHEMA, type ScimUser } from "../../../src/targets/scim/provider/scim-types.js";
+import { scimError, startTestServer, type Reply, type RecordedRequest, type TestServer } from "./http-fixture.js";
+
+const TOKEN = "s3cr3t-token-value";
+const USER: ScimUser = { schemas: [USER_SCHEMA], userName: "ada", externalId: "W1" };
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function clientFor(reply: (r: RecordedRequest, i: number) => Reply, options: Partial<ScimClientOptions> = {}) {
+  server = await startTestServer(reply);
+  const delays: number[] = [];
+  const client = new ScimClient({
+    endpoint: `${server.endpoint}/`,
+    token: TOKEN,
+    sleep: async (ms) => {
+      delays.push(ms);
+    },
+    ...options,
+  });
+  return { client, delays, requests: server.requests };
+}
+
+function sequence(...replies: Reply[]): (r: RecordedRequest, i: number) => Reply {
+  return (_r, i) => replies[Math.min(i, replies.length - 1)] ?? { status: 500 };
+}
+
+async function failure(promise: Promise<unknown>): Promise<ScimError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ScimError);
+  return err as ScimError;
+}
+
+describe("ScimClient requests", () => {
+  it("sends the bearer token and SCIM content type, and strips a trailing slash from the endpoint", async () => {
+    const { client, requests } = await clientFor(() => ({ status: 201, body: { ...USER, id: "u1" } }));
+    await expect(client.createUser(USER)).resolves.toMatchObject({ id: "u1" });
+    expect(requests[0]).toMatchObject({ method: "POST", url: "/Users", json: USER });
+    expect(requests[0]?.headers["authorization"]).toBe(`Bearer ${TOKEN}`);
+    expect(requests[0]?.headers["content-type"]).toBe("application/scim+json");
+  });
+
+  it("escapes quotes and backslashes in the userName filter", async () => {
+    const tricky = 'o"brien\\x" or userName pr';
+    const { client, requests } = await clientFor(() => ({
+      status: 200,
+      body: { Resources: [{ ...USER, id: "u9", userName: tricky.toUpperCase() }] },
+    }));
+    const found = await client.findUserByUserName(tricky);
+    expect(requests[0]?.query.get("filter")).toBe('userName eq "o\\"brien\\\\x\\" or userName pr"');
+    expect(found?.id).toBe("u9");
+  });
+
+  it("finds nothing when the list is empty or holds only other names", async () => {
+    const { client } = await clientFor(sequence({ status: 200, body: { totalResults: 0 } }, { status: 200, body: { Resources: [{ ...USER, id: "x", userName: "bob" }] } }));
+    await expect(client.findUserByUserName("ada")).resolves.toBeNull();
+    await expect(client.findUserByUserName("ada")).resolves.toBeNull();
+  });
+
+  it("filters groups by displayName", async () => {
+    const { client, requests } = await clientFor(() => ({ status: 200, body: { Resources: [{ id: "g1", displayName: "Eng" }] } }));
+    await expect(client.findGroupByDisplayName("Eng")).resolves.toMatchObject({ id: "g1" });
+    expect(requests[0]?.query.get("filter")).toBe('displayName eq "Eng"');
+  });
+
+  it("returns null for a user or group the SP reports missing", async () => {
+    const { client } = await clientFor(() => scimError(404, "Resource u1 not found"));
+    await expect(client.getUser("u1")).resolves.toBeNull();
+    await expect(client.getGroup("g1")).resolves.toBeNull();
+  });
+
+  it("treats 404 on DELETE as success, but not an HTML 404 from a wrong endpoint", async () => {
+    const { client, requests } = await clientFor(sequence(scimError(404, "gone"), { status: 204 }, { status: 404, body: "<html>Cannot DELETE</html>" }));
+    await expect(client.deleteUser("u1")).resolves.toBeUndefined();
+    await expect(client.deleteGroup("g1")).resolves.toBeUndefined();
+    const err = await failure(client.deleteUser("u2"));
+    expect(err.status).toBe(404);
+    expect(requests.map((r) => `${r.method} ${r.url}`)).toEqual(["DELETE /Users/u1", "DELETE /Groups/g1", "DELETE /Users/u2"]);
+  });
+
+  it("URL-encodes ids in paths", async () => {
+    const { client, requests } = await clientFor(() => ({ status: 200, body: { ...USER, id: "a/b c" } }));
+    await client.getUser("a/b c");
+    expect(requests[0]?.url).toBe("/Users/a%2Fb%20c");
+  });
+
+  it("rejects a create response without an id and a success that is not JSON", async () => {
+    const { client } = await clientFor(sequence({ status: 201, body: { ...USER } }, { status: 200, body: "<html>app</html>" }));
+    expect((await failure(client.createUser(USER))).detail).toMatch(/no resource id/);
+    expect((await failure(client.getUser("u1"))).detail).toMatch(/not JSON/);
+  });
+});
+
+describe("ScimClient membership PATCH", () => {
+  it("sends one PATCH with exactly the added and removed members", async () => {
+    const { client, requests } = await clientFor(() => ({ status: 204 }));
+    await client.patchGroupMembers("g1", { add: ["u1", "u2"], remove: ["u3"] });
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({ method: "PATCH", url: "/Groups/g1" });
+    expect(requests[0]?.json).toEqual({
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+      Operations: [
+        { op: "add", path: "members", value: [{ value: "u1" }, { value: "u2" }] },
+        { op: "remove", path: 'members[value eq "u3"]' },
+      ],
+    });
+  });
+
+  it("skips the request when nothing changes", async () => {
+    const { client, requests } = await clientFor(() => ({ status: 204 }));
+    await client.patchGroupMembers("g1", { add: [], remove: [] });
+    expect(requests).toHaveLength(0);
+  });
+
+  it("chunks large changes into sequential requests of at most 500 members", async () => {
+    const { client, requests } = await clientFor(() => ({ status: 200, body: { id: "g1", displayName: "x" } }));
+    const add = Array.from({ length: 900 }, (_, i) => `a${i}`);
+    const remove = Array.from({ length: 300 }, (_, i) => `r${i}`);
+    await client.patchGroupMembers("g1", { add, remove });
+    const counts = requests.map((r) => {
+      const ops = (r.json as { Operations: { op: string; value?: unknown[] }[] }).Operations;
+      return ops.reduce((n, op) => n + (op.op === "add" ? (op.value?.length ?? 0) : 1), 0);
+    });
+    expect(counts).toEqual([500, 500, 200]);
+  });
+});
+
+describe("ScimClient retries", () => {
+  it("honours Retry-After in seconds on 429, even for POST", async () => {
+    const { client, delays, requests } = await clientFor(
+      sequence({ status: 429, headers: { "retry-after": "3" } }, { status: 201, body: { ...USER, id: "u1" } }),
+    );
+    await client.createUser(USER);
+    expect(delays).toEqual([3000]);
+    expect(requests).toHaveLength(2);
+  });
+
+  it("honours Retry-After as an HTTP date", async () => {
+    const at = new Date(Date.now() + 10_000).toUTCString();
+    const { client, delays } = await clientFor(sequence({ status: 429, headers: { "retry-after": at } }, { status: 200, body: { ...USER, id: "u1" } }));
+    await client.getUser("u1");
+    expect(delays).toHaveLength(1);
+    expect(delays[0]).toBeGreaterThan(7_000);
+    expect(delays[0]).toBeLessThanOrEqual(10_000);
+  });
+
+  it("retries 5xx with bounded, growing jittered backoff, then succeeds", async () => {
+    const { client, delays, requests } = await clientFor(
+      sequence({ status: 500 }, { status: 502 }, { status: 504 }, { status: 200, body: { ...USER, id: "u1" } }),
+      { baseDelayMs: 100 },
+    );
+    await expect(client.getUser("u1")).resolves.toMatchObject({ id: "u1" });
+    expect(requests).toHaveLength(4);
+    delays.forEach((d, i) => {
+      expect(d).toBeGreaterThanOrEqual(0);
+      expect(d).toBeLessThan(100 * 2 ** i);
+    });
+  });
+
+  it("gives up after maxRetries with a ScimError carrying the last status", async () => {
+    const { client, requests } = await clientFor(() => scimError(503, "maintenance"), { maxRetries: 2 });
+    const err = await failure(client.replaceUser("u1", USER));
+    expect(requests).toHaveLength(3);
+    expect(err).toMatchObject({ status: 503, method: "PUT", path: "/Users/u1", detail: "maintenance" });
+  });
+
+  it("never retries a 4xx other than 429", async () => {
+    const { client, requests } = await clientFor(() => scimError(409, "userName taken", "uniqueness"));
+    const err = await failure(client.createUser(USER));
+    expect(requests).toHaveLength(1);
+    expect(err).toMatchObject({ status: 409, scimType: "uniqueness", detail: "userName taken", method: "POST", path: "/Users" });
+    expect(err.message).toBe("SCIM POST /Users failed: HTTP 409 (uniqueness): userName taken");
+  });
+
+  it("does not retry a POST on a 500: the user may have been created", async () => {
+    const { client, requests } = await clientFor(() => ({ status: 500 }));
+    expect((await failure(client.createUser(USER))).status).toBe(500);
+    expect(requests).toHaveLength(1);
+  });
+
+  it("retries a POST on 503", async () => {
+    const { client, requests } = await clientFor(sequence({ status: 503 }, { status: 201, body: { ...USER, id: "u1" } }));
+    await client.createUser(USER);
+    expect(requests).toHaveLength(2);
+  });
+
+  it("retries a timed-out GET and succeeds", async () => {
+    const { client, requests } = await clientFor(
+      sequence({ status: 200, body: { ...USER, id: "slow" }, delayMs: 1_000 }, { status: 200, body: { ...USER, id: "u1" } }),
+      { timeoutMs: 100 },
+    );
+    await expect(client.getUser("u1")).resolves.toMatchObject({ id: "u1" });
+    expect(requests).toHaveLength(2);
+  });
+
+  it("does not retry a timed-out POST", async () => {
+    const { client, requests } = await clientFor(() => ({ status: 201, body: { ...USER, id: "u1" }, delayMs: 1_000 }), { timeoutMs: 100 });
+    const err = await failure(client.createUser(USER));
+    expect(err).toMatchObject({ status: 0, detail: "timed out after 100 ms" });
+    expect(requests).toHaveLength(1);
+  });
+
+  it("retries a POST whose connection was refused, but not one reset mid-flight", async () => {
+    const refused = Object.assign(new TypeError("fetch failed"), { cause: Object.assign(new Error("connect"), { code: "ECONNREFUSED" }) });
+    const reset = Object.assign(new TypeError("fetch failed"), { cause: Object.assign(new Error("socket"), { code: "ECONNRESET" }) });
+    const calls: string[] = [];
+    const fakeFetch = (outcomes: (Error | Response)[]): typeof fetch =>
+      (async () => {
+        const next = outcomes.shift();
+        calls.push(next instanceof Error ? "error" : "response");
+        if (next instanceof Error) throw next;
+        return next as Response;
+      }) as typeof fetch;
+    const created = new Response(JSON.stringify({ ...USER, id: "u1" }), { status: 201 });
+    const sleep = async () => {};
+    const ok = new ScimClient({ endpoint: "http://127.0.0.1:1/scim/v2", token: TOKEN, sleep, fetch: fakeFetch([refused, created]) });
+    await expect(ok.createUser(USER)).resolves.toMatchObject({ id: "u1" });
+    const bad = new ScimClient({ endpoint: "http://127.0.0.1:1/scim/v2", token: TOKEN, sleep, fetch: fakeFetch([reset]) });
+    expect((await failure(bad.createUser(USER))).detail).toBe("network error (ECONNRESET)");
+    expect(calls).toEqual(["error", "response", "error"]);
+  });
+
+  it("retries network errors on idempotent requests against a closed port, bounded", async () => {
+    const probe = await startTestServer(() => ({ status: 200 }));
+    const endpoint = probe.endpoint;
+    await probe.close();
+    const delays: number[] = [];
+    const client = new ScimClient({ endpoint, token: TOKEN, maxRetries: 3, sleep: async (ms) => void delays.push(ms) });
+    const err = await failure(client.getUser("u1"));
+    expect(err).toMatchObject({ status: 0, detail: "network error (ECONNREFUSED)" });
+    expect(delays).toHaveLength(3);
+  });
+
+  it("fails instead of waiting when Retry-After is unreasonably long", async () => {
+    const { client, delays } = await clientFor(() => ({ status: 429, headers: { "retry-after": "7200" } }));
+    const err = await failure(client.getUser("u1"));
+    expect(err.detail).toMatch(/retry after 7200 s/);
+    expect(delays).toEqual([]);
+  });
+
+  it("stops at once when cancelled", async () => {
+    const controller = new AbortController();
+    const { client, requests } = await clientFor(() => ({ status: 200, body: {}, delayMs: 5_000 }), { signal: controller.signal });
+    const pending = failure(client.getUser("u1"));
+    setTimeout(() => controller.abort(), 50);
+    expect((await pending).detail).toBe("cancelled");
+    expect(requests).toHaveLength(1);
+  });
+});
+
+describe("ScimClient errors never carry the token", () => {
+  it("redacts a token the SP echoes into its error body", async () => {
+    const { client } = await clientFor((r) => scimError(401, `bad credentials: ${String(r.headers["authorization"])}`));
+    const err = await failure(client.getUser("u1"));
+    expect(err.message).not.toContain(TOKEN);
+    expect(JSON.stringify(err)).not.toContain(TOKEN);
+    expect(err.detail).toBe("bad credentials: Bearer [redacted]");
+  });
+
+  it("keeps the token out of network error messages", async () => {
+    const client = new ScimClient({
+      endpoint: "http://127.0.0.1:1/scim/v2",
+      token: TOKEN,
+      maxRetries: 0,
+      fetch: (async () => {
+        throw new TypeError(`failed with ${TOKEN}`);
+      }) as typeof fetch,
+    });
+    const err = await failure(client.getUser("u1"));
+    expect(`${err.message} ${err.detail} ${err.stack ?? ""}`).not.toContain(TOKEN);
+  });
+});

@@ -1,0 +1,43 @@
+import type { GroupApi } from "../../../src/targets/scim/provider/group.js";
+import type { ProviderLog } from "../../../src/targets/scim/provider/log.js";
+import { ScimError } from "../../../src/targets/scim/provider/scim-error.js";
+import type { UserApi } from "../../../src/targets/scim/provider/user.js";
+
+export type Call = [method: string, ...args: unknown[]];
+
+/** A client whose methods record their calls and answer from `overrides` (default: succeed quietly). */
+export function fakeClient(overrides: Partial<UserApi & GroupApi> = {}): { client: UserApi & GroupApi; calls: Call[] } {
+  const calls: Call[] = [];
+  const defaults: UserApi & GroupApi = {
+    createUser: async (body) => ({ ...body, id: "new-user" }),
+    getUser: async () => null,
+    replaceUser: async (id, body) => ({ ...body, id }),
+    deleteUser: async () => {},
+    findUserByUserName: async () => null,
+    createGroup: async (body) => ({ ...body, id: "new-group" }),
+    getGroup: async () => null,
+    replaceGroup: async (id, body) => ({ ...body, id }),
+    deleteGroup: async () => {},
+    findGroupByDisplayName: async () => null,
+    patchGroupMembers: async () => {},
+  };
+  const merged = { ...defaults, ...overrides };
+  const client = Object.fromEntries(
+    Object.entries(merged).map(([name, fn]) => [
+      name,
+      (...args: unknown[]) => {
+        calls.push([name, ...args]);
+        return (fn as (...a: unknown[]) => unknown)(...args);
+      },
+    ]),
+  ) as unknown as UserApi & GroupApi;
+  return { client, calls };
+}
+
+export function recordingLog(): ProviderLog & { messages: string[] } {
+  const messages: string[] = [];
+  return { messages, info: (message) => void messages.push(message) };
+}
+
+export const conflict = () =>
+  new ScimError({ method: "POST", path: "/Users", status: 409, scimType: "uniqueness", detail: "already exists", structured: true });
