@@ -24,11 +24,6 @@ export async function findProjectDir(start = process.cwd()): Promise<string> {
   }
 }
 
-/** Today as YYYY-MM-DD in an IANA time zone: the default as-of date. */
-export function todayIn(timeZone: string, now = new Date()): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
-}
-
 /** Progress lines go to stderr so stdout stays clean for JSON. */
 export function progress(line: string): void {
   process.stderr.write(`rolecall: ${line}\n`);

@@ -3,7 +3,8 @@ import { compile } from "../compile/compile.js";
 import { loadDesiredState } from "../load/desired-state-dir.js";
 import type { DesiredState } from "../model/desired-state.js";
 import { IsoDate } from "../model/common.js";
-import { RefusedError, todayIn } from "./context.js";
+import { todayIn } from "../load/as-of.js";
+import { RefusedError } from "./context.js";
 import { formatFindings, type FindingsFormat } from "./findings-format.js";
 
 export interface CompiledRun {

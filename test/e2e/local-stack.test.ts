@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { todayIn } from "../../src/cli/context.js";
+import { todayIn } from "../../src/load/as-of.js";
 import { compile } from "../../src/compile/compile.js";
 import { loadDesiredState } from "../../src/load/desired-state-dir.js";
 import { freePort } from "../support/scim2-server.js";
