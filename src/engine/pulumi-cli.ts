@@ -33,7 +33,7 @@ export async function ensurePulumiCli(log: (line: string) => void = () => {}): P
       const again = await atRoot(root, "cache");
       if (again) return again;
       try {
-        log(`downloading Pulumi CLI v${PULUMI_VERSION}…`);
+        log(`trying the official release download of Pulumi CLI v${PULUMI_VERSION}…`);
         const command = await PulumiCommand.install({ root, version: new SemVer(PULUMI_VERSION) });
         return { command, root, source: "release" };
       } catch (error) {
