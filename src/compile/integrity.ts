@@ -24,6 +24,16 @@ export function checkIntegrity(inputs: Inputs, roles: RoleIndex): Finding[] {
     } else workers.set(row.value.workerId, row);
   }
   for (const row of inputs.roster) {
+    const { workerId, startDate, endDate, workerType } = row.value;
+    if (endDate && endDate < startDate) {
+      findings.push({ severity: "error", code: "end-before-start", message: `worker ${workerId} ends (${endDate}) before starting (${startDate})`, ...row.at, hint: "correct the dates in the HR export" });
+    }
+    if (workerType === "contractor" && !endDate && inputs.policy.lifecycle.contractorsNeedEndDate) {
+      findings.push({ severity: "error", code: "contractor-without-end-date", message: `contractor ${workerId} has no end date`, ...row.at, hint: "contracts end: set the end date in the HR export (policy lifecycle.contractorsNeedEndDate)" });
+    }
+  }
+  findings.push(...managerCycles(workers));
+  for (const row of inputs.roster) {
     const manager = row.value.managerId;
     if (manager && !workers.has(manager)) {
       findings.push({
@@ -58,7 +68,11 @@ export function checkIntegrity(inputs: Inputs, roles: RoleIndex): Finding[] {
       });
     }
   }
+  const ruleIds = new Map<string, string>();
   for (const { value: rule, at } of inputs.rules) {
+    const earlier = ruleIds.get(rule.id);
+    if (earlier) findings.push({ severity: "error", code: "duplicate-rule", message: `rule '${rule.id}' is defined twice (also at ${earlier})`, ...at, hint: "give each rule a unique id" });
+    ruleIds.set(rule.id, `${at.file}:${at.line}`);
     for (const role of rule.assign) {
       if (!roles.byId.has(role)) {
         findings.push({ severity: "error", code: "unknown-role", message: `rule '${rule.id}' assigns unknown role '${role}'`, ...at, hint: "define the role under roles/" });
@@ -82,6 +96,38 @@ export function checkIntegrity(inputs: Inputs, roles: RoleIndex): Finding[] {
     }
     if (!workers.has(grant.worker)) {
       findings.push({ severity: "error", code: "unknown-worker", message: `grant '${grant.id}' is for unknown worker ${grant.worker}`, ...at, hint: "grants name a worker ID from the roster" });
+    }
+  }
+  for (const conflict of inputs.policy.separationOfDuties) {
+    for (const role of conflict.roles.filter((r) => !roles.byId.has(r))) {
+      findings.push({ severity: "error", code: "unknown-role", message: `separation-of-duties conflict '${conflict.id}' names unknown role '${role}'`, file: "policy.yaml", hint: "define the role under roles/ or correct the conflict" });
+    }
+  }
+  for (const id of inputs.policy.protected.filter((p) => !workers.has(p))) {
+    findings.push({ severity: "warning", code: "unknown-protected", message: `protected account ${id} is not in the roster`, file: "policy.yaml", hint: "protected lists worker IDs of break-glass accounts" });
+  }
+  return findings;
+}
+
+/** Management chains that loop back on themselves, each reported once. */
+function managerCycles(workers: Map<string, Inputs["roster"][number]>): Finding[] {
+  const findings: Finding[] = [];
+  const reported = new Set<string>();
+  for (const start of [...workers.keys()].sort()) {
+    const path: string[] = [];
+    for (let id: string | undefined = start; id !== undefined && workers.has(id); id = workers.get(id)!.value.managerId) {
+      const at = path.indexOf(id);
+      if (at >= 0) {
+        const cycle = path.slice(at);
+        const key = [...cycle].sort().join(",");
+        if (!reported.has(key)) {
+          reported.add(key);
+          const first = workers.get([...cycle].sort()[0]!)!;
+          findings.push({ severity: "error", code: "manager-cycle", message: `managers form a cycle: ${[...cycle, cycle[0]].join(" → ")}`, ...first.at, hint: "correct managerId so the chain ends at the top of the organisation" });
+        }
+        break;
+      }
+      path.push(id);
     }
   }
   return findings;

@@ -1,9 +1,9 @@
-import type { LifecycleState } from "../model/desired-state.js";
+import type { LifecycleState, Person } from "../model/desired-state.js";
 import type { Worker } from "../model/person.js";
 import type { Policy } from "../model/policy.js";
 import { addDays, daysBetween } from "./dates.js";
 
-export type Account = "enabled" | "disabled" | "absent";
+export type Account = Person["account"];
 
 export interface Lifecycle {
   state: LifecycleState;

@@ -29,6 +29,7 @@ export const PersonSchema = z.object({
   id: z.string().describe("HR worker ID: the identity's immutable key."),
   state: LifecycleState,
   stateReason: z.string(),
+  account: z.enum(["enabled", "disabled", "absent"]).describe("Whether targets hold an account, and whether it may sign in."),
   login: z.string(),
   email: z.string(),
   givenName: z.string(),
@@ -53,6 +54,7 @@ export const ServiceAccountStateSchema = z.object({
   reason: z.string(),
   roles: z.array(HeldRoleSchema),
 });
+export type ServiceAccountState = z.infer<typeof ServiceAccountStateSchema>;
 
 /** Why an entitlement exists in a target: the roles (and their reasons) that put it there. */
 export const EntitlementReasonSchema = z.object({ role: z.string(), reasons: z.array(ReasonSchema) });

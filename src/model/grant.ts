@@ -2,7 +2,7 @@ import { z } from "zod";
 import { IsoDate } from "./common.js";
 import { RoleId } from "./role.js";
 
-/** A time-bound, approved exception: a role for one worker until a date. */
+/** A time-bound, approved exception: a role for one worker from one date to another. */
 export const GrantSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "use lower-case letters, digits and dashes"),
@@ -11,7 +11,12 @@ export const GrantSchema = z
     reason: z.string().min(1),
     ticket: z.string().optional(),
     approvedBy: z.string().optional().describe("Worker ID of the approver."),
+    granted: IsoDate.describe("First day the grant holds."),
     expires: IsoDate.describe("Last day the grant holds (inclusive)."),
+    sodExceptions: z
+      .array(z.string())
+      .default([])
+      .describe("Separation-of-duties conflicts (policy ids) this grant knowingly approves for the worker."),
   })
   .strict();
 export type Grant = z.infer<typeof GrantSchema>;

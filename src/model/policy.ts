@@ -27,9 +27,10 @@ export const PolicySchema = z
         preHireDays: z.number().int().min(0).default(7),
         leaverGraceDays: z.number().int().min(0).default(0),
         onLeave: z.enum(["suspend", "keep-entitlements"]).default("suspend"),
+        contractorsNeedEndDate: z.boolean().default(true).describe("A contractor without an end date is an error."),
       })
       .strict()
-      .default({ preHireDays: 7, leaverGraceDays: 0, onLeave: "suspend" }),
+      .default({ preHireDays: 7, leaverGraceDays: 0, onLeave: "suspend", contractorsNeedEndDate: true }),
     guardrails: z
       .object({
         maxDeprovision: z
@@ -56,9 +57,15 @@ export const PolicySchema = z
       .strict()
       .default({ maxDays: 90, privilegedNeedTicketAndApprover: true }),
     serviceAccounts: z
-      .object({ onInvalid: z.enum(["drop", "fail"]).default("drop") })
+      .object({
+        onInvalid: z
+          .enum(["drop", "fail"])
+          .default("drop")
+          .describe("A service account whose owner left or whose expiry passed: drop it (a warning) or fail validation."),
+        loginPrefix: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/).default("svc-"),
+      })
       .strict()
-      .default({ onInvalid: "drop" }),
+      .default({ onInvalid: "drop", loginPrefix: "svc-" }),
   })
   .strict();
 export type Policy = z.infer<typeof PolicySchema>;

@@ -37,7 +37,8 @@ describe("the SCIM target with Pulumi's mocks", () => {
 
     const users = registered.filter((r) => r.type === "rolecall-scim:index:User");
     const groups = registered.filter((r) => r.type === "rolecall-scim:index:Group");
-    expect(users.map((u) => u.name)).toEqual(desired.targets.scim!.users.map((u) => u.key));
+    expect(users.map((u) => u.name).sort()).toEqual(desired.targets.scim!.users.map((u) => u.key).sort());
+    expect(users.find((u) => u.name === "svc-payroll-export")!.inputs).toMatchObject({ externalId: "svc-payroll-export", active: true });
     const leaver = desired.people.find((p) => p.state === "leaver")!;
     expect(users.map((u) => u.name)).not.toContain(leaver.id);
     expect(users.find((u) => u.name === "W1048")!.inputs).toMatchObject({ externalId: "W1048", active: false });

@@ -7,11 +7,12 @@ const inputs = await loadDesiredState("desired-state");
 const desired = compile(inputs, asOf);
 const person = (id: string) => desired.people.find((p) => p.id === id)!;
 const scimUser = (id: string) => desired.targets.scim!.users.find((u) => u.key === id);
-const groupsOf = (id: string) => desired.targets.scim!.groups.filter((g) => g.members.some((m) => m.user === id)).map((g) => g.key);
+const groupsOf = (key: string) => desired.targets.scim!.groups.filter((g) => g.members.some((m) => m.user === key)).map((g) => g.key);
 
 describe("the sample organisation", () => {
-  it("validates without findings and hashes every input file", () => {
-    expect(desired.findings).toEqual([]);
+  it("validates without errors, showing each lifecycle finding once, and hashes every input file", () => {
+    expect(desired.findings.filter((f) => f.severity === "error")).toEqual([]);
+    expect(desired.findings.map((f) => f.code).sort()).toEqual(["grant-expired", "service-account-invalid", "service-account-invalid", "sod-exception"]);
     expect(desired.inputs.map((i) => i.path)).toContain("hr/roster.csv");
     expect(desired.inputs.every((i) => /^[0-9a-f]{64}$/.test(i.sha256))).toBe(true);
   });
@@ -42,6 +43,11 @@ describe("the sample organisation", () => {
     expect(roles["platform-engineer"]).toEqual([{ kind: "rule", rule: "platform-team", matched: { reportsTo: "W1009" } }]);
     expect(roles["engineer"]).toEqual([{ kind: "include", via: ["platform-engineer"] }]);
     expect(roles["finance"]).toEqual([{ kind: "grant", grant: "fin-audit-support", ticket: "IAM-4711", expires: "2027-01-31" }]);
+  });
+
+  it("declares a service account while its owner is active and it has not expired", () => {
+    expect(desired.serviceAccounts.map((s) => [s.id, s.declared])).toEqual([["ci-deployer", false], ["legacy-sync", false], ["payroll-export", true]]);
+    expect(groupsOf("svc-payroll-export")).toEqual(["finance"]);
   });
 
   it("stops declaring an expired grant", () => {

@@ -1,0 +1,62 @@
+import type { Finding } from "../model/finding.js";
+import type { Grant } from "../model/grant.js";
+import type { Located } from "../model/person.js";
+import type { Policy } from "../model/policy.js";
+import { addDays, daysBetween } from "./dates.js";
+import type { Lifecycle } from "./lifecycle.js";
+import type { RoleIndex } from "./roles.js";
+
+/**
+ * Which grants hold on the as-of date. A grant that breaks policy (too long; a privileged role
+ * without ticket or independent approver; granted to a leaver; approved by someone not
+ * active) is an error and is not honoured. An expired one simply stops holding, and says so.
+ */
+export function grantsInForce(
+  grants: Located<Grant>[],
+  lives: ReadonlyMap<string, Lifecycle>,
+  roles: RoleIndex,
+  policy: Policy,
+  asOf: string,
+): { holding: Located<Grant>[]; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const holding: Located<Grant>[] = [];
+  const seen = new Map<string, Located<Grant>>();
+  for (const located of grants) {
+    const { value: grant, at } = located;
+    const problems: Omit<Finding, "file" | "line">[] = [];
+    const earlier = seen.get(grant.id);
+    if (earlier) problems.push({ severity: "error", code: "duplicate-grant", message: `grant '${grant.id}' is defined twice (also at ${earlier.at.file}:${earlier.at.line})`, hint: "give each grant a unique id" });
+    seen.set(grant.id, located);
+    if (grant.expires < grant.granted) {
+      problems.push({ severity: "error", code: "grant-dates", message: `grant '${grant.id}' expires (${grant.expires}) before it is granted (${grant.granted})`, hint: "swap or correct the dates" });
+    }
+    const days = daysBetween(grant.granted, grant.expires) + 1;
+    if (days > policy.grants.maxDays) {
+      problems.push({ severity: "error", code: "grant-too-long", message: `grant '${grant.id}' lasts ${days} days; policy allows ${policy.grants.maxDays}`, hint: `let it expire by ${addDays(grant.granted, policy.grants.maxDays - 1)} and renew it with a new approval if still needed` });
+    }
+    const privileged = roles.byId.get(grant.role)?.value.privileged === true;
+    if (privileged && policy.grants.privilegedNeedTicketAndApprover && (!grant.ticket || !grant.approvedBy)) {
+      problems.push({ severity: "error", code: "grant-unapproved", message: `grant '${grant.id}' gives privileged role '${grant.role}' without ${!grant.ticket ? "a ticket" : "an approver"}`, hint: "add the change ticket and the approver's worker ID" });
+    }
+    if (grant.approvedBy === grant.worker) {
+      problems.push({ severity: "error", code: "grant-self-approved", message: `grant '${grant.id}' is approved by its own grantee ${grant.worker}`, hint: "someone other than the grantee must approve it" });
+    } else if (grant.approvedBy && lives.get(grant.approvedBy)?.state !== "active") {
+      problems.push({ severity: "error", code: "grant-approver-inactive", message: `grant '${grant.id}' is approved by ${grant.approvedBy}, who is ${lives.get(grant.approvedBy)?.state ?? "not in the roster"}`, hint: "have an active worker approve it" });
+    }
+    const grantee = lives.get(grant.worker);
+    if (grantee?.state === "leaver") {
+      problems.push({ severity: "error", code: "grant-to-leaver", message: `grant '${grant.id}' is for ${grant.worker}, who has left (${grantee.reason})`, hint: "remove the grant" });
+    }
+    const errors = problems.filter((p) => p.severity === "error");
+    findings.push(...problems.map((p) => ({ ...p, ...at })));
+    if (errors.length > 0) continue;
+    if (grant.expires < asOf) {
+      findings.push({ severity: "info", code: "grant-expired", message: `grant '${grant.id}' (${grant.role} for ${grant.worker}) expired on ${grant.expires} and is no longer declared`, ...at, hint: "remove it from grants/ once the access is gone" });
+    } else if (grant.granted > asOf) {
+      findings.push({ severity: "info", code: "grant-not-started", message: `grant '${grant.id}' starts on ${grant.granted}`, ...at });
+    } else {
+      holding.push(located);
+    }
+  }
+  return { holding, findings };
+}
