@@ -9,7 +9,7 @@ import { assignIdentities, type Identity } from "./identity.js";
 import { checkIntegrity } from "./integrity.js";
 import { lifecycleOf, type Lifecycle } from "./lifecycle.js";
 import { byString } from "./order.js";
-import { projectScim } from "./project-scim.js";
+import { projectTargets } from "./project.js";
 import { indexRoles } from "./roles.js";
 import { serviceAccountStates } from "./service-accounts.js";
 import { checkSeparationOfDuties } from "./sod.js";
@@ -26,6 +26,11 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
   const rows = uniqueRows(inputs.roster);
   const workers = rows.map((r) => r.value);
   const lives = new Map<string, Lifecycle>(workers.map((w) => [w.workerId, lifecycleOf(w, asOf, inputs.policy)]));
+  for (const { value: worker, at } of rows) {
+    if (inputs.policy.protected.includes(worker.workerId) && lives.get(worker.workerId)!.state === "leaver") {
+      findings.push({ severity: "warning", code: "protected-leaver", message: `protected account ${worker.workerId} has left; it is kept, disabled`, ...at, hint: "remove it from protected in policy.yaml to let it be deleted" });
+    }
+  }
   const identities = assignIdentities(workers, inputs.policy);
   findings.push(...emailCollisions(rows, identities));
   const grants = grantsInForce(inputs.grants, lives, roles, inputs.policy, asOf);
@@ -65,7 +70,7 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
     inputs: inputs.files,
     people,
     serviceAccounts: serviceAccounts.states.sort(byString((s) => s.id)),
-    targets: { scim: projectScim(people, serviceAccounts.states, roles, inputs.catalog, inputs.policy) },
+    targets: projectTargets(people, serviceAccounts.states, roles, inputs.catalog, inputs.policy),
     findings,
   };
 }

@@ -45,18 +45,39 @@ export function checkIntegrity(inputs: Inputs, roles: RoleIndex): Finding[] {
       });
     }
   }
-  const scimGroups = inputs.catalog.scim?.groups ?? {};
+  const catalog = inputs.catalog;
+  const known: Record<string, [string, Record<string, unknown> | undefined][]> = {
+    scim: [["groups", catalog.scim?.groups]],
+    okta: [["groups", catalog.okta?.groups], ["adminRoles", catalog.okta?.adminRoles]],
+    azuread: [["groups", catalog.azuread?.groups], ["directoryRoles", catalog.azuread?.directoryRoles]],
+    aws: [["groups", catalog.aws?.groups]],
+  };
   for (const { value: role, at } of roles.byId.values()) {
-    for (const key of role.entitlements.scim?.groups ?? []) {
-      if (!(key in scimGroups)) {
-        findings.push({
-          severity: "error",
-          code: "unknown-catalog-key",
-          message: `role '${role.id}' grants scim group '${key}', which catalog.yaml does not declare`,
-          ...at,
-          hint: "add the group under scim.groups in catalog.yaml or fix the key",
-        });
+    for (const [target, kinds] of Object.entries(known)) {
+      const granted = (role.entitlements as Record<string, Record<string, string[]> | undefined>)[target];
+      for (const [kind, entries] of kinds) {
+        for (const key of granted?.[kind] ?? []) {
+          if (!entries || !(key in entries)) {
+            findings.push({
+              severity: "error",
+              code: "unknown-catalog-key",
+              message: `role '${role.id}' grants ${target} ${kind} '${key}', which catalog.yaml does not declare`,
+              ...at,
+              hint: `add it under ${target}.${kind} in catalog.yaml or fix the key`,
+            });
+          }
+        }
       }
+    }
+    const administers = [...(role.entitlements.okta?.adminRoles ?? []), ...(role.entitlements.azuread?.directoryRoles ?? [])];
+    if (administers.length > 0 && !role.privileged) {
+      findings.push({
+        severity: "error",
+        code: "admin-role-not-privileged",
+        message: `role '${role.id}' hands out administrator roles (${administers.join(", ")}) but is not marked privileged`,
+        ...at,
+        hint: "set privileged: true so grants of it need a ticket and an approver",
+      });
     }
     if (!workers.has(role.owner)) {
       findings.push({
@@ -96,6 +117,14 @@ export function checkIntegrity(inputs: Inputs, roles: RoleIndex): Finding[] {
     }
     if (!workers.has(grant.worker)) {
       findings.push({ severity: "error", code: "unknown-worker", message: `grant '${grant.id}' is for unknown worker ${grant.worker}`, ...at, hint: "grants name a worker ID from the roster" });
+    }
+  }
+  for (const [key, group] of Object.entries(catalog.aws?.groups ?? {})) {
+    for (const a of group.assignments) {
+      const missing = [!(a.account in (catalog.aws?.accounts ?? {})) && `account '${a.account}'`, !(a.permissionSet in (catalog.aws?.permissionSets ?? {})) && `permission set '${a.permissionSet}'`].filter(Boolean);
+      if (missing.length > 0) {
+        findings.push({ severity: "error", code: "unknown-catalog-key", message: `aws group '${key}' is assigned unknown ${missing.join(" and ")}`, file: "catalog.yaml", hint: "declare it under aws.accounts / aws.permissionSets" });
+      }
     }
   }
   for (const conflict of inputs.policy.separationOfDuties) {

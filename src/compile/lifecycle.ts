@@ -19,6 +19,15 @@ export interface Lifecycle {
  * account stays disabled for the grace days after it, then is no longer declared.
  */
 export function lifecycleOf(worker: Worker, asOf: string, policy: Policy): Lifecycle {
+  const life = byDates(worker, asOf, policy);
+  // A break-glass account outlives any roster change: kept, disabled, until policy releases it.
+  if (life.account === "absent" && policy.protected.includes(worker.workerId)) {
+    return { ...life, account: "disabled", reason: `${life.reason}; kept because it is protected in policy.yaml` };
+  }
+  return life;
+}
+
+function byDates(worker: Worker, asOf: string, policy: Policy): Lifecycle {
   const { preHireDays, leaverGraceDays, onLeave } = policy.lifecycle;
   const ended = worker.endDate !== undefined && worker.endDate < asOf;
   if (worker.status === "terminated" || ended) {

@@ -59,8 +59,11 @@ export type ServiceAccountState = z.infer<typeof ServiceAccountStateSchema>;
 /** Why an entitlement exists in a target: the roles (and their reasons) that put it there. */
 export const EntitlementReasonSchema = z.object({ role: z.string(), reasons: z.array(ReasonSchema) });
 
-export const ScimUserSchema = z.object({
-  key: z.string().describe("Worker ID: the Pulumi resource name."),
+/** An account in a directory target: a person or a service account. */
+export const DirectoryUserSchema = z.object({
+  key: z.string().describe("Worker ID (or service-account key): the Pulumi resource name."),
+  kind: z.enum(["person", "service-account"]),
+  state: LifecycleState.optional().describe("A person's lifecycle state; targets map it to their own statuses."),
   userName: z.string(),
   externalId: z.string(),
   givenName: z.string(),
@@ -69,23 +72,44 @@ export const ScimUserSchema = z.object({
   email: z.string(),
   active: z.boolean(),
   title: z.string().optional(),
+  department: z.string().optional(),
+  protected: z.boolean().describe("A break-glass account: never removed by a roster change."),
 });
-export type ScimUser = z.infer<typeof ScimUserSchema>;
+export type DirectoryUser = z.infer<typeof DirectoryUserSchema>;
 
-export const ScimGroupSchema = z.object({
+/** Who holds something in a target (a group, an admin role), each with the roles that put them there. */
+export const HoldersSchema = z.array(z.object({ user: z.string().describe("DirectoryUser key"), because: z.array(EntitlementReasonSchema) }));
+export type Holders = z.infer<typeof HoldersSchema>;
+
+export const DirectoryGroupSchema = z.object({
   key: z.string().describe("Catalog key: the Pulumi resource name."),
   displayName: z.string(),
-  members: z.array(
-    z.object({ user: z.string().describe("Worker ID"), because: z.array(EntitlementReasonSchema) }),
-  ),
+  description: z.string().optional(),
+  members: HoldersSchema,
 });
-export type ScimGroup = z.infer<typeof ScimGroupSchema>;
+export type DirectoryGroup = z.infer<typeof DirectoryGroupSchema>;
 
-export const ScimProjectionSchema = z.object({
-  users: z.array(ScimUserSchema),
-  groups: z.array(ScimGroupSchema),
+const DirectorySchema = z.object({ users: z.array(DirectoryUserSchema), groups: z.array(DirectoryGroupSchema) });
+export type Directory = z.infer<typeof DirectorySchema>;
+
+export const OktaProjectionSchema = DirectorySchema.extend({
+  adminRoles: z.array(z.object({ key: z.string(), type: z.string(), members: HoldersSchema })),
 });
-export type ScimProjection = z.infer<typeof ScimProjectionSchema>;
+export type OktaProjection = z.infer<typeof OktaProjectionSchema>;
+
+export const AzureAdProjectionSchema = DirectorySchema.extend({
+  directoryRoles: z.array(z.object({ key: z.string(), displayName: z.string(), members: HoldersSchema })),
+});
+export type AzureAdProjection = z.infer<typeof AzureAdProjectionSchema>;
+
+export const AwsProjectionSchema = DirectorySchema.extend({
+  accounts: z.array(z.object({ key: z.string(), id: z.string() })),
+  permissionSets: z.array(
+    z.object({ key: z.string(), name: z.string(), description: z.string().optional(), sessionDuration: z.string(), managedPolicies: z.array(z.string()) }),
+  ),
+  assignments: z.array(z.object({ group: z.string(), account: z.string(), permissionSet: z.string() })),
+});
+export type AwsProjection = z.infer<typeof AwsProjectionSchema>;
 
 /** The compiled desired state: plain JSON, deterministic, every entitlement with its reasons. */
 export const DesiredStateSchema = z.object({
@@ -93,7 +117,12 @@ export const DesiredStateSchema = z.object({
   inputs: z.array(z.object({ path: z.string(), sha256: z.string() })),
   people: z.array(PersonSchema),
   serviceAccounts: z.array(ServiceAccountStateSchema),
-  targets: z.object({ scim: ScimProjectionSchema.optional() }),
+  targets: z.object({
+    scim: DirectorySchema.optional(),
+    okta: OktaProjectionSchema.optional(),
+    azuread: AzureAdProjectionSchema.optional(),
+    aws: AwsProjectionSchema.optional(),
+  }),
   findings: z.array(FindingSchema),
 });
 export type DesiredState = z.infer<typeof DesiredStateSchema>;

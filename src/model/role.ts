@@ -8,8 +8,18 @@ export const RoleId = Slug;
 export const EntitlementsSchema = z
   .object({
     scim: z.object({ groups: z.array(CatalogKey).default([]) }).strict().optional(),
+    okta: z
+      .object({ groups: z.array(CatalogKey).default([]), adminRoles: z.array(CatalogKey).default([]) })
+      .strict()
+      .optional(),
+    azuread: z
+      .object({ groups: z.array(CatalogKey).default([]), directoryRoles: z.array(CatalogKey).default([]) })
+      .strict()
+      .optional(),
+    aws: z.object({ groups: z.array(CatalogKey).default([]) }).strict().optional(),
   })
-  .strict();
+  .strict()
+  .describe("Catalog keys per target. Administrator and directory roles need a privileged role.");
 export type Entitlements = z.infer<typeof EntitlementsSchema>;
 
 export const RoleSchema = z

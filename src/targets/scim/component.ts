@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ScimProjection } from "../../model/desired-state.js";
-import { ScimGroup, ScimProvider, ScimUser } from "./resources.js";
+import type { Directory, DirectoryUser } from "../../model/desired-state.js";
+import { ScimGroup, ScimProvider, ScimUser, type ScimUserArgs } from "./resources.js";
 
 export interface ScimTargetArgs {
-  projection: ScimProjection;
+  projection: Directory;
   endpoint: pulumi.Input<string>;
   token: pulumi.Input<string>;
 }
@@ -21,8 +21,8 @@ export class ScimTarget extends pulumi.ComponentResource {
     super("rolecall:targets:Scim", name, {}, opts);
     const provider = new ScimProvider(name, { endpoint: args.endpoint, token: args.token }, { parent: this });
     const users = new Map<string, ScimUser>();
-    for (const { key, ...user } of args.projection.users) {
-      users.set(key, new ScimUser(key, user, { parent: this, provider }));
+    for (const user of args.projection.users) {
+      users.set(user.key, new ScimUser(user.key, scimUserArgs(user), { parent: this, provider, protect: user.protected }));
     }
     const groups = new Map<string, ScimGroup>();
     for (const group of args.projection.groups) {
@@ -43,4 +43,18 @@ export class ScimTarget extends pulumi.ComponentResource {
     this.groups = groups;
     this.registerOutputs({ users: users.size, groups: groups.size });
   }
+}
+
+/** The SCIM attributes of an account; the lifecycle state is already folded into `active`. */
+export function scimUserArgs(user: DirectoryUser): ScimUserArgs {
+  return {
+    userName: user.userName,
+    externalId: user.externalId,
+    givenName: user.givenName,
+    familyName: user.familyName,
+    displayName: user.displayName,
+    email: user.email,
+    active: user.active,
+    ...(user.title ? { title: user.title } : {}),
+  };
 }
