@@ -28,7 +28,9 @@ export class HeldRoles {
   }
 
   list(): HeldRole[] {
-    return [...this.held].map(([role, { reasons }]) => ({ role, reasons })).sort(byString((h) => h.role));
+    return [...this.held]
+      .map(([role, { reasons }]) => ({ role, privileged: this.roles.byId.get(role)!.value.privileged, reasons }))
+      .sort(byString((h) => h.role));
   }
 }
 

@@ -15,25 +15,19 @@ export interface Identity {
  * plain login, so a new arrival never renames an existing person.
  */
 export function assignIdentities(workers: Worker[], policy: Policy): Map<string, Identity> {
-  const base = new Map<string, string[]>();
-  for (const worker of [...workers].sort(seniority)) {
-    const login = render(policy.identity.loginTemplate, worker, policy);
-    base.set(login, [...(base.get(login) ?? []), worker.workerId]);
-  }
+  const taken = new Set<string>();
   const identities = new Map<string, Identity>();
-  const byId = new Map(workers.map((w) => [w.workerId, w]));
-  for (const [login, ids] of base) {
-    ids.forEach((id, i) => {
-      const worker = byId.get(id)!;
-      const unique = i === 0 ? login : `${login}${i + 1}`;
-      const generated = policy.identity.emailTemplate
-        .replaceAll("{login}", unique)
-        .replaceAll("{domain}", policy.organization.domain);
-      identities.set(id, {
-        login: unique,
-        email: policy.identity.useHrEmail && worker.email ? worker.email.toLowerCase() : generated,
-        displayName: `${worker.preferredName ?? worker.givenName} ${worker.familyName}`,
-      });
+  for (const worker of [...workers].sort(seniority)) {
+    const base = render(policy.identity.loginTemplate, worker, policy);
+    let login = base;
+    // Suffixes skip any login already given, even one that is someone else's plain login.
+    for (let n = 2; taken.has(login); n++) login = `${base}${n}`;
+    taken.add(login);
+    const generated = policy.identity.emailTemplate.replaceAll("{login}", login).replaceAll("{domain}", policy.organization.domain);
+    identities.set(worker.workerId, {
+      login,
+      email: policy.identity.useHrEmail && worker.email ? worker.email.toLowerCase() : generated,
+      displayName: `${worker.preferredName ?? worker.givenName} ${worker.familyName}`,
     });
   }
   return identities;

@@ -22,7 +22,7 @@ export type Reason = z.infer<typeof ReasonSchema>;
 export const LifecycleState = z.enum(["prehire", "active", "leave", "leaver"]);
 export type LifecycleState = z.infer<typeof LifecycleState>;
 
-export const HeldRoleSchema = z.object({ role: z.string(), reasons: z.array(ReasonSchema) });
+export const HeldRoleSchema = z.object({ role: z.string(), privileged: z.boolean(), reasons: z.array(ReasonSchema) });
 export type HeldRole = z.infer<typeof HeldRoleSchema>;
 
 export const PersonSchema = z.object({
@@ -56,8 +56,6 @@ export const ServiceAccountStateSchema = z.object({
 });
 export type ServiceAccountState = z.infer<typeof ServiceAccountStateSchema>;
 
-/** Why an entitlement exists in a target: the roles (and their reasons) that put it there. */
-export const EntitlementReasonSchema = z.object({ role: z.string(), reasons: z.array(ReasonSchema) });
 
 /** An account in a directory target: a person or a service account. */
 export const DirectoryUserSchema = z.object({
@@ -78,7 +76,7 @@ export const DirectoryUserSchema = z.object({
 export type DirectoryUser = z.infer<typeof DirectoryUserSchema>;
 
 /** Who holds something in a target (a group, an admin role), each with the roles that put them there. */
-export const HoldersSchema = z.array(z.object({ user: z.string().describe("DirectoryUser key"), because: z.array(EntitlementReasonSchema) }));
+export const HoldersSchema = z.array(z.object({ user: z.string().describe("DirectoryUser key"), because: z.array(HeldRoleSchema) }));
 export type Holders = z.infer<typeof HoldersSchema>;
 
 export const DirectoryGroupSchema = z.object({
