@@ -5,13 +5,14 @@ import { parseStackSettings } from "./engine/settings.js";
 import { todayIn } from "./load/as-of.js";
 import { loadDesiredState } from "./load/desired-state-dir.js";
 import { declareTargets } from "./targets/declare.js";
+import type { StackRecord } from "./targets/record.js";
 
 /**
  * The Pulumi program, for running the project with the `pulumi` CLI directly: stack config →
  * compile → declare. `rolecall plan` and `apply` run the same declaration inline, after
  * compiling and checking the inputs themselves.
  */
-export default async function program(): Promise<Record<string, number>> {
+export default async function program(): Promise<{ rolecall: StackRecord }> {
   const config = new pulumi.Config("rolecall");
   const settings = parseStackSettings(
     { desiredState: config.get("desiredState"), targets: config.getObject("targets") },
@@ -24,6 +25,5 @@ export default async function program(): Promise<Record<string, number>> {
     throw new Error(`the desired state has ${errors.length} error(s); run \`rolecall validate\`:\n${errors.map((f) => `  ${f.file}:${f.line}: ${f.message}`).join("\n")}`);
   }
   const connections = await resolveConnections(settings, { projectDir: process.cwd(), scimToken: config.getSecret("scimToken") });
-  declareTargets(desired, connections);
-  return { people: desired.people.length };
+  return declareTargets(desired, connections);
 }

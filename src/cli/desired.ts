@@ -2,6 +2,7 @@ import path from "node:path";
 import { compile } from "../compile/compile.js";
 import { loadDesiredState } from "../load/desired-state-dir.js";
 import type { DesiredState } from "../model/desired-state.js";
+import type { Policy } from "../model/policy.js";
 import { IsoDate } from "../model/common.js";
 import { todayIn } from "../load/as-of.js";
 import { RefusedError } from "./context.js";
@@ -9,6 +10,7 @@ import { formatFindings, type FindingsFormat } from "./findings-format.js";
 
 export interface CompiledRun {
   desired: DesiredState;
+  policy: Policy;
   /** The folder as the user named it, for messages. */
   dir: string;
 }
@@ -24,5 +26,5 @@ export async function compileDir(dir: string, asOf: string | undefined, format: 
   if (desired.findings.length > 0 && format !== "json") process.stderr.write(formatFindings(desired.findings, format, dir) + "\n");
   const errors = desired.findings.filter((f) => f.severity === "error").length;
   if (errors > 0) throw new RefusedError(`${errors} error${errors === 1 ? "" : "s"} in ${dir}; nothing was compiled into a plan`);
-  return { desired, dir };
+  return { desired, policy: inputs.policy, dir };
 }

@@ -4,6 +4,7 @@ import { ensurePulumiCli } from "../engine/pulumi-cli.js";
 import { resolveConnections } from "../engine/connections.js";
 import { openStack } from "../engine/workspace.js";
 import type { DesiredState } from "../model/desired-state.js";
+import type { Policy } from "../model/policy.js";
 import type { StackSettings } from "../model/stack-settings.js";
 import { parseStackSettings } from "../engine/settings.js";
 import { declareTargets, type TargetConnections } from "../targets/declare.js";
@@ -14,6 +15,7 @@ export interface StackRun {
   stack: Stack;
   stackName: string;
   desired: DesiredState;
+  policy: Policy;
   settings: StackSettings;
 }
 
@@ -29,16 +31,19 @@ export async function prepareStackRun(projectDir: string, stackName: string): Pr
     projectDir,
     stackName,
     cli,
-    program: async () => {
-      declareTargets(declared.desired!, declared.connections!);
-    },
+    program: async () => declareTargets(declared.desired!, declared.connections!),
   });
   const config = await stack.getAllConfig();
   const settings = settingsOf(config, stackName);
-  const { desired } = await compileDir(path.join(projectDir, settings.desiredState), undefined);
+  const { desired, policy } = await compileDir(path.join(projectDir, settings.desiredState), undefined);
   declared.desired = desired;
-  declared.connections = await resolveConnections(settings, { projectDir, scimToken: config["rolecall:scimToken"]?.value, sandboxPort: sandboxPort() });
-  return { stack, stackName, desired, settings };
+  declared.connections = await resolveConnections(settings, {
+    projectDir,
+    scimToken: config["rolecall:scimToken"]?.value,
+    sandboxPort: sandboxPort(),
+    needsOktaAdminRoles: (desired.targets.okta?.adminRoles.length ?? 0) > 0,
+  });
+  return { stack, stackName, desired, policy, settings };
 }
 
 type ConfigMap = Awaited<ReturnType<Stack["getAllConfig"]>>;

@@ -108,6 +108,7 @@ function accountHolders(people: Person[], serviceAccounts: ServiceAccountState[]
       user: {
         key,
         kind: "service-account",
+        serviceAccount: sa.id,
         userName: email,
         externalId: key,
         givenName: "Service Account",

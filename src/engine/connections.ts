@@ -6,12 +6,15 @@ import { readToken } from "../sandbox/token.js";
 import type { TargetConnections } from "../targets/declare.js";
 import { EnvironmentError } from "./errors.js";
 import { rolecallDir } from "./workspace.js";
+import { checkOktaCredentials } from "../targets/okta/credentials.js";
 
 export interface ConnectionOptions {
   projectDir: string;
   /** The SCIM token from stack config (`rolecall:scimToken`, a secret), if set. */
   scimToken?: pulumi.Input<string>;
   sandboxPort?: number;
+  /** The catalog hands out Okta admin roles, so OAuth credentials need the role scopes too. */
+  needsOktaAdminRoles?: boolean;
 }
 
 /**
@@ -37,5 +40,12 @@ export async function resolveConnections(settings: StackSettings, opts: Connecti
     }
     connections.scim = { endpoint: scim.endpoint, token };
   }
+  if (settings.targets.okta) {
+    const check = checkOktaCredentials(process.env, settings.targets.okta, opts.needsOktaAdminRoles ?? false);
+    if (!check.ok) throw new EnvironmentError(`the Okta target cannot authenticate:\n  ${check.problems.join("\n  ")}`, "see src/targets/okta/README.md for the variables and the permissions they need");
+    connections.okta = settings.targets.okta;
+  }
+  if (settings.targets.azuread) connections.azuread = settings.targets.azuread;
+  if (settings.targets.aws) connections.aws = settings.targets.aws;
   return connections;
 }

@@ -3,29 +3,29 @@ import { FindingSchema } from "./finding.js";
 
 /** Why someone holds a role: the rule that matched, the role that included it, or the grant. */
 export const ReasonSchema = z.discriminatedUnion("kind", [
-  z.object({
+  z.strictObject({
     kind: z.literal("rule"),
     rule: z.string(),
     matched: z.record(z.string(), z.union([z.string(), z.boolean()])),
   }),
-  z.object({ kind: z.literal("include"), via: z.array(z.string()).describe("Role chain, outermost first.") }),
-  z.object({
+  z.strictObject({ kind: z.literal("include"), via: z.array(z.string()).describe("Role chain, outermost first.") }),
+  z.strictObject({
     kind: z.literal("grant"),
     grant: z.string(),
     ticket: z.string().optional(),
     expires: z.string(),
   }),
-  z.object({ kind: z.literal("service-account"), serviceAccount: z.string() }),
+  z.strictObject({ kind: z.literal("service-account"), serviceAccount: z.string() }),
 ]);
 export type Reason = z.infer<typeof ReasonSchema>;
 
 export const LifecycleState = z.enum(["prehire", "active", "leave", "leaver"]);
 export type LifecycleState = z.infer<typeof LifecycleState>;
 
-export const HeldRoleSchema = z.object({ role: z.string(), privileged: z.boolean(), reasons: z.array(ReasonSchema) });
+export const HeldRoleSchema = z.strictObject({ role: z.string(), privileged: z.boolean(), reasons: z.array(ReasonSchema) });
 export type HeldRole = z.infer<typeof HeldRoleSchema>;
 
-export const PersonSchema = z.object({
+export const PersonSchema = z.strictObject({
   id: z.string().describe("HR worker ID: the identity's immutable key."),
   state: LifecycleState,
   stateReason: z.string(),
@@ -41,11 +41,11 @@ export const PersonSchema = z.object({
   title: z.string().optional(),
   managerId: z.string().optional(),
   roles: z.array(HeldRoleSchema),
-  source: z.object({ file: z.string(), line: z.number().int() }),
+  source: z.strictObject({ file: z.string(), line: z.number().int() }),
 });
 export type Person = z.infer<typeof PersonSchema>;
 
-export const ServiceAccountStateSchema = z.object({
+export const ServiceAccountStateSchema = z.strictObject({
   id: z.string(),
   owner: z.string(),
   purpose: z.string(),
@@ -58,9 +58,10 @@ export type ServiceAccountState = z.infer<typeof ServiceAccountStateSchema>;
 
 
 /** An account in a directory target: a person or a service account. */
-export const DirectoryUserSchema = z.object({
+export const DirectoryUserSchema = z.strictObject({
   key: z.string().describe("Worker ID (or service-account key): the Pulumi resource name."),
   kind: z.enum(["person", "service-account"]),
+  serviceAccount: z.string().optional().describe("The service account's id (service accounts only)."),
   state: LifecycleState.optional().describe("A person's lifecycle state; targets map it to their own statuses."),
   userName: z.string(),
   externalId: z.string(),
@@ -76,10 +77,10 @@ export const DirectoryUserSchema = z.object({
 export type DirectoryUser = z.infer<typeof DirectoryUserSchema>;
 
 /** Who holds something in a target (a group, an admin role), each with the roles that put them there. */
-export const HoldersSchema = z.array(z.object({ user: z.string().describe("DirectoryUser key"), because: z.array(HeldRoleSchema) }));
+export const HoldersSchema = z.array(z.strictObject({ user: z.string().describe("DirectoryUser key"), because: z.array(HeldRoleSchema) }));
 export type Holders = z.infer<typeof HoldersSchema>;
 
-export const DirectoryGroupSchema = z.object({
+export const DirectoryGroupSchema = z.strictObject({
   key: z.string().describe("Catalog key: the Pulumi resource name."),
   displayName: z.string(),
   description: z.string().optional(),
@@ -87,35 +88,35 @@ export const DirectoryGroupSchema = z.object({
 });
 export type DirectoryGroup = z.infer<typeof DirectoryGroupSchema>;
 
-const DirectorySchema = z.object({ users: z.array(DirectoryUserSchema), groups: z.array(DirectoryGroupSchema) });
+const DirectorySchema = z.strictObject({ users: z.array(DirectoryUserSchema), groups: z.array(DirectoryGroupSchema) });
 export type Directory = z.infer<typeof DirectorySchema>;
 
 export const OktaProjectionSchema = DirectorySchema.extend({
-  adminRoles: z.array(z.object({ key: z.string(), type: z.string(), members: HoldersSchema })),
+  adminRoles: z.array(z.strictObject({ key: z.string(), type: z.string(), members: HoldersSchema })),
 });
 export type OktaProjection = z.infer<typeof OktaProjectionSchema>;
 
 export const AzureAdProjectionSchema = DirectorySchema.extend({
-  directoryRoles: z.array(z.object({ key: z.string(), displayName: z.string(), members: HoldersSchema })),
+  directoryRoles: z.array(z.strictObject({ key: z.string(), displayName: z.string(), members: HoldersSchema })),
 });
 export type AzureAdProjection = z.infer<typeof AzureAdProjectionSchema>;
 
 export const AwsProjectionSchema = DirectorySchema.extend({
-  accounts: z.array(z.object({ key: z.string(), id: z.string() })),
+  accounts: z.array(z.strictObject({ key: z.string(), id: z.string() })),
   permissionSets: z.array(
-    z.object({ key: z.string(), name: z.string(), description: z.string().optional(), sessionDuration: z.string(), managedPolicies: z.array(z.string()) }),
+    z.strictObject({ key: z.string(), name: z.string(), description: z.string().optional(), sessionDuration: z.string(), managedPolicies: z.array(z.string()) }),
   ),
-  assignments: z.array(z.object({ group: z.string(), account: z.string(), permissionSet: z.string() })),
+  assignments: z.array(z.strictObject({ group: z.string(), account: z.string(), permissionSet: z.string() })),
 });
 export type AwsProjection = z.infer<typeof AwsProjectionSchema>;
 
 /** The compiled desired state: plain JSON, deterministic, every entitlement with its reasons. */
-export const DesiredStateSchema = z.object({
+export const DesiredStateSchema = z.strictObject({
   asOf: z.string(),
-  inputs: z.array(z.object({ path: z.string(), sha256: z.string() })),
+  inputs: z.array(z.strictObject({ path: z.string(), sha256: z.string() })),
   people: z.array(PersonSchema),
   serviceAccounts: z.array(ServiceAccountStateSchema),
-  targets: z.object({
+  targets: z.strictObject({
     scim: DirectorySchema.optional(),
     okta: OktaProjectionSchema.optional(),
     azuread: AzureAdProjectionSchema.optional(),

@@ -37,10 +37,11 @@ export const PolicySchema = z
           .object({ count: z.number().int().min(0), percent: z.number().min(0).max(100) })
           .strict()
           .default({ count: 10, percent: 10 }),
-        minRosterSize: z.number().int().min(0).default(1),
+        minRosterSize: z.number().int().min(0).default(1).describe("Refuse to run on a roster with fewer people (a truncated export)."),
+        maxRosterShrinkPercent: z.number().min(0).max(100).default(20).describe("Refuse when the declared people shrink by more than this against what is applied."),
       })
       .strict()
-      .default({ maxDeprovision: { count: 10, percent: 10 }, minRosterSize: 1 }),
+      .default({ maxDeprovision: { count: 10, percent: 10 }, minRosterSize: 1, maxRosterShrinkPercent: 20 }),
     protected: z.array(z.string()).default([]).describe("Worker IDs of break-glass accounts never removed by a roster change."),
     separationOfDuties: z
       .array(

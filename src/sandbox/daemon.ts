@@ -116,7 +116,12 @@ async function waitUntilServing(dir: string, deadline: number, failure?: () => s
     const token = url === undefined ? undefined : await readToken(dir);
     if (pid !== undefined && url !== undefined && token !== undefined && (await answers(url, token))) return { url, pid };
     const reason = failure?.();
-    if (reason !== undefined) throw new Error(`the sandbox stopped before it answered (${reason}); see ${paths.log}`);
+    if (reason !== undefined) {
+      // The daemon's last log line says why (a busy port, most often): show it, not just where it is.
+      const last = (await readTextIfExists(paths.log))?.trimEnd().split("\n").pop() ?? "";
+      const busy = last.includes("EADDRINUSE") ? "; another sandbox or service holds the port — stop it or set ROLECALL_SANDBOX_PORT" : "";
+      throw new Error(`the sandbox stopped before it answered (${reason}): ${last.replace(/^\S+ /, "")}${busy}`);
+    }
     if (Date.now() >= deadline) throw new Error(`the sandbox did not answer within ${START_TIMEOUT_MS / 1000} s; see ${paths.log}`);
     await sleep(POLL_MS);
   }

@@ -1,0 +1,115 @@
+import { z } from "zod";
+import { HeldRoleSchema, LifecycleState } from "./desired-state.js";
+import { FindingSchema } from "./finding.js";
+
+/** One engine step, as the engine reported it (secret values never appear: the engine masks them). */
+export const PlanStepSchema = z.strictObject({
+  op: z.string().describe("create, update, delete, replace, same, …"),
+  urn: z.string(),
+  type: z.string(),
+  name: z.string(),
+  target: z.string().describe("The rolecall target the resource belongs to: scim, okta, azuread, aws."),
+  diffs: z.array(z.string()).describe("Changed input properties."),
+  detailedDiff: z.record(z.string(), z.strictObject({ kind: z.string(), inputDiff: z.boolean() })).optional(),
+});
+export type PlanStep = z.infer<typeof PlanStepSchema>;
+
+/** Something a person gains or loses in one target, and why. */
+export const AccessChangeSchema = z.strictObject({
+  target: z.string(),
+  kind: z.string().describe("group, adminRole, directoryRole"),
+  item: z.string().describe("Catalog key."),
+  because: z.array(HeldRoleSchema).describe("For a gain: the roles that earn it, with their reasons."),
+  why: z.string().optional().describe("For a loss: why it is no longer earned."),
+});
+export type AccessChange = z.infer<typeof AccessChangeSchema>;
+
+export const PersonChangeKind = z.enum(["joiner", "mover", "leaver", "disabled", "enabled", "updated"]);
+export type PersonChangeKind = z.infer<typeof PersonChangeKind>;
+
+/** Everything the plan does to one identity, read as an auditor reads it. */
+export const PersonChangeSchema = z.strictObject({
+  id: z.string().describe("Worker ID or service-account key."),
+  kind: z.enum(["person", "service-account"]),
+  displayName: z.string(),
+  email: z.string(),
+  state: LifecycleState.or(z.literal("removed")).describe("'removed': no longer in the desired state at all."),
+  stateReason: z.string(),
+  change: PersonChangeKind,
+  account: z
+    .array(z.strictObject({ target: z.string(), op: z.string(), changed: z.array(z.string()) }))
+    .describe("Account steps per target (create, update, delete, replace)."),
+  gains: z.array(AccessChangeSchema),
+  losses: z.array(AccessChangeSchema),
+  risks: z.array(z.string()),
+});
+export type PersonChange = z.infer<typeof PersonChangeSchema>;
+
+export const RiskSchema = z.strictObject({
+  code: z.enum(["privileged-grant", "protected-account", "mass-deprovision", "drift"]),
+  subject: z.string(),
+  message: z.string(),
+});
+export type Risk = z.infer<typeof RiskSchema>;
+
+export const GuardrailVerdictSchema = z.strictObject({
+  name: z.string(),
+  limit: z.string(),
+  actual: z.string(),
+  verdict: z.enum(["pass", "fail", "overridden"]),
+  message: z.string(),
+});
+export type GuardrailVerdict = z.infer<typeof GuardrailVerdictSchema>;
+
+export const ManifestSchema = z.strictObject({
+  stack: z.string(),
+  asOf: z.string(),
+  createdAt: z.string().describe("UTC, ISO 8601."),
+  desiredState: z.string().describe("The desired-state folder, relative to the project."),
+  inputs: z.array(z.strictObject({ path: z.string(), sha256: z.string() })),
+  git: z.strictObject({ commit: z.string(), dirty: z.boolean() }).nullable(),
+  versions: z.strictObject({ rolecall: z.string(), pulumi: z.string(), node: z.string() }),
+  ranBy: z.strictObject({ user: z.string(), host: z.string(), ci: z.string().optional() }),
+  override: z.string().optional().describe("The reason given with --allow-mass-deprovision."),
+});
+export type Manifest = z.infer<typeof ManifestSchema>;
+
+/** plan.json: what a preview would change, in people, with every engine step behind it. */
+export const PlanDocumentSchema = z.strictObject({
+  $schema: z.string().optional(),
+  schemaVersion: z.literal(1),
+  manifest: ManifestSchema,
+  digest: z.string().describe("sha256 over the steps that change something: what apply must reproduce exactly."),
+  summary: z.strictObject({
+    joiners: z.number(),
+    movers: z.number(),
+    leavers: z.number(),
+    disabled: z.number(),
+    enabled: z.number(),
+    updated: z.number(),
+    serviceAccounts: z.number(),
+    groupChanges: z.number(),
+    driftCorrections: z.number(),
+    steps: z.record(z.string(), z.number()),
+  }),
+  people: z.array(PersonChangeSchema),
+  groups: z.array(z.strictObject({ target: z.string(), key: z.string(), op: z.string(), added: z.array(z.string()), removed: z.array(z.string()) })),
+  risks: z.array(RiskSchema),
+  guardrails: z.array(GuardrailVerdictSchema),
+  findings: z.array(FindingSchema),
+  steps: z.array(PlanStepSchema),
+});
+export type PlanDocument = z.infer<typeof PlanDocumentSchema>;
+
+/** applied.json: each step's outcome after apply, tied to the plan it executed. */
+export const AppliedDocumentSchema = z.strictObject({
+  schemaVersion: z.literal(1),
+  planDigest: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  result: z.enum(["succeeded", "failed"]),
+  error: z.string().optional(),
+  steps: z.array(z.strictObject({ op: z.string(), urn: z.string(), outcome: z.enum(["done", "failed"]) })),
+});
+export type AppliedDocument = z.infer<typeof AppliedDocumentSchema>;
+

@@ -1,0 +1,39 @@
+import { z } from "zod";
+
+const SETTINGS_KEYS = ["tenantId", "upnDomain"] as const;
+
+/**
+ * The Entra ID (azuread) target's stack settings: `rolecall:targets: { azuread: {...} }` in
+ * stacks/Pulumi.<stack>.yaml. Only where to provision — credentials never go here; the
+ * provider reads them from ARM_* environment variables (see src/targets/azuread/README.md).
+ */
+export const AzureAdTargetSettingsSchema = z.strictObject(
+  {
+    tenantId: z
+      .guid({
+        error: (issue) =>
+          issue.input === undefined
+            ? "required: the directory (tenant) ID of the Entra ID tenant, e.g. 00000000-0000-0000-0000-000000000000"
+            : `'${String(issue.input)}' is not a tenant ID: use the Directory (tenant) ID GUID from the tenant's overview page, not its domain name`,
+      })
+      .describe("Directory (tenant) ID of the Entra ID tenant to provision into (a GUID). Passed to the provider explicitly so a stray ARM_TENANT_ID cannot point a stack at another tenant."),
+    upnDomain: z
+      .string()
+      .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, {
+        error: "must be a verified domain of the tenant in lower case, e.g. example.com or contoso.onmicrosoft.com (no '@')",
+      })
+      .optional()
+      .describe(
+        "Domain for userPrincipalName when it differs from the people's email domain, e.g. contoso.onmicrosoft.com. The UPN keeps the email's local part: ada.muller@example.com becomes ada.muller@<upnDomain>. Omit to use the email address as the UPN.",
+      ),
+  },
+  {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? `unknown setting${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `'${k}'`).join(", ")}: the azuread target takes ${SETTINGS_KEYS.join(" and ")} (credentials come from ARM_* environment variables, never from stack settings)`
+        : issue.input === undefined || issue.input === null
+          ? "give the azuread target its settings, at least tenantId"
+          : undefined,
+  },
+);
+export type AzureAdTargetSettings = z.infer<typeof AzureAdTargetSettingsSchema>;

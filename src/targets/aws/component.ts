@@ -1,0 +1,132 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { AwsProjection } from "../../model/desired-state.js";
+import type { AwsTargetSettings } from "../../model/target-settings/aws.js";
+import { planAwsTarget, type AwsPlan } from "./plan.js";
+
+export interface AwsTargetArgs {
+  projection: AwsProjection;
+  settings: AwsTargetSettings;
+}
+
+/**
+ * The AWS IAM Identity Center target. Declares, under one explicit aws.Provider:
+ * - identitystore.User per account, named by worker ID / service-account key;
+ * - identitystore.Group per catalog group, named by catalog key;
+ * - identitystore.GroupMembership per (group, user), named `<group>/<user>`;
+ * - ssoadmin.PermissionSet and its ManagedPolicyAttachmentsExclusive, both named by catalog key;
+ * - ssoadmin.AccountAssignment per catalog assignment, named `<group>/<account>/<permission set>`.
+ * Names are part of the contract with deployed stacks. Why each choice: DESIGN_DECISIONS.md.
+ */
+export class AwsTarget extends pulumi.ComponentResource {
+  readonly plan: AwsPlan;
+  readonly provider: aws.Provider;
+  readonly users: ReadonlyMap<string, aws.identitystore.User>;
+  readonly groups: ReadonlyMap<string, aws.identitystore.Group>;
+  readonly memberships: ReadonlyMap<string, aws.identitystore.GroupMembership>;
+  readonly permissionSets: ReadonlyMap<string, aws.ssoadmin.PermissionSet>;
+  readonly policyAttachments: ReadonlyMap<string, aws.ssoadmin.ManagedPolicyAttachmentsExclusive>;
+  readonly assignments: ReadonlyMap<string, aws.ssoadmin.AccountAssignment>;
+
+  constructor(name: string, args: AwsTargetArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("rolecall:targets:Aws", name, {}, opts);
+    const { settings } = args;
+    const plan = planAwsTarget(args.projection, settings);
+    const { identityStoreId, instanceArn } = settings;
+
+    // Credentials come from the provider's own chain (environment, AWS_PROFILE, web identity);
+    // nothing secret is passed here. The ssoadmin client of terraform-provider-aws retries
+    // ConflictException and ThrottlingException (internal/service/ssoadmin/service_package.go)
+    // up to maxRetries attempts.
+    const provider = new aws.Provider(
+      name,
+      {
+        region: settings.region,
+        maxRetries: settings.maxRetries,
+        ...(settings.accountId ? { allowedAccountIds: [settings.accountId] } : {}),
+      },
+      { parent: this },
+    );
+    const child = { parent: this, provider };
+
+    const users = new Map<string, aws.identitystore.User>();
+    for (const u of plan.users) {
+      users.set(
+        u.name,
+        // identitystore_user docs: user_name and identity_store_id force replacement, and an email
+        // must be unique in the store — so a replacement has to delete the old user first.
+        new aws.identitystore.User(u.name, { identityStoreId, ...u.args }, { ...child, protect: u.protect, deleteBeforeReplace: true }),
+      );
+    }
+
+    const groups = new Map<string, aws.identitystore.Group>();
+    for (const g of plan.groups) {
+      // terraform-provider-aws #39416 (merged 2024): display_name no longer forces replacement.
+      groups.set(g.name, new aws.identitystore.Group(g.name, { identityStoreId, ...g.args }, child));
+    }
+
+    const memberships = new Map<string, aws.identitystore.GroupMembership>();
+    for (const m of plan.memberships) {
+      const groupId = groups.get(m.group)!.groupId;
+      const memberId = users.get(m.user)!.userId;
+      memberships.set(m.name, new aws.identitystore.GroupMembership(m.name, { identityStoreId, groupId, memberId }, child));
+    }
+
+    const permissionSets = new Map<string, aws.ssoadmin.PermissionSet>();
+    const policyAttachments = new Map<string, aws.ssoadmin.ManagedPolicyAttachmentsExclusive>();
+    for (const p of plan.permissionSets) {
+      const set = new aws.ssoadmin.PermissionSet(p.name, { instanceArn, ...p.args }, child);
+      permissionSets.set(p.name, set);
+      // ssoadmin_managed_policy_attachments_exclusive: the whole policy set in one resource, one
+      // re-provisioning per change; its delete is a no-op, so removing a set never races a
+      // re-provisioning against assignment deletes (terraform-provider-aws #33337, #35158).
+      policyAttachments.set(
+        p.name,
+        new aws.ssoadmin.ManagedPolicyAttachmentsExclusive(p.name, { instanceArn, permissionSetArn: set.arn, managedPolicyArns: p.managedPolicyArns }, child),
+      );
+    }
+
+    const assignments = new Map<string, aws.ssoadmin.AccountAssignment>();
+    for (const a of plan.assignments) {
+      assignments.set(
+        a.name,
+        new aws.ssoadmin.AccountAssignment(
+          a.name,
+          {
+            instanceArn,
+            // Inputs from the set and the group make them dependencies: Pulumi deletes dependents
+            // first, so one `up` removes assignments before their permission set or group (#26757).
+            permissionSetArn: permissionSets.get(a.permissionSet)!.arn,
+            principalId: groups.get(a.group)!.groupId,
+            principalType: "GROUP",
+            targetId: a.accountId,
+            targetType: "AWS_ACCOUNT",
+          },
+          {
+            ...child,
+            dependsOn: a.after.map((p) => policyAttachments.get(p)!),
+            // One permission-set role per account updates at a time (Identity Center quotas), so
+            // assignments to one account queue behind each other; the provider's default is 5m.
+            customTimeouts: { create: "15m", delete: "15m" },
+          },
+        ),
+      );
+    }
+
+    this.plan = plan;
+    this.provider = provider;
+    this.users = users;
+    this.groups = groups;
+    this.memberships = memberships;
+    this.permissionSets = permissionSets;
+    this.policyAttachments = policyAttachments;
+    this.assignments = assignments;
+    this.registerOutputs({
+      users: users.size,
+      groups: groups.size,
+      memberships: memberships.size,
+      permissionSets: permissionSets.size,
+      assignments: assignments.size,
+    });
+  }
+}

@@ -1,0 +1,134 @@
+import type { DirectoryGroup, DirectoryUser } from "../../model/desired-state.js";
+import type { AzureAdTargetSettings } from "../../model/target-settings/azuread.js";
+
+/** Pulumi type tokens of the resources this target declares (part of every URN). */
+export const AZUREAD_TYPES = {
+  provider: "pulumi:providers:azuread",
+  user: "azuread:index/user:User",
+  initialPassword: "random:index/randomPassword:RandomPassword",
+  group: "azuread:index/group:Group",
+  directoryRole: "azuread:index/directoryRole:DirectoryRole",
+  directoryRoleAssignment: "azuread:index/directoryRoleAssignment:DirectoryRoleAssignment",
+} as const;
+
+/**
+ * Inputs that make the provider replace (delete + create) the resource when they change, for
+ * each type we declare, from the provider's schema (ForceNew) — a rename must touch none of
+ * them. azuread.User has none: user_principal_name, mail and the names are in-place updates
+ * (terraform-provider-azuread internal/services/users/user_resource.go). random's resources
+ * are replaced on any input change.
+ */
+export const REPLACE_ON_CHANGE: Readonly<Record<string, readonly string[]>> = {
+  [AZUREAD_TYPES.user]: [],
+  [AZUREAD_TYPES.initialPassword]: ["length", "special", "upper", "lower", "numeric", "minUpper", "minLower", "minNumeric", "minSpecial", "overrideSpecial", "keepers"],
+  [AZUREAD_TYPES.group]: ["assignableToRole", "behaviors", "mailNickname", "provisioningOptions", "types"],
+  [AZUREAD_TYPES.directoryRole]: ["displayName", "templateId"],
+  [AZUREAD_TYPES.directoryRoleAssignment]: ["roleId", "principalObjectId", "directoryScopeId", "appScopeId"],
+};
+
+/** The user fields rolecall sets, as plain values (the password is declared beside them). */
+export interface AzureAdUserFields {
+  userPrincipalName: string;
+  displayName: string;
+  givenName: string;
+  surname: string;
+  mail: string;
+  accountEnabled: boolean;
+  forcePasswordChange: true;
+  employeeId?: string;
+  department?: string;
+  jobTitle?: string;
+}
+
+/** Entra ID caps employeeId at 16 characters (user_resource.go: StringLenBetween(0, 16)). */
+export const EMPLOYEE_ID_MAX = 16;
+
+/**
+ * The user principal name: the account's sign-in name, derived from its user name (the email
+ * compile settled on). With `upnDomain` the local part moves to that domain. A UPN change is
+ * an in-place update of the same object, so deriving it from a mutable email is safe.
+ */
+export function userPrincipalName(user: Pick<DirectoryUser, "key" | "userName">, upnDomain?: string): string {
+  const at = user.userName.lastIndexOf("@");
+  if (at <= 0 || at === user.userName.length - 1) {
+    throw new Error(`azuread: user ${user.key} has user name '${user.userName}', which is not an email address; Entra ID needs one for its userPrincipalName`);
+  }
+  return upnDomain ? `${user.userName.slice(0, at)}@${upnDomain}` : user.userName;
+}
+
+/**
+ * Whether the account may sign in. Compile folds the lifecycle into `active`; the state is
+ * checked too so that a pre-hire, a person on leave or a leaver in grace can never be enabled
+ * by a projection that got `active` wrong. Service accounts carry no state.
+ */
+export function accountEnabled(user: Pick<DirectoryUser, "active" | "state">): boolean {
+  return user.active && (user.state === undefined || user.state === "active");
+}
+
+/** employeeId links the Entra account to the HR record; only people have one. */
+export function employeeId(user: Pick<DirectoryUser, "key" | "kind" | "externalId">): string | undefined {
+  if (user.kind !== "person") return undefined;
+  if (user.externalId.length > EMPLOYEE_ID_MAX) {
+    throw new Error(
+      `azuread: worker ID '${user.externalId}' (user ${user.key}) is ${user.externalId.length} characters; Entra ID's employeeId holds at most ${EMPLOYEE_ID_MAX}`,
+    );
+  }
+  return user.externalId;
+}
+
+/** The azuread.User fields of one account, the password aside. */
+export function azureAdUserFields(user: DirectoryUser, settings: Pick<AzureAdTargetSettings, "upnDomain">): AzureAdUserFields {
+  const id = employeeId(user);
+  return {
+    userPrincipalName: userPrincipalName(user, settings.upnDomain),
+    displayName: user.displayName,
+    givenName: user.givenName,
+    surname: user.familyName,
+    mail: user.email,
+    accountEnabled: accountEnabled(user),
+    // Only takes effect together with a password change — here, the initial password at creation
+    // (user_resource.go sends passwordProfile on create, and on update only if the password changed).
+    forcePasswordChange: true,
+    ...(id === undefined ? {} : { employeeId: id }),
+    ...(user.department ? { department: user.department } : {}),
+    ...(user.title ? { jobTitle: user.title } : {}),
+  };
+}
+
+/**
+ * The random initial password: a secret nobody is shown (first sign-in goes through a
+ * Temporary Access Pass or an admin reset, then the forced change). Fits Entra ID's policy —
+ * 8 to 256 characters, three of four character classes — and random's default special
+ * characters are all in Entra ID's allowed set. Changing any of these replaces every
+ * RandomPassword; the User ignores its password after creation, so nobody's is reset.
+ */
+export const INITIAL_PASSWORD = { length: 32, special: true, minUpper: 2, minLower: 2, minNumeric: 2, minSpecial: 2 } as const;
+
+/** The azuread.Group fields of a catalog group, its members aside. */
+export interface AzureAdGroupFields {
+  displayName: string;
+  description?: string;
+  securityEnabled: true;
+  mailEnabled: false;
+  preventDuplicateNames: true;
+}
+
+/**
+ * A security group (not mail-enabled, no Microsoft 365 `types`). preventDuplicateNames makes
+ * create (and a display-name change) fail when another group already has the name, instead
+ * of quietly creating a second one: Entra ID group names are not unique (group.md).
+ */
+export function azureAdGroupFields(group: Pick<DirectoryGroup, "displayName" | "description">): AzureAdGroupFields {
+  return {
+    displayName: group.displayName,
+    ...(group.description ? { description: group.description } : {}),
+    securityEnabled: true,
+    mailEnabled: false,
+    preventDuplicateNames: true,
+  };
+}
+
+/** Name of the assignment of directory role `roleKey` to user `userKey`: `<role key>/<user key>`. */
+export function roleAssignmentName(roleKey: string, userKey: string): string {
+  return `${roleKey}/${userKey}`;
+}

@@ -1,0 +1,319 @@
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { compile } from "../../src/compile/compile.js";
+import { loadDesiredState } from "../../src/load/desired-state-dir.js";
+import type { AzureAdProjection, DesiredState } from "../../src/model/desired-state.js";
+import type { Inputs } from "../../src/model/inputs.js";
+import type { AzureAdTargetSettings } from "../../src/model/target-settings/azuread.js";
+import { AzureAdTarget } from "../../src/targets/azuread/component.js";
+import { AZUREAD_TYPES, REPLACE_ON_CHANGE } from "../../src/targets/azuread/convert.js";
+import { planAzureAd, plannedResources } from "../../src/targets/azuread/plan.js";
+
+/** A resource as the mocked engine saw it: type, name, inputs; plus the options it was constructed with. */
+interface Registered {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}
+interface Constructed {
+  type: string;
+  name: string;
+  protect: boolean;
+  ignoreChanges: string[];
+}
+
+const AS_OF = "2026-11-25";
+const SETTINGS: AzureAdTargetSettings = { tenantId: "00000000-0000-4000-8000-000000000001" };
+const registered: Registered[] = [];
+
+beforeAll(async () => {
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+        // What the real provider computes: object IDs for directory objects, the role's template ID.
+        const computed: Record<string, unknown> = { objectId: `oid-${args.name}` };
+        if (args.type === AZUREAD_TYPES.directoryRole) computed.templateId = `tmpl-${args.name}`;
+        if (args.type === AZUREAD_TYPES.initialPassword) computed.result = `pw-${args.name}`;
+        return { id: `id-${args.name}`, state: { ...args.inputs, ...computed } };
+      },
+      call: () => ({}),
+    },
+    "rolecall",
+    "test",
+    false,
+  );
+});
+
+let sample: Inputs;
+/** The sample organisation on AS_OF, declared once and shared by the tests that only read it. */
+let baseline: { registered: Registered[]; constructed: Constructed[] };
+beforeAll(async () => {
+  sample = await loadDesiredState("desired-state");
+  baseline = await declare(projectionOf(desiredFor(sample)));
+});
+
+/** Waits until the mocked engine has stopped receiving registrations. */
+async function settle(): Promise<void> {
+  let seen = -1;
+  while (seen !== registered.length) {
+    seen = registered.length;
+    await new Promise((r) => setTimeout(r, 40));
+  }
+}
+
+/** Declares the target for a projection and returns what reached the engine and how it was constructed. */
+async function declare(projection: AzureAdProjection, name = "azuread"): Promise<{ registered: Registered[]; constructed: Constructed[] }> {
+  await settle();
+  registered.length = 0;
+  const constructed: Constructed[] = [];
+  new AzureAdTarget(
+    name,
+    { projection, settings: SETTINGS },
+    {
+      // Legacy in-process transformations run synchronously in each child's constructor, so they
+      // see construction order and the options (protect, ignoreChanges) the mocks don't receive.
+      transformations: [
+        (args) => {
+          if (args.type !== "rolecall:targets:AzureAd") {
+            constructed.push({ type: args.type, name: args.name, protect: args.opts.protect === true, ignoreChanges: args.opts.ignoreChanges ?? [] });
+          }
+          return undefined;
+        },
+      ],
+    },
+  );
+  await settle();
+  return { registered: registered.filter((r) => r.type !== "rolecall:targets:AzureAd"), constructed };
+}
+
+function desiredFor(inputs: Inputs): DesiredState {
+  return compile(inputs, AS_OF);
+}
+function projectionOf(desired: DesiredState): AzureAdProjection {
+  const projection = desired.targets.azuread;
+  if (!projection) throw new Error("the sample catalog has no azuread section");
+  return projection;
+}
+/** A copy of the sample inputs with one change applied. */
+function variant(change: (inputs: Inputs) => void): Inputs {
+  const copy = structuredClone(sample);
+  change(copy);
+  return copy;
+}
+function worker(inputs: Inputs, id: string) {
+  const row = inputs.roster.find((r) => r.value.workerId === id);
+  if (!row) throw new Error(`no roster row ${id}`);
+  return row.value;
+}
+
+const find = (rs: Registered[], type: string, name: string) => {
+  const r = rs.find((x) => x.type === type && x.name === name);
+  if (!r) throw new Error(`${type} ${name} was not registered`);
+  return r;
+};
+const names = (rs: Registered[], type: string) => rs.filter((r) => r.type === type).map((r) => r.name);
+/** Pulumi's wire marker of a secret value (sdk/nodejs/runtime/rpc.ts specialSigKey / specialSecretSig). */
+const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
+const members = (r: Registered) => [...(r.inputs.members as string[])].sort();
+const oid = (...keys: string[]) => keys.map((k) => `oid-${k}`).sort();
+
+/** Per resource (type/name), the inputs that differ between two runs; added and removed resources too. */
+function diffRuns(before: Registered[], after: Registered[]) {
+  const key = (r: Registered) => `${r.type} ${r.name}`;
+  const a = new Map(before.map((r) => [key(r), r.inputs]));
+  const b = new Map(after.map((r) => [key(r), r.inputs]));
+  const changed = new Map<string, string[]>();
+  for (const [k, inputs] of b) {
+    const old = a.get(k);
+    if (!old) continue;
+    const fields = [...new Set([...Object.keys(old), ...Object.keys(inputs)])].filter((f) => JSON.stringify(old[f]) !== JSON.stringify(inputs[f])).sort();
+    if (fields.length > 0) changed.set(k, fields);
+  }
+  return {
+    added: [...b.keys()].filter((k) => !a.has(k)).sort(),
+    removed: [...a.keys()].filter((k) => !b.has(k)).sort(),
+    changed,
+  };
+}
+
+const ACTIVE_PEOPLE = Array.from({ length: 47 }, (_, i) => `W${1001 + i}`).filter((k) => k !== "W1026");
+const IT_ADMINS = ["W1006", "W1038", "W1039", "W1040", "W1041", "W1042"];
+
+describe("the azuread target with Pulumi's mocks: the sample organisation on 2026-11-25", () => {
+  it("declares exactly one user and initial password per account, the catalog's groups and roles, and one assignment per role holder", async () => {
+    const rs = baseline.registered;
+    const accounts = [...ACTIVE_PEOPLE, "W1048", "svc-payroll-export"].sort();
+
+    expect(names(rs, AZUREAD_TYPES.user).sort()).toEqual(accounts);
+    expect(names(rs, AZUREAD_TYPES.initialPassword).sort()).toEqual(accounts);
+    expect(names(rs, AZUREAD_TYPES.group).sort()).toEqual(["all-staff", "contractors", "engineering", "finance", "sales"]);
+    expect(names(rs, AZUREAD_TYPES.directoryRole).sort()).toEqual(["helpdesk-administrator", "user-administrator"]);
+    expect(names(rs, AZUREAD_TYPES.directoryRoleAssignment).sort()).toEqual(
+      ["helpdesk-administrator", "user-administrator"].flatMap((role) => IT_ADMINS.map((u) => `${role}/${u}`)).sort(),
+    );
+    expect(names(rs, AZUREAD_TYPES.provider)).toEqual(["azuread"]);
+    expect(rs).toHaveLength(1 + 2 * accounts.length + 5 + 2 + 12);
+  });
+
+  it("pins the tenant from stack settings and sets every user field from the projection", async () => {
+    const { registered: rs, constructed } = baseline;
+    expect(find(rs, AZUREAD_TYPES.provider, "azuread").inputs).toMatchObject({ tenantId: SETTINGS.tenantId });
+
+    const ada = find(rs, AZUREAD_TYPES.user, "W1001");
+    expect(ada.inputs).toEqual({
+      userPrincipalName: "ada.muller@example.com",
+      mail: "ada.muller@example.com",
+      displayName: "Ada Müller",
+      givenName: "Ada",
+      surname: "Müller",
+      accountEnabled: true,
+      employeeId: "W1001",
+      department: "Executive",
+      jobTitle: "Chief Executive Officer",
+      forcePasswordChange: true,
+      password: { ...SECRET, value: "pw-W1001" },
+    });
+    expect(find(rs, AZUREAD_TYPES.initialPassword, "W1001").inputs).toMatchObject({ length: 32, special: true, minUpper: 2, minLower: 2, minNumeric: 2, minSpecial: 2 });
+
+    const svc = find(rs, AZUREAD_TYPES.user, "svc-payroll-export");
+    expect(svc.inputs).toMatchObject({ userPrincipalName: "svc-payroll-export@example.com", accountEnabled: true, forcePasswordChange: true });
+    expect(svc.inputs).not.toHaveProperty("employeeId");
+
+    // The password only seeds the account; nobody in the sample is protected.
+    for (const c of constructed.filter((c) => c.type === AZUREAD_TYPES.user)) expect(c.ignoreChanges).toEqual(["password"]);
+    expect(constructed.filter((c) => c.protect)).toEqual([]);
+  });
+
+  it("declares security groups with their whole membership, and assigns roles by template ID to user object IDs", async () => {
+    const rs = baseline.registered;
+    const engineering = find(rs, AZUREAD_TYPES.group, "engineering");
+    expect(engineering.inputs).toMatchObject({ displayName: "Engineering", securityEnabled: true, mailEnabled: false, preventDuplicateNames: true });
+    expect(members(engineering)).toEqual(oid("W1002", "W1008", "W1009", "W1010", "W1011", "W1012", "W1013", "W1014", "W1015", "W1016", "W1017", "W1018", "W1019", "W1020", "W1021"));
+    expect(members(find(rs, AZUREAD_TYPES.group, "contractors"))).toEqual(oid("W1016"));
+    expect(members(find(rs, AZUREAD_TYPES.group, "finance"))).toEqual(oid("W1004", "W1012", "W1030", "W1032", "W1033", "W1034", "W1039", "svc-payroll-export"));
+    expect(members(find(rs, AZUREAD_TYPES.group, "all-staff"))).toHaveLength(44);
+
+    expect(find(rs, AZUREAD_TYPES.directoryRole, "user-administrator").inputs).toEqual({ displayName: "User Administrator" });
+    expect(find(rs, AZUREAD_TYPES.directoryRoleAssignment, "helpdesk-administrator/W1038").inputs).toEqual({
+      roleId: "tmpl-helpdesk-administrator",
+      principalObjectId: "oid-W1038",
+    });
+  });
+});
+
+describe("the azuread target through the lifecycle", () => {
+  it("declares nothing for a leaver once the grace period is over", async () => {
+    expect(desiredFor(sample).people.find((p) => p.id === "W1026")?.state).toBe("leaver");
+    const rs = baseline.registered;
+    expect(rs.filter((r) => r.name === "W1026" || r.name.endsWith("/W1026"))).toEqual([]);
+    for (const g of rs.filter((r) => r.type === AZUREAD_TYPES.group)) expect(g.inputs.members).not.toContain("oid-W1026");
+  });
+
+  it("keeps a leaver in grace as a disabled account with no memberships and no roles", async () => {
+    const inGrace = variant((i) => {
+      i.policy.lifecycle.leaverGraceDays = 60;
+    });
+    const { registered: rs } = await declare(projectionOf(desiredFor(inGrace)));
+    expect(find(rs, AZUREAD_TYPES.user, "W1026").inputs).toMatchObject({ accountEnabled: false, employeeId: "W1026" });
+    expect(names(rs, AZUREAD_TYPES.initialPassword)).toContain("W1026");
+    for (const g of rs.filter((r) => r.type === AZUREAD_TYPES.group)) expect(g.inputs.members).not.toContain("oid-W1026");
+    expect(rs.filter((r) => r.name.endsWith("/W1026"))).toEqual([]);
+  });
+
+  it("declares a group whose last member left with an empty membership, and warns that an empty set needs checking", async () => {
+    const warnings: string[] = [];
+    const spy = vi.spyOn(pulumi.log, "warn").mockImplementation(async (msg: string) => {
+      warnings.push(msg);
+    });
+    try {
+      const lastContractorLeft = variant((i) => {
+        Object.assign(worker(i, "W1016"), { status: "terminated", endDate: "2026-11-01" });
+      });
+      const { registered: rs } = await declare(projectionOf(desiredFor(lastContractorLeft)));
+      expect(find(rs, AZUREAD_TYPES.group, "contractors").inputs.members).toEqual([]);
+      expect(names(rs, AZUREAD_TYPES.user)).not.toContain("W1016");
+      expect(warnings).toEqual([expect.stringContaining("azuread group 'contractors' is declared with no members")]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it("declares a pre-hire and a person on leave disabled, in no group and no role", async () => {
+    const rs = baseline.registered;
+    for (const id of ["W1048", "W1031"]) {
+      expect(find(rs, AZUREAD_TYPES.user, id).inputs).toMatchObject({ accountEnabled: false });
+      for (const g of rs.filter((r) => r.type === AZUREAD_TYPES.group)) expect(g.inputs.members).not.toContain(`oid-${id}`);
+      expect(rs.filter((r) => r.name.endsWith(`/${id}`))).toEqual([]);
+    }
+  });
+
+  it("moves a mover's memberships and changes nothing else but the mover's own attribute", async () => {
+    const before = baseline.registered;
+    const moved = variant((i) => {
+      worker(i, "W1022").department = "Finance";
+    });
+    const after = (await declare(projectionOf(desiredFor(moved)))).registered;
+
+    const diff = diffRuns(before, after);
+    expect(diff.added).toEqual([]);
+    expect(diff.removed).toEqual([]);
+    expect(Object.fromEntries(diff.changed)).toEqual({
+      [`${AZUREAD_TYPES.user} W1022`]: ["department"],
+      [`${AZUREAD_TYPES.group} finance`]: ["members"],
+      [`${AZUREAD_TYPES.group} sales`]: ["members"],
+    });
+    expect(find(after, AZUREAD_TYPES.group, "finance").inputs.members).toContain("oid-W1022");
+    expect(find(after, AZUREAD_TYPES.group, "sales").inputs.members).not.toContain("oid-W1022");
+  });
+
+  it("renames in place: a new name and email keep every resource name and touch no replacement-forcing input", async () => {
+    const before = baseline.registered;
+    const renamed = variant((i) => {
+      worker(i, "W1008").familyName = "Okonkwo";
+    });
+    const after = (await declare(projectionOf(desiredFor(renamed)))).registered;
+
+    const diff = diffRuns(before, after);
+    expect(diff.added).toEqual([]);
+    expect(diff.removed).toEqual([]);
+    expect([...diff.changed.keys()]).toEqual([`${AZUREAD_TYPES.user} W1008`]);
+    const fields = diff.changed.get(`${AZUREAD_TYPES.user} W1008`)!;
+    expect(fields).toEqual(expect.arrayContaining(["userPrincipalName", "mail", "surname", "displayName"]));
+    expect(fields.filter((f) => REPLACE_ON_CHANGE[AZUREAD_TYPES.user]!.includes(f))).toEqual([]);
+    expect(find(after, AZUREAD_TYPES.user, "W1008").inputs).toMatchObject({ userPrincipalName: "hannah.okonkwo@example.com", employeeId: "W1008" });
+  });
+
+  it("protects a break-glass account, its initial password and its role assignments", async () => {
+    const breakGlass = variant((i) => {
+      i.policy.protected = ["W1006"];
+    });
+    const { constructed } = await declare(projectionOf(desiredFor(breakGlass)));
+    expect(constructed.filter((c) => c.protect).map((c) => `${c.type} ${c.name}`).sort()).toEqual(
+      [
+        `${AZUREAD_TYPES.directoryRoleAssignment} helpdesk-administrator/W1006`,
+        `${AZUREAD_TYPES.initialPassword} W1006`,
+        `${AZUREAD_TYPES.user} W1006`,
+        `${AZUREAD_TYPES.directoryRoleAssignment} user-administrator/W1006`,
+      ].sort(),
+    );
+  });
+});
+
+describe("the azuread target's registration order", () => {
+  it("constructs resources in the plan's order, the same on every run", async () => {
+    const projection = projectionOf(desiredFor(sample));
+    const first = baseline;
+    const second = await declare(projectionOf(desiredFor(sample)));
+    const order = (cs: Constructed[]) => cs.map((c) => `${c.type} ${c.name}`);
+    expect(order(second.constructed)).toEqual(order(first.constructed));
+    expect(order(first.constructed)).toEqual(plannedResources(planAzureAd(projection, SETTINGS)).map((r) => `${r.type} ${r.name}`));
+  });
+
+  it("reaches the mocked engine in the same order on every run", async () => {
+    const projection = projectionOf(desiredFor(sample));
+    const order = (rs: Registered[]) => rs.map((r) => `${r.type} ${r.name}`);
+    const again = await declare(projection);
+    expect(order(again.registered)).toEqual(order(baseline.registered));
+  });
+});

@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import type { AzureAdProjection, DirectoryUser } from "../../../../src/model/desired-state.js";
+import { AZUREAD_TYPES } from "../../../../src/targets/azuread/convert.js";
+import { planAzureAd, plannedResources } from "../../../../src/targets/azuread/plan.js";
+
+const user = (key: string, over: Partial<DirectoryUser> = {}): DirectoryUser => ({
+  key,
+  kind: "person",
+  state: "active",
+  userName: `${key.toLowerCase()}@example.com`,
+  externalId: key,
+  givenName: "Given",
+  familyName: key,
+  displayName: `Given ${key}`,
+  email: `${key.toLowerCase()}@example.com`,
+  active: true,
+  protected: false,
+  ...over,
+});
+const holders = (...keys: string[]) => keys.map((k) => ({ user: k, because: [{ role: "r", privileged: false, reasons: [] }] }));
+
+const projection: AzureAdProjection = {
+  users: [user("W1"), user("W2", { protected: true }), user("W3", { state: "prehire", active: false })],
+  groups: [
+    { key: "all-staff", displayName: "All Staff", members: holders("W1", "W2") },
+    { key: "empty", displayName: "Empty", members: [] },
+  ],
+  directoryRoles: [
+    { key: "helpdesk-administrator", displayName: "Helpdesk Administrator", members: holders("W1", "W2") },
+    { key: "user-administrator", displayName: "User Administrator", members: holders("W2") },
+  ],
+};
+
+describe("planAzureAd", () => {
+  it("keeps the projection's order and names pairs <role key>/<user key>", () => {
+    const plan = planAzureAd(projection, {});
+    expect(plan.users.map((u) => u.key)).toEqual(["W1", "W2", "W3"]);
+    expect(plan.groups).toMatchObject([
+      { key: "all-staff", members: ["W1", "W2"] },
+      { key: "empty", members: [] },
+    ]);
+    expect(plan.directoryRoles).toEqual([
+      { key: "helpdesk-administrator", displayName: "Helpdesk Administrator" },
+      { key: "user-administrator", displayName: "User Administrator" },
+    ]);
+    expect(plan.roleAssignments).toEqual([
+      { name: "helpdesk-administrator/W1", role: "helpdesk-administrator", user: "W1", protect: false },
+      { name: "helpdesk-administrator/W2", role: "helpdesk-administrator", user: "W2", protect: true },
+      { name: "user-administrator/W2", role: "user-administrator", user: "W2", protect: true },
+    ]);
+  });
+
+  it("protects break-glass users and folds the lifecycle into accountEnabled", () => {
+    const plan = planAzureAd(projection, {});
+    expect(plan.users.map((u) => [u.key, u.protect, u.fields.accountEnabled])).toEqual([
+      ["W1", false, true],
+      ["W2", true, true],
+      ["W3", false, false],
+    ]);
+  });
+
+  it("applies the UPN domain setting to every user", () => {
+    expect(planAzureAd(projection, { upnDomain: "contoso.onmicrosoft.com" }).users.map((u) => u.fields.userPrincipalName)).toEqual([
+      "w1@contoso.onmicrosoft.com",
+      "w2@contoso.onmicrosoft.com",
+      "w3@contoso.onmicrosoft.com",
+    ]);
+  });
+
+  it("is deterministic: the same projection gives the same plan", () => {
+    expect(planAzureAd(structuredClone(projection), {})).toEqual(planAzureAd(projection, {}));
+  });
+
+  it.each([
+    { where: "group 'all-staff'", change: (p: AzureAdProjection) => p.groups[0]!.members.push(...holders("W9")) },
+    { where: "directory role 'user-administrator'", change: (p: AzureAdProjection) => p.directoryRoles[1]!.members.push(...holders("W9")) },
+  ])("refuses a $where that names an undeclared user", ({ where, change }) => {
+    const broken = structuredClone(projection);
+    change(broken);
+    expect(() => planAzureAd(broken, {})).toThrow(`azuread: ${where} names user 'W9', who is not among the projection's users`);
+  });
+});
+
+describe("plannedResources", () => {
+  it("lists every resource as (type, name) in registration order: provider, password + user per account, groups, roles, assignments", () => {
+    expect(plannedResources(planAzureAd(projection, {}))).toEqual([
+      { type: AZUREAD_TYPES.provider, name: "azuread" },
+      { type: AZUREAD_TYPES.initialPassword, name: "W1" },
+      { type: AZUREAD_TYPES.user, name: "W1" },
+      { type: AZUREAD_TYPES.initialPassword, name: "W2" },
+      { type: AZUREAD_TYPES.user, name: "W2" },
+      { type: AZUREAD_TYPES.initialPassword, name: "W3" },
+      { type: AZUREAD_TYPES.user, name: "W3" },
+      { type: AZUREAD_TYPES.group, name: "all-staff" },
+      { type: AZUREAD_TYPES.group, name: "empty" },
+      { type: AZUREAD_TYPES.directoryRole, name: "helpdesk-administrator" },
+      { type: AZUREAD_TYPES.directoryRole, name: "user-administrator" },
+      { type: AZUREAD_TYPES.directoryRoleAssignment, name: "helpdesk-administrator/W1" },
+      { type: AZUREAD_TYPES.directoryRoleAssignment, name: "helpdesk-administrator/W2" },
+      { type: AZUREAD_TYPES.directoryRoleAssignment, name: "user-administrator/W2" },
+    ]);
+  });
+});

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { OktaTargetSettingsSchema } from "../../../../src/model/target-settings/okta.js";
+import { oktaProviderArgs } from "../../../../src/targets/okta/component.js";
+
+const messages = (input: unknown) => {
+  const result = OktaTargetSettingsSchema.safeParse(input);
+  return result.success ? [] : result.error.issues.map((i) => `${i.path.join(".") || "(settings)"}: ${i.message}`);
+};
+
+describe("the okta target's stack settings", () => {
+  it.each([
+    ["everything from the environment", {}],
+    ["an org on okta.com", { orgName: "dev-123456", baseUrl: "okta.com" }],
+    ["a preview org with a rate-limit share", { orgName: "acme-test", baseUrl: "oktapreview.com", maxApiCapacity: 50 }],
+    ["an EMEA cell", { orgName: "acme", baseUrl: "okta-emea.com" }],
+  ])("accepts %s", (_, input) => {
+    expect(messages(input)).toEqual([]);
+  });
+
+  it.each([
+    ["a full address as org name", { orgName: "dev-123456.okta.com" }, "orgName: 'dev-123456.okta.com' is an address, not an org name: give only the subdomain (dev-123456 for https://dev-123456.okta.com) and put the domain in baseUrl"],
+    ["a URL as org name", { orgName: "https://acme" }, "orgName: 'https://acme' is an address, not an org name: give only the subdomain (dev-123456 for https://dev-123456.okta.com) and put the domain in baseUrl"],
+    ["odd characters", { orgName: "acme_corp" }, "orgName: orgName must be letters, digits and inner dashes, e.g. dev-123456"],
+    ["an unknown domain", { baseUrl: "okta.de" }, "baseUrl: 'okta.de' is not an Okta domain: use okta.com, oktapreview.com (preview/sandbox orgs) or okta-emea.com"],
+    ["a capacity over 100", { maxApiCapacity: 150 }, "maxApiCapacity: maxApiCapacity must be at most 100 (percent)"],
+    ["a fractional capacity", { maxApiCapacity: 12.5 }, "maxApiCapacity: maxApiCapacity must be a whole percentage"],
+    ["a capacity as text", { maxApiCapacity: "50" }, "maxApiCapacity: maxApiCapacity must be a number from 1 to 100 (a percentage)"],
+    [
+      "a credential in the stack file",
+      { orgName: "acme", apiToken: "00abc" },
+      "(settings): unknown setting 'apiToken': the okta target takes orgName, baseUrl, maxApiCapacity (credentials come from OKTA_* environment variables, never from stack settings)",
+    ],
+    [
+      "an empty `okta:` entry",
+      null,
+      "(settings): give the okta target a settings map: {} to take the org from OKTA_ORG_NAME, or e.g. { orgName: dev-123456, baseUrl: okta.com }",
+    ],
+  ])("explains %s", (_, input, message) => {
+    expect(messages(input)).toEqual([message]);
+  });
+
+  it("passes only what is set to the provider, never a credential", () => {
+    expect(oktaProviderArgs({})).toEqual({});
+    expect(oktaProviderArgs({ orgName: "acme", baseUrl: "okta-emea.com", maxApiCapacity: 40 })).toEqual({ orgName: "acme", baseUrl: "okta-emea.com", maxApiCapacity: 40 });
+  });
+});
