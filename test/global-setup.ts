@@ -1,5 +1,6 @@
 import type { TestProject } from "vitest/node";
 import { ensurePulumiCli } from "../src/engine/pulumi-cli.js";
+import { ensureChromium } from "./support/chromium.js";
 import { ensureScim2Server } from "./support/scim2-server.js";
 
 declare module "vitest" {
@@ -10,11 +11,12 @@ declare module "vitest" {
 
 /**
  * Makes the real things the suites need available before any test runs: the Pulumi engine
- * (built from the Go module proxy on a machine without it — minutes, once) and the
- * independent SCIM peer. Both are cached outside the clone.
+ * (built from the Go module proxy on a machine without it — minutes, once), the
+ * independent SCIM peer (cached outside the clone) and Debian's Chromium for the HTML evidence.
  */
 export default async function setup(project: TestProject): Promise<void> {
   const log = (line: string) => process.stderr.write(`[test setup] ${line}\n`);
   await ensurePulumiCli(log);
+  await ensureChromium(log);
   project.provide("scim2ServerBin", await ensureScim2Server(log));
 }

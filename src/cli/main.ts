@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from "commander";
 import { EnvironmentError } from "../engine/errors.js";
 import { ensurePulumiCli } from "../engine/pulumi-cli.js";
 import { compileCommand, validateCommand } from "./commands/compile.js";
+import { evidenceVerify } from "./commands/evidence.js";
 import { applyCommand, planCommand } from "./commands/plan.js";
 import { sandboxLs, sandboxReset, sandboxStart, sandboxStop } from "./commands/sandbox.js";
 import { progress, RefusedError } from "./context.js";
@@ -35,14 +36,38 @@ cli
   .option("--out <file>", "write to a file instead of stdout ('-')", "-")
   .action(compileCommand);
 
-cli.command("plan").description("preview what applying the stack would change, in people").addOption(stackOption()).action(planCommand);
+cli
+  .command("schemas")
+  .description("write the JSON Schemas of the desired-state files (editors validate against them)")
+  .option("--out <dir>", "the folder to write them to", "schemas")
+  .option("--check", "write nothing; exit 1 when the folder differs from what the zod schemas generate")
+  .action(async (opts: { out: string; check?: boolean }) => (await import("./commands/schemas.js")).schemasCommand(opts));
+
+const evidenceOption = () => new Option("--evidence <dir>", "write the evidence bundle here (default: evidence/<stack>/<UTC time>/)");
+
+cli
+  .command("plan")
+  .description("preview what applying the stack would change, in people, and write the evidence bundle")
+  .addOption(stackOption())
+  .addOption(evidenceOption())
+  .action(planCommand);
 
 cli
   .command("apply")
-  .description("preview, confirm and apply the stack")
+  .description("preview, check the guardrails, confirm and apply the stack, writing the evidence bundle")
   .addOption(stackOption())
+  .addOption(evidenceOption())
   .option("--yes", "apply without asking (scheduled runs)")
+  .option("--allow-mass-deprovision <reason>", "override the deprovisioning and roster-size guardrails; the reason is recorded in the evidence")
+  .option("--reviewed <bundle>", "apply only if the preview matches this reviewed plan (a bundle folder or its plan.json)")
   .action(applyCommand);
+
+cli
+  .command("evidence")
+  .description("audit evidence")
+  .command("verify <dir>")
+  .description("re-hash a bundle's inputs and files and check what was applied against the plan")
+  .action(evidenceVerify);
 
 const sandbox = cli.command("sandbox").description("the local SCIM 2.0 sandbox the local stack provisions into");
 sandbox.command("start").description("start it in the background").action(sandboxStart);

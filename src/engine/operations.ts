@@ -1,43 +1,47 @@
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation/index.js";
 
-export interface EngineRun {
-  events: EngineEvent[];
-  /** Resource counts per operation, as the engine reports them. */
-  resourceChanges: Record<string, number>;
-}
-
 type Log = (line: string) => void;
 
-/** Previews the stack, collecting the engine's events (the raw material of the plan). */
-export async function preview(stack: Stack, log: Log): Promise<EngineRun> {
+/**
+ * Previews the stack, refreshing first so drift in the targets shows up as changes, and
+ * collects the engine's events — the raw material of the plan.
+ */
+export async function preview(stack: Stack, log: Log): Promise<EngineEvent[]> {
   const events: EngineEvent[] = [];
-  const ticker = progressTicker("previewing", events, log);
+  await withTicker("previewing", events, log, () => stack.preview({ onEvent: (e) => events.push(e), color: "never", refresh: true }));
+  return events;
+}
+
+/**
+ * Applies the stack the way it was previewed (refresh included, so the update computes the
+ * same steps). Events are collected even when the update fails, for the evidence.
+ */
+export async function up(stack: Stack, log: Log): Promise<{ events: EngineEvent[]; error?: Error }> {
+  const events: EngineEvent[] = [];
   try {
-    const result = await stack.preview({ onEvent: (e) => events.push(e), color: "never" });
-    return { events, resourceChanges: result.changeSummary as Record<string, number> };
-  } finally {
-    ticker.stop();
+    await withTicker("applying", events, log, () => stack.up({ onEvent: (e) => events.push(e), color: "never", refresh: true }));
+    return { events };
+  } catch (error) {
+    return { events, error: error as Error };
   }
 }
 
-/** Applies the stack (refreshing nothing: drift correction is the preview's job). */
-export async function up(stack: Stack, log: Log): Promise<EngineRun> {
-  const events: EngineEvent[] = [];
-  const ticker = progressTicker("applying", events, log);
-  try {
-    const result = await stack.up({ onEvent: (e) => events.push(e), color: "never" });
-    return { events, resourceChanges: (result.summary.resourceChanges ?? {}) as Record<string, number> };
-  } finally {
-    ticker.stop();
-  }
+/** The stack's outputs as the last update left them (the record plans compare against). */
+export async function lastOutputs(stack: Stack): Promise<Record<string, unknown>> {
+  const outputs = await stack.outputs();
+  return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.value]));
 }
 
 /** A progress line every few seconds on long runs: how many resource steps are done. */
-function progressTicker(verb: string, events: EngineEvent[], log: Log) {
+async function withTicker<T>(verb: string, events: EngineEvent[], log: Log, work: () => Promise<T>): Promise<T> {
   const started = Date.now();
   const timer = setInterval(() => {
     const done = events.filter((e) => e.resOutputsEvent).length;
     log(`${verb}… ${done} resource steps done, ${Math.round((Date.now() - started) / 1000)}s`);
   }, 5_000);
-  return { stop: () => clearInterval(timer) };
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
 }

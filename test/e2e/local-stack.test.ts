@@ -3,6 +3,7 @@ import { todayIn } from "../../src/load/as-of.js";
 import { compile } from "../../src/compile/compile.js";
 import { loadDesiredState } from "../../src/load/desired-state-dir.js";
 import { freePort } from "../support/scim2-server.js";
+import { personIn, planned } from "./support/plan.js";
 import { TempProject } from "./support/project.js";
 
 interface Listing {
@@ -32,7 +33,7 @@ describe("the local stack, end to end", () => {
 
   it("a fresh apply creates exactly the declared users, groups and memberships", async () => {
     const applied = await project.ok("apply", "--yes");
-    expect(applied.stdout).toMatch(/Applied to stack local/);
+    expect(applied.stdout).toMatch(/Applied to stack local: \d+ steps done/);
     const want = await expected();
     const got = await ls();
     expect(got.users.map((u) => [u.externalId, u.userName, u.active]).sort()).toEqual(want.users.map((u) => [u.key, u.userName, u.active]).sort());
@@ -42,8 +43,10 @@ describe("the local stack, end to end", () => {
   });
 
   it("the next plan reports no changes", async () => {
-    const plan = await project.ok("plan");
-    expect(plan.stdout).toContain("no changes");
+    const { plan } = await planned(project, "plan");
+    expect(plan.people).toEqual([]);
+    expect(plan.groups).toEqual([]);
+    expect((await project.ok("plan")).stdout).toContain("no changes");
   });
 
   it("a terminated worker is planned for removal with their memberships, and apply removes them", async () => {
@@ -53,26 +56,28 @@ describe("the local stack, end to end", () => {
     expect(theirGroups.length).toBeGreaterThan(0);
 
     await project.editRoster((row) => (row["Employee ID"] === "W1010" ? { ...row, "Employment Status": "Terminated" } : row));
-    const plan = await project.ok("plan");
-    const removed = plan.stdout.split("\n").find((l) => l.includes("− W1010"));
-    expect(removed, plan.stdout).toBeDefined();
-    expect(plan.stdout).toMatch(/0 added, 0 changed, 1 removed/);
+    const { plan } = await planned(project, "plan");
+    expect(plan.summary).toMatchObject({ joiners: 0, leavers: 1, movers: 0 });
+    const leaverPlan = personIn(plan, "W1010")!;
+    expect(leaverPlan).toMatchObject({ change: "leaver", account: [{ target: "scim", op: "delete" }] });
     const keyOf = new Map((await expected()).groups.map((g) => [g.displayName, g.key]));
-    for (const group of theirGroups) expect(removed).toContain(keyOf.get(group));
+    expect(leaverPlan.losses.map((l) => l.item).sort()).toEqual(theirGroups.map((g) => keyOf.get(g)).sort());
+    expect(leaverPlan.losses.every((l) => l.why === "terminated in HR (no end date)")).toBe(true);
 
     await project.ok("apply", "--yes");
     const after = await ls();
     expect(after.users.map((u) => u.externalId)).not.toContain("W1010");
     expect(after.groups.flatMap((g) => g.members)).not.toContain(leaver.userName);
-    expect((await project.ok("plan")).stdout).toContain("no changes");
+    expect((await planned(project, "plan")).plan.people).toEqual([]);
   });
 
   it("a renamed person (new email, same worker ID) is an update of the same account, not a replace", async () => {
     const before = (await ls()).users.find((u) => u.externalId === "W1011")!;
     await project.editRoster((row) => (row["Employee ID"] === "W1011" ? { ...row, "Last Name": "Mensah-Okoro", "Work Email": "kwame.okoro@example.com" } : row));
-    const plan = await project.ok("plan");
-    expect(plan.stdout).toMatch(/0 added, 1 changed, 0 removed/);
-    expect(plan.stdout).toMatch(/~ W1011 .*userName/);
+    const { plan } = await planned(project, "plan");
+    expect(plan.people.map((p) => [p.id, p.change])).toEqual([["W1011", "updated"]]);
+    expect(personIn(plan, "W1011")!.account).toEqual([{ target: "scim", op: "update", changed: expect.arrayContaining(["userName", "email", "familyName"]) }]);
+    expect(plan.steps.filter((s) => s.op === "replace" || s.op === "delete")).toEqual([]);
     await project.ok("apply", "--yes");
     const after = (await ls()).users.find((u) => u.externalId === "W1011")!;
     expect(after).toMatchObject({ id: before.id, userName: "kwame.okoro@example.com" });

@@ -1,0 +1,43 @@
+import type { DesiredState } from "../model/desired-state.js";
+import type { GuardrailVerdict } from "../model/plan.js";
+import type { Policy } from "../model/policy.js";
+import type { PlanCore } from "../evidence/plan-model.js";
+import type { StackRecord } from "../targets/record.js";
+
+/**
+ * The checks a preview must pass before anything is applied. A truncated HR export looks
+ * like a mass departure: the deprovisioning and roster-size limits catch it. They can be
+ * overridden with a reason (recorded in the evidence); a change to a protected account cannot.
+ */
+export function checkGuardrails(plan: PlanCore, desired: DesiredState, previous: StackRecord | undefined, policy: Policy, override?: string): GuardrailVerdict[] {
+  const limits = policy.guardrails;
+  const before = Object.values(previous?.accounts ?? {}).filter((a) => a.kind === "person").length;
+  const base = before || desired.people.length;
+  const leaving = plan.people.filter((p) => p.kind === "person" && p.change === "leaver").length;
+  const declared = new Set(desired.people.filter((p) => p.account !== "absent").map((p) => p.id)).size;
+  const shrink = before === 0 ? 0 : Math.max(0, ((before - declared) / before) * 100);
+  const percent = base === 0 ? 0 : (leaving / base) * 100;
+  const fmt = (n: number) => `${Math.round(n * 10) / 10}%`;
+
+  const overridable = (name: string, limit: string, actual: string, ok: boolean, message: string): GuardrailVerdict => ({
+    name,
+    limit,
+    actual,
+    verdict: ok ? "pass" : override ? "overridden" : "fail",
+    message: ok ? message : override ? `${message} — overridden: ${override}` : `${message}; if this is intended, run again with --allow-mass-deprovision "<reason>"`,
+  });
+  const protectedChanges = plan.risks.filter((r) => r.code === "protected-account");
+  return [
+    overridable("max-deprovision-count", `${limits.maxDeprovision.count} people`, `${leaving} people`, leaving <= limits.maxDeprovision.count, `${leaving} people lose their access (limit ${limits.maxDeprovision.count})`),
+    overridable("max-deprovision-percent", fmt(limits.maxDeprovision.percent), fmt(percent), percent <= limits.maxDeprovision.percent, `${fmt(percent)} of ${base} people lose their access (limit ${fmt(limits.maxDeprovision.percent)})`),
+    overridable("min-roster-size", `${limits.minRosterSize} people`, `${desired.people.length} people`, desired.people.length >= limits.minRosterSize, `the roster has ${desired.people.length} people (minimum ${limits.minRosterSize}) — is the HR export complete?`),
+    overridable("max-roster-shrink", fmt(limits.maxRosterShrinkPercent), fmt(shrink), shrink <= limits.maxRosterShrinkPercent, `declared people shrink from ${before} to ${declared} (${fmt(shrink)}, limit ${fmt(limits.maxRosterShrinkPercent)})`),
+    {
+      name: "protected-accounts",
+      limit: "no change",
+      actual: `${protectedChanges.length} changed`,
+      verdict: protectedChanges.length === 0 ? "pass" : "fail",
+      message: protectedChanges.length === 0 ? "no protected account changes" : `protected accounts would change: ${protectedChanges.map((r) => r.subject).join(", ")}; change policy.yaml's protected list first`,
+    },
+  ];
+}

@@ -1,0 +1,160 @@
+import { createHash } from "node:crypto";
+import type { DesiredState, DirectoryUser, HeldRole, Holders } from "../model/desired-state.js";
+import type { AccessChange, PersonChange, PersonChangeKind, PlanDocument, PlanStep, Risk } from "../model/plan.js";
+import { byString } from "../compile/order.js";
+import { itemsOf, type StackRecord } from "../targets/record.js";
+import { changingSteps } from "./steps.js";
+
+/** Account resource types per target: their steps are the account's own changes. */
+const ACCOUNT_TYPES = new Set(["rolecall-scim:index:User", "okta:user/user:User", "azuread:index/user:User", "aws:identitystore/user:User"]);
+
+export type PlanCore = Omit<PlanDocument, "$schema" | "schemaVersion" | "manifest" | "guardrails">;
+
+/**
+ * The plan, read as an auditor reads it: for each identity, what happens to its accounts and
+ * what access it gains (with the roles and reasons that earn it) or loses (and why). Gains
+ * and losses compare the previous stack record (what was applied) with the desired state;
+ * account changes come from the engine's steps, every one of which is kept.
+ */
+export function buildPlan(steps: PlanStep[], desired: DesiredState, previous: StackRecord | undefined, targets: readonly string[]): PlanCore {
+  const changing = changingSteps(steps);
+  const people = new Map(desired.people.map((p) => [p.id, p]));
+  const serviceAccounts = new Map(desired.serviceAccounts.map((s) => [s.id, s]));
+  const users = new Map<string, DirectoryUser>();
+  const now = new Map<string, Map<string, Holders[number]>>();
+  for (const target of targets) {
+    const projection = desired.targets[target as keyof DesiredState["targets"]];
+    if (!projection) continue;
+    for (const u of projection.users) users.set(u.key, u);
+    for (const [item, holders] of itemsOf(projection)) now.set(`${target}|${item}`, new Map(holders.map((h) => [h.user, h])));
+  }
+  const before = new Map<string, Set<string>>();
+  for (const [target, items] of Object.entries(previous?.holdings ?? {})) {
+    for (const [item, holders] of Object.entries(items)) before.set(`${target}|${item}`, new Set(holders));
+  }
+
+  const changes = new Map<string, { gains: AccessChange[]; losses: AccessChange[]; account: PersonChange["account"] }>();
+  const entry = (key: string) => {
+    let e = changes.get(key);
+    if (!e) changes.set(key, (e = { gains: [], losses: [], account: [] }));
+    return e;
+  };
+  for (const key of new Set([...now.keys(), ...before.keys()])) {
+    const [target, item] = key.split("|") as [string, string];
+    const [kind, catalogKey] = item.split(":") as [string, string];
+    const had = before.get(key) ?? new Set<string>();
+    const has = now.get(key) ?? new Map<string, Holders[number]>();
+    for (const [user, holder] of has) if (!had.has(user)) entry(user).gains.push({ target, kind, item: catalogKey, because: holder.because });
+    for (const user of had) if (!has.has(user)) entry(user).losses.push({ target, kind, item: catalogKey, because: [], why: lossReason(user, desired, users) });
+  }
+  for (const step of changing.filter((s) => ACCOUNT_TYPES.has(s.type))) {
+    entry(step.name).account.push({ target: step.target, op: step.op, changed: step.diffs });
+  }
+
+  const risks: Risk[] = [];
+  const personChanges: PersonChange[] = [...changes]
+    .map(([id, c]) => {
+      const person = people.get(id);
+      const user = users.get(id);
+      const was = previous?.accounts[id];
+      const change = kindOf(c, person?.state, user);
+      const privileged = c.gains.filter((g) => g.because.some((b: HeldRole) => b.privileged));
+      const personRisks = [
+        ...privileged.map((g) => `privileged: gains ${g.target} ${g.kind} ${g.item} through ${g.because.filter((b) => b.privileged).map((b) => b.role).join(", ")}`),
+        ...((user?.protected ?? was?.protected) && (c.account.length > 0 || c.losses.length > 0) ? ["protected account changes"] : []),
+      ];
+      for (const r of privileged) risks.push({ code: "privileged-grant", subject: id, message: `${id} gains privileged ${r.target} ${r.kind} ${r.item}` });
+      if (personRisks.includes("protected account changes")) risks.push({ code: "protected-account", subject: id, message: `protected account ${id} changes` });
+      const sa = user?.serviceAccount ? serviceAccounts.get(user.serviceAccount) : undefined;
+      const state: PersonChange["state"] = person?.state ?? (user ? "active" : "removed");
+      return {
+        id,
+        kind: (user?.kind ?? was?.kind ?? "person") as PersonChange["kind"],
+        displayName: user?.displayName ?? was?.displayName ?? id,
+        email: user?.email ?? was?.email ?? "",
+        state,
+        stateReason: person?.stateReason ?? sa?.reason ?? (user ? "declared" : removedReason(id, desired)),
+        change,
+        account: c.account.sort(byString((a) => a.target)),
+        gains: c.gains.sort(byString((g) => `${g.target} ${g.kind} ${g.item}`)),
+        losses: c.losses.sort(byString((g) => `${g.target} ${g.kind} ${g.item}`)),
+        risks: personRisks,
+      };
+    })
+    .sort(byString((p) => p.id));
+
+  const groupSteps = changing.filter((s) => !ACCOUNT_TYPES.has(s.type) && s.target !== "");
+  const groups = [...new Set([...now.keys(), ...before.keys()])]
+    .map((key) => {
+      const [target, item] = key.split("|") as [string, string];
+      const had = before.get(key) ?? new Set<string>();
+      const has = new Set(now.get(key)?.keys() ?? []);
+      const op = !before.has(key) ? "create" : !now.has(key) ? "delete" : "update";
+      return { target, key: item, op, added: [...has].filter((u) => !had.has(u)).sort(), removed: [...had].filter((u) => !has.has(u)).sort() };
+    })
+    .filter((g) => g.op !== "update" || g.added.length > 0 || g.removed.length > 0)
+    .sort(byString((g) => `${g.target} ${g.key}`));
+  // A group step with no change in who holds it means the target drifted from what was applied.
+  const changedItems = new Set(groups.map((g) => `${g.target}|${g.key.split(":")[1]}`));
+  const drift = groupSteps.filter((s) => s.op === "update" && previous !== undefined && !changedItems.has(`${s.target}|${s.name}`));
+  for (const s of drift) risks.push({ code: "drift", subject: s.urn, message: `${s.target} ${s.name} differs from what was applied (${s.diffs.join(", ")}); the apply puts it back` });
+
+  const count = (k: PersonChangeKind) => personChanges.filter((p) => p.change === k && p.kind === "person").length;
+  const stepCounts: Record<string, number> = {};
+  for (const s of steps) stepCounts[s.op] = (stepCounts[s.op] ?? 0) + 1;
+  return {
+    digest: planDigest(changing, personChanges),
+    summary: {
+      joiners: count("joiner"),
+      movers: count("mover"),
+      leavers: count("leaver"),
+      disabled: count("disabled"),
+      enabled: count("enabled"),
+      updated: count("updated"),
+      serviceAccounts: personChanges.filter((p) => p.kind === "service-account").length,
+      groupChanges: groups.length,
+      driftCorrections: drift.length,
+      steps: stepCounts,
+    },
+    people: personChanges,
+    groups,
+    risks,
+    findings: desired.findings,
+    steps,
+  };
+}
+
+/**
+ * What apply must reproduce: the changing steps (resource, operation, changed properties) and
+ * the access each identity gains and loses. Two previews with the same digest do the same.
+ */
+export function planDigest(changing: PlanStep[], people: PersonChange[]): string {
+  const canonical = {
+    steps: changing.map((s) => [s.urn, s.op, s.diffs]).sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1)),
+    access: people.map((p) => [p.id, p.gains.map((g) => `${g.target}:${g.kind}:${g.item}`), p.losses.map((l) => `${l.target}:${l.kind}:${l.item}`)]),
+  };
+  return createHash("sha256").update(JSON.stringify(canonical)).digest("hex");
+}
+
+function kindOf(c: { gains: AccessChange[]; losses: AccessChange[]; account: PersonChange["account"] }, state: string | undefined, user: DirectoryUser | undefined): PersonChangeKind {
+  const ops = new Set(c.account.map((a) => a.op));
+  if (ops.has("create") && !ops.has("delete")) return "joiner";
+  if (ops.has("delete") || state === "leaver") return "leaver";
+  const activeChanged = c.account.some((a) => a.changed.includes("active") || a.changed.includes("accountEnabled") || a.changed.includes("status"));
+  if (activeChanged) return user?.active ? "enabled" : "disabled";
+  if (c.gains.length > 0 || c.losses.length > 0) return "mover";
+  return "updated";
+}
+
+function lossReason(user: string, desired: DesiredState, users: Map<string, DirectoryUser>): string {
+  const person = desired.people.find((p) => p.id === user);
+  if (person && person.state !== "active") return person.stateReason;
+  if (!users.has(user)) return removedReason(user, desired);
+  const expired = desired.findings.find((f) => f.code === "grant-expired" && f.message.includes(` for ${user})`));
+  return expired ? expired.message : "no longer earned: no rule, role or grant gives it any more";
+}
+
+function removedReason(id: string, desired: DesiredState): string {
+  const sa = desired.serviceAccounts.find((s) => !s.declared && id.endsWith(`-${s.id}`));
+  return sa ? `service account no longer declared: ${sa.reason}` : "no longer in the HR roster";
+}

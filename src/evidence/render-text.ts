@@ -1,0 +1,31 @@
+import type { PersonChange, PlanDocument } from "../model/plan.js";
+
+/** The terminal summary of a plan: counts, who changes and how, guardrails, risks. */
+export function renderText(plan: PlanDocument, heading: string): string {
+  const s = plan.summary;
+  const lines = [
+    heading,
+    `  ${s.joiners} joiners, ${s.movers} movers, ${s.leavers} leavers, ${s.disabled} disabled, ${s.enabled} enabled, ${s.updated} updated; ${s.serviceAccounts} service accounts; ${s.groupChanges} group changes; ${s.driftCorrections} drift corrections`,
+  ];
+  const sign: Record<PersonChange["change"], string> = { joiner: "+", leaver: "−", mover: "±", disabled: "⏸", enabled: "▶", updated: "~" };
+  for (const p of plan.people) {
+    const access = [
+      p.gains.length ? `+ ${p.gains.map((g) => label(g, plan)).join(", ")}` : "",
+      p.losses.length ? `− ${p.losses.map((g) => label(g, plan)).join(", ")}` : "",
+    ].filter(Boolean);
+    const account = p.account.filter((a) => a.op === "update" && a.changed.length).map((a) => `${a.target}: ${a.changed.join(", ")}`);
+    const state = p.state === "active" ? "" : ` [${p.state}: ${p.stateReason}]`;
+    lines.push(`  ${sign[p.change]} ${p.change} ${p.id} ${p.displayName} <${p.email}>${state}${account.length ? ` (${account.join("; ")})` : ""}${access.length ? `  ${access.join("  ")}` : ""}`);
+  }
+  if (plan.people.length === 0 && plan.groups.length === 0 && s.driftCorrections === 0) lines.push("  no changes: the targets match the desired state");
+  for (const r of plan.risks) lines.push(`  ! ${r.code}: ${r.message}`);
+  for (const g of plan.guardrails.filter((v) => v.verdict !== "pass")) lines.push(`  ${g.verdict === "fail" ? "✗ refused" : "⚠ overridden"} ${g.name}: ${g.message}`);
+  return lines.join("\n");
+}
+
+/** A gained or lost item: its key, qualified by target when the plan spans several. */
+function label(change: { target: string; kind: string; item: string }, plan: PlanDocument): string {
+  const targets = new Set(plan.steps.map((s) => s.target).filter(Boolean));
+  const kind = change.kind === "group" ? "" : `${change.kind} `;
+  return targets.size > 1 ? `${change.target}:${kind}${change.item}` : `${kind}${change.item}`;
+}

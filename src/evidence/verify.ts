@@ -1,0 +1,55 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { AppliedDocumentSchema, PlanDocumentSchema, type PlanDocument } from "../model/plan.js";
+import { readIndex, sha256 } from "./bundle.js";
+import { planDigest } from "./plan-model.js";
+import { changingSteps } from "./steps.js";
+
+/**
+ * Checks an evidence bundle: every file is byte-for-byte what was written, the inputs in the
+ * project still hash as recorded, the plan's digest matches its own steps, and — after an
+ * apply — what was applied is exactly what was planned. Returns the problems; none means
+ * the bundle holds.
+ */
+export async function verifyBundle(dir: string, projectDir: string): Promise<string[]> {
+  const problems: string[] = [];
+  let index;
+  try {
+    index = await readIndex(dir);
+  } catch {
+    return [`${dir} is not an evidence bundle (no files.json)`];
+  }
+  for (const [name, expected] of Object.entries(index.files)) {
+    const actual = await readFile(path.join(dir, name)).then(sha256, () => undefined);
+    if (actual === undefined) problems.push(`${name} is missing`);
+    else if (actual !== expected) problems.push(`${name} was changed after it was written (sha256 ${actual.slice(0, 12)}…, recorded ${expected.slice(0, 12)}…)`);
+  }
+
+  const plan = PlanDocumentSchema.safeParse(JSON.parse(await readFile(path.join(dir, "plan.json"), "utf8").catch(() => "null")));
+  if (!plan.success) return [...problems, "plan.json does not match the plan schema"];
+  problems.push(...(await checkInputs(plan.data, projectDir)));
+  if (planDigest(changingSteps(plan.data.steps), plan.data.people) !== plan.data.digest) problems.push("plan.json's digest does not match its steps");
+
+  if (!("applied.json" in index.files)) return problems;
+  const applied = AppliedDocumentSchema.safeParse(JSON.parse(await readFile(path.join(dir, "applied.json"), "utf8").catch(() => "null")));
+  if (!applied.success) return [...problems, "applied.json does not match the applied schema"];
+  if (applied.data.planDigest !== plan.data.digest) problems.push("applied.json belongs to another plan (digest differs)");
+  const key = (s: { urn: string; op: string }) => `${s.op} ${s.urn}`;
+  const planned = new Set(changingSteps(plan.data.steps).map(key));
+  const done = new Set(applied.data.steps.filter((s) => s.outcome === "done").map(key));
+  for (const s of planned) if (!done.has(s)) problems.push(`planned but not applied: ${s}`);
+  for (const s of done) if (!planned.has(s)) problems.push(`applied but not planned: ${s}`);
+  if (applied.data.result !== "succeeded") problems.push(`the apply ${applied.data.result}${applied.data.error ? `: ${applied.data.error}` : ""}`);
+  return problems;
+}
+
+async function checkInputs(plan: PlanDocument, projectDir: string): Promise<string[]> {
+  const problems: string[] = [];
+  const base = path.join(projectDir, plan.manifest.desiredState);
+  for (const input of plan.manifest.inputs) {
+    const actual = await readFile(path.join(base, input.path)).then(sha256, () => undefined);
+    if (actual === undefined) problems.push(`input ${plan.manifest.desiredState}/${input.path} is missing`);
+    else if (actual !== input.sha256) problems.push(`input ${plan.manifest.desiredState}/${input.path} differs from the one planned with`);
+  }
+  return problems;
+}
