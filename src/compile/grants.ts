@@ -23,6 +23,18 @@ export function grantsInForce(
   const seen = new Map<string, Located<Grant>>();
   for (const located of grants) {
     const { value: grant, at } = located;
+    const grantee = lives.get(grant.worker);
+    if (!grantee || grantee.state === "leaver") {
+      // Never an error: a stale grant must not block the deprovisioning of the one who left.
+      findings.push({
+        severity: "warning",
+        code: grantee ? "grant-to-leaver" : "unknown-worker",
+        message: grantee ? `grant '${grant.id}' is for ${grant.worker}, who has left (${grantee.reason}); it is not honoured` : `grant '${grant.id}' is for ${grant.worker}, who is not in the roster; it is not honoured`,
+        ...at,
+        hint: "remove the grant",
+      });
+      continue;
+    }
     const problems: Omit<Finding, "file" | "line">[] = [];
     const earlier = seen.get(grant.id);
     if (earlier) problems.push({ severity: "error", code: "duplicate-grant", message: `grant '${grant.id}' is defined twice (also at ${earlier.at.file}:${earlier.at.line})`, hint: "give each grant a unique id" });
@@ -41,15 +53,12 @@ export function grantsInForce(
     if (grant.approvedBy === grant.worker) {
       problems.push({ severity: "error", code: "grant-self-approved", message: `grant '${grant.id}' is approved by its own grantee ${grant.worker}`, hint: "someone other than the grantee must approve it" });
     } else if (grant.approvedBy && lives.get(grant.approvedBy)?.state !== "active") {
-      problems.push({ severity: "error", code: "grant-approver-inactive", message: `grant '${grant.id}' is approved by ${grant.approvedBy}, who is ${lives.get(grant.approvedBy)?.state ?? "not in the roster"}`, hint: "have an active worker approve it" });
+      // Time makes this true without anyone editing the grant (the approver leaves): drop the
+      // grant with a warning rather than block every other change in the run.
+      problems.push({ severity: "warning", code: "grant-approver-inactive", message: `grant '${grant.id}' is approved by ${grant.approvedBy}, who is ${lives.get(grant.approvedBy)?.state ?? "not in the roster"}`, hint: "have an active worker approve it" });
     }
-    const grantee = lives.get(grant.worker);
-    if (grantee?.state === "leaver") {
-      problems.push({ severity: "error", code: "grant-to-leaver", message: `grant '${grant.id}' is for ${grant.worker}, who has left (${grantee.reason})`, hint: "remove the grant" });
-    }
-    const errors = problems.filter((p) => p.severity === "error");
     findings.push(...problems.map((p) => ({ ...p, ...at })));
-    if (errors.length > 0) continue;
+    if (problems.length > 0) continue;
     if (grant.expires < asOf) {
       findings.push({ severity: "info", code: "grant-expired", message: `grant '${grant.id}' (${grant.role} for ${grant.worker}) expired on ${grant.expires} and is no longer declared`, ...at, hint: "remove it from grants/ once the access is gone" });
     } else if (grant.granted > asOf) {

@@ -53,7 +53,9 @@ export class TempProject {
   /** Rewrites rows of the roster CSV: `edit` gets each row's cells by header. */
   async editRoster(edit: (row: Record<string, string>) => Record<string, string> | undefined): Promise<void> {
     const file = path.join(this.dir, "desired-state", "hr", "roster.csv");
-    const [header, ...lines] = (await readFile(file, "utf8")).trimEnd().split("\n");
+    const text = await readFile(file, "utf8");
+    const eol = text.includes("\r\n") ? "\r\n" : "\n";
+    const [header, ...lines] = text.trimEnd().split(/\r?\n/);
     const columns = header!.split(",");
     const out = [header];
     for (const line of lines) {
@@ -62,7 +64,7 @@ export class TempProject {
       const edited = edit(row);
       if (edited) out.push(columns.map((c) => edited[c] ?? "").join(","));
     }
-    await writeFile(file, out.join("\n") + "\n");
+    await writeFile(file, out.join(eol) + eol);
   }
 
   async remove(): Promise<void> {

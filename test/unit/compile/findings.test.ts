@@ -114,7 +114,7 @@ const compileCases: [string, string, (o: Org) => void, Expected][] = [
   ["end-before-start", "Alan ends before he starts", (o) => (row(o, "W3").endDate = "2021-06-30"), error(ROSTER, 4)],
   ["contractor-without-end-date", "Alan is a contractor with no end date", (o) => (row(o, "W3").workerType = "contractor"), error(ROSTER, 4)],
   ["manager-cycle", "Ada reports to Grace, who reports to Ada", (o) => (row(o, "W1").managerId = "W2"), error(ROSTER, 2)],
-  ["unknown-manager", "Alan reports to W9", (o) => (row(o, "W3").managerId = "W9"), error(ROSTER, 4)],
+  ["unknown-manager", "Alan reports to W9", (o) => (row(o, "W3").managerId = "W9"), warning(ROSTER, 4)],
   [
     "duplicate-email",
     "Grace and Alan share an HR email",
@@ -144,7 +144,7 @@ const compileCases: [string, string, (o: Org) => void, Expected][] = [
   ["unknown-attribute", "a rule tests shoeSize", (o) => o.rules.push({ id: "feet", description: "x", when: { all: [{ shoeSize: "42" }] }, assign: ["staff"] }), error(RULES, item(1))],
   // grants
   ["unknown-role", "a grant of an undefined role", (o) => o.grants.push(adminGrant({ role: "ghost" })), error(GRANTS, item(0))],
-  ["unknown-worker", "a grant to W9", (o) => o.grants.push(adminGrant({ worker: "W9" })), error(GRANTS, item(0))],
+  ["unknown-worker", "a grant to W9", (o) => o.grants.push(adminGrant({ worker: "W9" })), warning(GRANTS, item(0))],
   ["duplicate-grant", "the same grant id twice", (o) => o.grants.push(adminGrant(), adminGrant({ worker: "W3" })), error(GRANTS, item(1))],
   ["grant-dates", "expires before it is granted", (o) => o.grants.push(adminGrant({ granted: "2026-11-20", expires: "2026-11-10" })), error(GRANTS, item(0))],
   ["grant-too-long", "120 days where policy allows 90", (o) => o.grants.push(adminGrant({ granted: "2026-11-01", expires: "2027-02-28" })), error(GRANTS, item(0))],
@@ -157,7 +157,7 @@ const compileCases: [string, string, (o: Org) => void, Expected][] = [
       row(o, "W3").status = "leave";
       o.grants.push(adminGrant({ approvedBy: "W3" }));
     },
-    error(GRANTS, item(0)),
+    warning(GRANTS, item(0)),
   ],
   [
     "grant-to-leaver",
@@ -166,7 +166,7 @@ const compileCases: [string, string, (o: Org) => void, Expected][] = [
       row(o, "W3").status = "terminated";
       o.grants.push(adminGrant({ worker: "W3" }));
     },
-    error(GRANTS, item(0)),
+    warning(GRANTS, item(0)),
   ],
   ["grant-expired", "expired last month", (o) => o.grants.push(adminGrant({ granted: "2026-09-01", expires: "2026-10-31" })), info(GRANTS, item(0))],
   ["grant-not-started", "starts next week", (o) => o.grants.push(adminGrant({ granted: "2026-12-01", expires: "2026-12-31" })), info(GRANTS, item(0))],
@@ -305,6 +305,6 @@ describe("findings from loading files: code, severity and place", () => {
   it("a roster finding points at the CSV line", async () => {
     const roster = "workerId,givenName,familyName,startDate,managerId\nW1,Ada,Lovelace,2020-01-01,\nW2,Grace,Hopper,2021-01-01,W9\n";
     const findings = compile(await load({ "hr/roster.csv": roster }), AS_OF).findings;
-    expect(only(findings, "unknown-manager")).toEqual({ code: "unknown-manager", ...error("hr/roster.csv", 3) });
+    expect(only(findings, "unknown-manager")).toEqual({ code: "unknown-manager", ...warning("hr/roster.csv", 3) });
   });
 });
