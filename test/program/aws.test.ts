@@ -1,4 +1,3 @@
-import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { compile } from "../../src/compile/compile.js";
 import { loadDesiredState } from "../../src/load/desired-state-dir.js";
@@ -7,12 +6,7 @@ import type { Inputs } from "../../src/model/inputs.js";
 import type { Worker } from "../../src/model/person.js";
 import { AwsTargetSettingsSchema, type AwsTargetSettings } from "../../src/model/target-settings/aws.js";
 import { AwsTarget } from "../../src/targets/aws/component.js";
-
-interface Registered {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}
+import { recordRegistrations, type Registered } from "../support/pulumi-mocks.js";
 
 const T = {
   provider: "pulumi:providers:aws",
@@ -28,25 +22,14 @@ const INSTANCE = "arn:aws:sso:::instance/ssoins-1234567890abcdef";
 const psArn = (key: string) => `arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-${key}`;
 const settings: AwsTargetSettings = AwsTargetSettingsSchema.parse({ region: "eu-central-1", identityStoreId: "d-1234567890", instanceArn: INSTANCE });
 
-let registered: Registered[] = [];
+const registered: Registered[] = [];
 
-beforeAll(async () => {
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-        // The computed attributes the component reads, shaped like the provider's.
-        const computed: Record<string, string> =
-          args.type === T.user ? { userId: `uid-${args.name}` } : args.type === T.group ? { groupId: `gid-${args.name}` } : args.type === T.permissionSet ? { arn: psArn(args.name) } : {};
-        return { id: `id-${args.name}`, state: { ...args.inputs, ...computed } };
-      },
-      call: () => ({}),
-    },
-    "rolecall",
-    "test",
-    false,
-  );
-});
+// The computed attributes the component reads, shaped like the provider's.
+beforeAll(() =>
+  recordRegistrations(registered, (args) =>
+    args.type === T.user ? { userId: `uid-${args.name}` } : args.type === T.group ? { groupId: `gid-${args.name}` } : args.type === T.permissionSet ? { arn: psArn(args.name) } : {},
+  ),
+);
 
 /** Waits until registrations stop arriving (they follow the outputs they depend on). */
 async function settle(): Promise<void> {
@@ -61,7 +44,7 @@ async function settle(): Promise<void> {
 
 /** Declares the target for one desired state and returns what was registered, in order. */
 async function declare(desired: DesiredState, s: AwsTargetSettings = settings): Promise<{ target: AwsTarget; resources: Registered[] }> {
-  registered = [];
+  registered.length = 0;
   const target = new AwsTarget("aws", { projection: desired.targets.aws!, settings: s });
   await settle();
   return { target, resources: registered.filter((r) => r.type !== "rolecall:targets:Aws") };

@@ -8,13 +8,9 @@ import type { AzureAdTargetSettings } from "../../src/model/target-settings/azur
 import { AzureAdTarget } from "../../src/targets/azuread/component.js";
 import { AZUREAD_TYPES, REPLACE_ON_CHANGE } from "../../src/targets/azuread/convert.js";
 import { planAzureAd, plannedResources } from "../../src/targets/azuread/plan.js";
+import { recordRegistrations, type Registered } from "../support/pulumi-mocks.js";
 
-/** A resource as the mocked engine saw it: type, name, inputs; plus the options it was constructed with. */
-interface Registered {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}
+/** A resource as it was constructed, with the options the mocks don't receive. */
 interface Constructed {
   type: string;
   name: string;
@@ -26,24 +22,15 @@ const AS_OF = "2026-11-25";
 const SETTINGS: AzureAdTargetSettings = { tenantId: "00000000-0000-4000-8000-000000000001" };
 const registered: Registered[] = [];
 
-beforeAll(async () => {
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-        // What the real provider computes: object IDs for directory objects, the role's template ID.
-        const computed: Record<string, unknown> = { objectId: `oid-${args.name}` };
-        if (args.type === AZUREAD_TYPES.directoryRole) computed.templateId = `tmpl-${args.name}`;
-        if (args.type === AZUREAD_TYPES.initialPassword) computed.result = `pw-${args.name}`;
-        return { id: `id-${args.name}`, state: { ...args.inputs, ...computed } };
-      },
-      call: () => ({}),
-    },
-    "rolecall",
-    "test",
-    false,
-  );
-});
+beforeAll(() =>
+  recordRegistrations(registered, (args) => {
+    // What the real provider computes: object IDs for directory objects, the role's template ID.
+    const computed: Record<string, unknown> = { objectId: `oid-${args.name}` };
+    if (args.type === AZUREAD_TYPES.directoryRole) computed.templateId = `tmpl-${args.name}`;
+    if (args.type === AZUREAD_TYPES.initialPassword) computed.result = `pw-${args.name}`;
+    return computed;
+  }),
+);
 
 let sample: Inputs;
 /** The sample organisation on AS_OF, declared once and shared by the tests that only read it. */

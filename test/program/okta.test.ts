@@ -1,4 +1,3 @@
-import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { compile } from "../../src/compile/compile.js";
 import { loadDesiredState } from "../../src/load/desired-state-dir.js";
@@ -8,29 +7,11 @@ import type { OktaTargetSettings } from "../../src/model/target-settings/okta.js
 import { OktaTarget } from "../../src/targets/okta/component.js";
 import { OKTA_TYPES, REPLACED_ON_CHANGE, USER_PROFILE_INPUTS } from "../../src/targets/okta/convert.js";
 import { planOkta } from "../../src/targets/okta/plan.js";
-
-interface Registered {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}
+import { recordRegistrations, type Registered } from "../support/pulumi-mocks.js";
 
 const registered: Registered[] = [];
 
-beforeAll(async () => {
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-        return { id: `id-${args.name}`, state: args.inputs };
-      },
-      call: () => ({}),
-    },
-    "rolecall",
-    "test",
-    false,
-  );
-});
+beforeAll(() => recordRegistrations(registered));
 
 const asOf = "2026-11-25";
 const sample = await loadDesiredState("desired-state");

@@ -1,31 +1,12 @@
-import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { compile } from "../../src/compile/compile.js";
 import { loadDesiredState } from "../../src/load/desired-state-dir.js";
 import { declareTargets } from "../../src/targets/declare.js";
-
-interface Registered {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}
+import { recordRegistrations, type Registered } from "../support/pulumi-mocks.js";
 
 const registered: Registered[] = [];
 
-beforeAll(async () => {
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-        return { id: `id-${args.name}`, state: { ...args.inputs, scimId: `id-${args.name}` } };
-      },
-      call: () => ({}),
-    },
-    "rolecall",
-    "test",
-    false,
-  );
-});
+beforeAll(() => recordRegistrations(registered, (args) => ({ scimId: `id-${args.name}` })));
 
 const settle = () => new Promise((r) => setTimeout(r, 50));
 

@@ -4,35 +4,26 @@ import { diffProperties } from "../../../src/targets/scim/provider/diff.js";
 import { groupType } from "../../../src/targets/scim/provider/group.js";
 import { userType } from "../../../src/targets/scim/provider/user.js";
 import { UNKNOWN } from "../../../src/targets/scim/provider/values.js";
-
-const user = {
-  userName: "ada",
-  externalId: "W1",
-  givenName: "Ada",
-  familyName: "Lovelace",
-  displayName: "Ada Lovelace",
-  email: "ada@example.com",
-  active: true,
-};
+import { ada } from "./inputs.js";
 
 describe("user diff", () => {
   it("is empty when nothing changed, whatever the output-only scimId", () => {
-    expect(userType.diff({ ...user, scimId: "u1" }, user)).toEqual({ diffs: [], detailedDiff: {} });
+    expect(userType.diff({ ...ada, scimId: "u1" }, ada)).toEqual({ diffs: [], detailedDiff: {} });
   });
 
   it("reports a rename and a new externalId as updates, never replaces", () => {
-    const result = userType.diff({ ...user, scimId: "u1" }, { ...user, userName: "ada.l", externalId: "W2" });
+    const result = userType.diff({ ...ada, scimId: "u1" }, { ...ada, userName: "ada.l", externalId: "W2" });
     expect(result).toEqual({ diffs: ["externalId", "userName"], detailedDiff: { externalId: "update", userName: "update" } });
   });
 
   it("reports an optional title as add and delete", () => {
-    expect(userType.diff(user, { ...user, title: "CTO" }).detailedDiff).toEqual({ title: "add" });
-    expect(userType.diff({ ...user, title: "CTO" }, user).detailedDiff).toEqual({ title: "delete" });
-    expect(userType.diff({ ...user, title: null }, user).detailedDiff).toEqual({});
+    expect(userType.diff(ada, { ...ada, title: "CTO" }).detailedDiff).toEqual({ title: "add" });
+    expect(userType.diff({ ...ada, title: "CTO" }, ada).detailedDiff).toEqual({ title: "delete" });
+    expect(userType.diff({ ...ada, title: null }, ada).detailedDiff).toEqual({});
   });
 
   it("treats an unknown new value as a change", () => {
-    expect(userType.diff(user, { ...user, email: UNKNOWN }).detailedDiff).toEqual({ email: "update" });
+    expect(userType.diff(ada, { ...ada, email: UNKNOWN }).detailedDiff).toEqual({ email: "update" });
   });
 });
 

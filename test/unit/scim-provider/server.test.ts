@@ -8,19 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startProviderServer } from "../../../src/targets/scim/provider/server.js";
 import { UNKNOWN } from "../../../src/targets/scim/provider/values.js";
 import { scimError, startTestServer, type TestServer } from "./http-fixture.js";
+import { ada } from "./inputs.js";
 
 const TOKEN = "tok-5e6f7a8b9c";
 const secret = (value: string) => ({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value });
 const USER_URN = "urn:pulumi:local::rolecall::rolecall-scim:index:User::W1";
-const ada = {
-  userName: "ada",
-  externalId: "W1",
-  givenName: "Ada",
-  familyName: "Lovelace",
-  displayName: "Ada Lovelace",
-  email: "ada@example.com",
-  active: true,
-};
 
 type Client = InstanceType<typeof providerGrpc.ResourceProviderClient>;
 let scim: TestServer;

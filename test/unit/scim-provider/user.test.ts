@@ -1,17 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { userType } from "../../../src/targets/scim/provider/user.js";
 import { conflict, fakeClient, recordingLog } from "./fakes.js";
+import { ada } from "./inputs.js";
 
 const URN = "urn:pulumi:local::rolecall::rolecall-scim:index:User::W1";
-const ada = {
-  userName: "ada",
-  externalId: "W1",
-  givenName: "Ada",
-  familyName: "Lovelace",
-  displayName: "Ada Lovelace",
-  email: "ada@example.com",
-  active: true,
-};
 const scimAda = (id: string, externalId = "W1") => ({
   schemas: [],
   id,

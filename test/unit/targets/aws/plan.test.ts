@@ -1,23 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { AwsProjection, DirectoryUser } from "../../../../src/model/desired-state.js";
+import type { AwsProjection } from "../../../../src/model/desired-state.js";
 import { AwsPlanError, planAwsTarget } from "../../../../src/targets/aws/plan.js";
-
-function user(key: string, over: Partial<DirectoryUser> = {}): DirectoryUser {
-  return {
-    key,
-    kind: "person",
-    state: "active",
-    userName: `${key.toLowerCase()}@example.com`,
-    externalId: key,
-    givenName: "Given",
-    familyName: key,
-    displayName: `Given ${key}`,
-    email: `${key.toLowerCase()}@example.com`,
-    active: true,
-    protected: false,
-    ...over,
-  };
-}
+import { user } from "../../../support/directory-fixtures.js";
 
 const because: AwsProjection["groups"][number]["members"][number]["because"] = [{ role: "engineer", privileged: false, reasons: [] }];
 

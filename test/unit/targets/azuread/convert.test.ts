@@ -12,23 +12,8 @@ import {
   roleAssignmentName,
   userPrincipalName,
 } from "../../../../src/targets/azuread/convert.js";
+import { person } from "../../../support/directory-fixtures.js";
 
-const person = (over: Partial<DirectoryUser> = {}): DirectoryUser => ({
-  key: "W1001",
-  kind: "person",
-  state: "active",
-  userName: "ada.muller@example.com",
-  externalId: "W1001",
-  givenName: "Ada",
-  familyName: "Müller",
-  displayName: "Ada Müller",
-  email: "ada.muller@example.com",
-  active: true,
-  title: "Chief Executive Officer",
-  department: "Executive",
-  protected: false,
-  ...over,
-});
 const serviceAccount = (): DirectoryUser => {
   const { state: _state, title: _title, department: _department, ...rest } = person();
   return { ...rest, key: "svc-payroll-export", kind: "service-account", userName: "svc-payroll-export@example.com", externalId: "svc-payroll-export", email: "svc-payroll-export@example.com" };

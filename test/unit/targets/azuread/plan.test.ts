@@ -1,22 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { AzureAdProjection, DirectoryUser } from "../../../../src/model/desired-state.js";
+import type { AzureAdProjection } from "../../../../src/model/desired-state.js";
 import { AZUREAD_TYPES } from "../../../../src/targets/azuread/convert.js";
 import { planAzureAd, plannedResources } from "../../../../src/targets/azuread/plan.js";
+import { user } from "../../../support/directory-fixtures.js";
 
-const user = (key: string, over: Partial<DirectoryUser> = {}): DirectoryUser => ({
-  key,
-  kind: "person",
-  state: "active",
-  userName: `${key.toLowerCase()}@example.com`,
-  externalId: key,
-  givenName: "Given",
-  familyName: key,
-  displayName: `Given ${key}`,
-  email: `${key.toLowerCase()}@example.com`,
-  active: true,
-  protected: false,
-  ...over,
-});
 const holders = (...keys: string[]) => keys.map((k) => ({ user: k, because: [{ role: "r", privileged: false, reasons: [] }] }));
 
 const projection: AzureAdProjection = {

@@ -8,23 +8,7 @@ import {
   oktaUserOptions,
   USER_PROFILE_INPUTS,
 } from "../../../../src/targets/okta/convert.js";
-
-const person = (over: Partial<DirectoryUser> = {}): DirectoryUser => ({
-  key: "W1001",
-  kind: "person",
-  state: "active",
-  userName: "ada.muller@example.com",
-  externalId: "W1001",
-  givenName: "Ada",
-  familyName: "Müller",
-  displayName: "Ada Müller",
-  email: "ada.muller@example.com",
-  active: true,
-  title: "Chief Executive Officer",
-  department: "Executive",
-  protected: false,
-  ...over,
-});
+import { person } from "../../../support/directory-fixtures.js";
 
 const serviceAccount: DirectoryUser = {
   key: "svc-payroll-export",

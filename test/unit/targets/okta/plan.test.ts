@@ -1,21 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { DirectoryUser, OktaProjection } from "../../../../src/model/desired-state.js";
+import type { OktaProjection } from "../../../../src/model/desired-state.js";
 import { planOkta } from "../../../../src/targets/okta/plan.js";
+import { user } from "../../../support/directory-fixtures.js";
 
-const user = (key: string, over: Partial<DirectoryUser> = {}): DirectoryUser => ({
-  key,
-  kind: "person",
-  state: "active",
-  userName: `${key.toLowerCase()}@example.com`,
-  externalId: key,
-  givenName: "Given",
-  familyName: key,
-  displayName: `Given ${key}`,
-  email: `${key.toLowerCase()}@example.com`,
-  active: true,
-  protected: false,
-  ...over,
-});
 const holders = (...keys: string[]) => keys.map((k) => ({ user: k, because: [] }));
 
 const projection: OktaProjection = {
