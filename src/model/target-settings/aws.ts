@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { unknownSettings } from "./unknown-settings.js";
 
 /**
  * The AWS IAM Identity Center target: what goes under `rolecall:targets: { aws: {...} }` in
@@ -19,17 +20,7 @@ function required(whenMissing: string) {
   return (issue: { input: unknown }) => (issue.input === undefined ? whenMissing : `${whenMissing.split(" ")[0]} must be a string`);
 }
 
-const CREDENTIAL_KEY = /key|secret|token|password|profile|credential/i;
-
-/** Names unknown settings, and says where credentials go when one looks like a credential. */
-function unknownSettings(issue: { code?: string; keys?: string[] }): string | undefined {
-  if (issue.code !== "unrecognized_keys" || !issue.keys) return undefined;
-  const known = "region, identityStoreId, instanceArn, accountId, userNameSuffix, maxRetries";
-  const credential = issue.keys.some((k) => CREDENTIAL_KEY.test(k))
-    ? "; credentials never go in stack settings: the AWS provider reads AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE or a web identity token from the environment"
-    : "";
-  return `unknown aws setting${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")} (known: ${known})${credential}`;
-}
+const SETTINGS_KEYS = ["region", "identityStoreId", "instanceArn", "accountId", "userNameSuffix", "maxRetries"] as const;
 
 export const AwsTargetSettingsSchema = z
   .strictObject(
@@ -80,7 +71,7 @@ export const AwsTargetSettingsSchema = z
         .default(25)
         .describe("How many times the AWS provider retries a throttled or conflicting Identity Center call (ThrottlingException, ConflictException)."),
     },
-    { error: unknownSettings },
+    { error: unknownSettings("aws", SETTINGS_KEYS, "the AWS provider's environment (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE or a web identity token)") },
   )
   .superRefine((s, ctx) => {
     const partition = INSTANCE_ARN.exec(s.instanceArn)?.[1];

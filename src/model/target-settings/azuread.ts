@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { unknownSettings } from "./unknown-settings.js";
 
 const SETTINGS_KEYS = ["tenantId", "upnDomain"] as const;
 
@@ -29,11 +30,10 @@ export const AzureAdTargetSettingsSchema = z.strictObject(
   },
   {
     error: (issue) =>
-      issue.code === "unrecognized_keys"
-        ? `unknown setting${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `'${k}'`).join(", ")}: the azuread target takes ${SETTINGS_KEYS.join(" and ")} (credentials come from ARM_* environment variables, never from stack settings)`
-        : issue.input === undefined || issue.input === null
-          ? "give the azuread target its settings, at least tenantId"
-          : undefined,
+      unknownSettings("azuread", SETTINGS_KEYS, "ARM_* environment variables")(issue) ??
+      (issue.input === undefined || issue.input === null
+        ? "give the azuread target its settings, at least tenantId"
+        : undefined),
   },
 );
 export type AzureAdTargetSettings = z.infer<typeof AzureAdTargetSettingsSchema>;

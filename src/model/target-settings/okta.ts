@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { unknownSettings } from "./unknown-settings.js";
 
 const SETTINGS_KEYS = ["orgName", "baseUrl", "maxApiCapacity"] as const;
 
@@ -42,11 +43,10 @@ export const OktaTargetSettingsSchema = z.strictObject(
   },
   {
     error: (issue) =>
-      issue.code === "unrecognized_keys"
-        ? `unknown setting${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `'${k}'`).join(", ")}: the okta target takes ${SETTINGS_KEYS.join(", ")} (credentials come from OKTA_* environment variables, never from stack settings)`
-        : issue.input === undefined || issue.input === null
-          ? "give the okta target a settings map: {} to take the org from OKTA_ORG_NAME, or e.g. { orgName: dev-123456, baseUrl: okta.com }"
-          : undefined,
+      unknownSettings("okta", SETTINGS_KEYS, "OKTA_* environment variables")(issue) ??
+      (issue.input === undefined || issue.input === null
+        ? "give the okta target a settings map: {} to take the org from OKTA_ORG_NAME, or e.g. { orgName: dev-123456, baseUrl: okta.com }"
+        : undefined),
   },
 );
 export type OktaTargetSettings = z.infer<typeof OktaTargetSettingsSchema>;

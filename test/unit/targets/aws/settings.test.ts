@@ -41,8 +41,8 @@ describe("AwsTargetSettingsSchema", () => {
     { input: { ...valid, region: "us-gov-west-1" }, expected: /^instanceArn: instanceArn is in partition 'aws' but region us-gov-west-1 is in 'aws-us-gov'/ },
     { input: { region: "eu-central-1", instanceArn: valid.instanceArn }, expected: /^identityStoreId: identityStoreId is required/ },
     { input: { ...valid, region: 42 }, expected: /^region: region must be a string/ },
-    { input: { ...valid, accessKey: "AKIA..." }, expected: /unknown aws setting accessKey .*credentials never go in stack settings/ },
-    { input: { ...valid, regoin: "eu-west-1" }, expected: /unknown aws setting regoin \(known: region, / },
+    { input: { ...valid, accessKey: "AKIA..." }, expected: /unknown aws setting 'accessKey': .*credentials come from the AWS provider's environment.*never from stack settings/ },
+    { input: { ...valid, regoin: "eu-west-1" }, expected: /unknown aws setting 'regoin': it takes region, / },
   ])("rejects $input with a clear message", ({ input, expected }) => {
     const found = messages(input);
     expect(found.length).toBeGreaterThan(0);

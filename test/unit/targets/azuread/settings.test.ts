@@ -27,14 +27,14 @@ describe("the azuread target's stack settings", () => {
     {
       value: { tenantId: TENANT, clientSecret: "s3cret" },
       path: "",
-      message: /unknown setting 'clientSecret': the azuread target takes tenantId and upnDomain \(credentials come from ARM_\* environment variables/,
+      message: /unknown azuread setting 'clientSecret': it takes tenantId, upnDomain; credentials come from ARM_\* environment variables/,
     },
   ])("refuses $value at '$path' with a message that says what to do", ({ value, path, message }) => {
     expect(problems(value)).toEqual([{ path, message: expect.stringMatching(message) }]);
   });
 
   it("names every unknown key at once", () => {
-    expect(problems({ tenantId: TENANT, clientId: "x", tenant: "y" })[0]!.message).toMatch(/^unknown settings 'clientId', 'tenant'/);
+    expect(problems({ tenantId: TENANT, clientId: "x", tenant: "y" })[0]!.message).toMatch(/^unknown azuread settings 'clientId', 'tenant'/);
   });
 
   it("documents every setting", () => {

@@ -28,7 +28,7 @@ describe("the okta target's stack settings", () => {
     [
       "a credential in the stack file",
       { orgName: "acme", apiToken: "00abc" },
-      "(settings): unknown setting 'apiToken': the okta target takes orgName, baseUrl, maxApiCapacity (credentials come from OKTA_* environment variables, never from stack settings)",
+      "(settings): unknown okta setting 'apiToken': it takes orgName, baseUrl, maxApiCapacity; credentials come from OKTA_* environment variables, never from stack settings",
     ],
     [
       "an empty `okta:` entry",
