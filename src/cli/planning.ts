@@ -33,7 +33,6 @@ export async function makePlan(run: StackRun, projectDir: string, override?: str
     ...(override ? { override } : {}),
   });
   return {
-    $schema: "../../../schemas/plan.schema.json",
     schemaVersion: 1,
     manifest,
     ...core,

@@ -17,6 +17,7 @@ export function checkGuardrails(plan: PlanCore, desired: DesiredState, previous:
   const declared = new Set(desired.people.filter((p) => p.account !== "absent").map((p) => p.id)).size;
   const shrink = before === 0 ? 0 : Math.max(0, ((before - declared) / before) * 100);
   const percent = base === 0 ? 0 : (leaving / base) * 100;
+  const staying = desired.people.filter((p) => p.state !== "leaver").length;
   const fmt = (n: number) => `${Math.round(n * 10) / 10}%`;
 
   const overridable = (name: string, limit: string, actual: string, ok: boolean, message: string): GuardrailVerdict => ({
@@ -30,7 +31,7 @@ export function checkGuardrails(plan: PlanCore, desired: DesiredState, previous:
   return [
     overridable("max-deprovision-count", `${limits.maxDeprovision.count} people`, `${leaving} people`, leaving <= limits.maxDeprovision.count, `${leaving} people lose their access (limit ${limits.maxDeprovision.count})`),
     overridable("max-deprovision-percent", fmt(limits.maxDeprovision.percent), fmt(percent), percent <= limits.maxDeprovision.percent, `${fmt(percent)} of ${base} people lose their access (limit ${fmt(limits.maxDeprovision.percent)})`),
-    overridable("min-roster-size", `${limits.minRosterSize} people`, `${desired.people.length} people`, desired.people.length >= limits.minRosterSize, `the roster has ${desired.people.length} people (minimum ${limits.minRosterSize}) — is the HR export complete?`),
+    overridable("min-roster-size", `${limits.minRosterSize} people`, `${staying} people`, staying >= limits.minRosterSize, `the roster has ${staying} people who have not left (minimum ${limits.minRosterSize}) — is the HR export complete?`),
     overridable("max-roster-shrink", fmt(limits.maxRosterShrinkPercent), fmt(shrink), shrink <= limits.maxRosterShrinkPercent, `declared people shrink from ${before} to ${declared} (${fmt(shrink)}, limit ${fmt(limits.maxRosterShrinkPercent)})`),
     {
       name: "protected-accounts",

@@ -125,12 +125,13 @@ export function buildPlan(steps: PlanStep[], desired: DesiredState, previous: St
 }
 
 /**
- * What apply must reproduce: the changing steps (resource, operation, changed properties) and
- * the access each identity gains and loses. Two previews with the same digest do the same.
+ * What apply must reproduce: the changing steps (resource, operation, changed properties, new
+ * input values) and the access each identity gains and loses. Two previews with the same
+ * digest do the same.
  */
 export function planDigest(changing: PlanStep[], people: PersonChange[]): string {
   const canonical = {
-    steps: changing.map((s) => [s.urn, s.op, s.diffs]).sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1)),
+    steps: changing.map((s) => [s.urn, s.op, s.diffs, s.inputsSha256 ?? ""]).sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1)),
     access: people.map((p) => [p.id, p.gains.map((g) => `${g.target}:${g.kind}:${g.item}`), p.losses.map((l) => `${l.target}:${l.kind}:${l.item}`)]),
   };
   return createHash("sha256").update(JSON.stringify(canonical)).digest("hex");

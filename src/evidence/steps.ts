@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { EngineEvent } from "@pulumi/pulumi/automation/index.js";
 import type { AppliedDocument, PlanStep } from "../model/plan.js";
 
@@ -24,6 +25,7 @@ export function stepsFromEvents(events: readonly EngineEvent[]): PlanStep[] {
       name: parts.slice(3).join("::"),
       target: component ? TARGET_OF_COMPONENT[component]! : "",
       diffs: [...(m.diffs ?? [])].sort(),
+      ...(m.new?.inputs ? { inputsSha256: createHash("sha256").update(canonicalJson(m.new.inputs)).digest("hex") } : {}),
       ...(m.detailedDiff ? { detailedDiff: Object.fromEntries(Object.entries(m.detailedDiff).map(([k, v]) => [k, { kind: v.diffKind, inputDiff: v.inputDiff }])) } : {}),
     };
     return [step];
@@ -43,4 +45,16 @@ export function appliedSteps(events: readonly EngineEvent[]): AppliedDocument["s
     if (e.resOpFailedEvent) outcome.set(`${e.resOpFailedEvent.metadata.op} ${e.resOpFailedEvent.metadata.urn}`, "failed");
   }
   return changingSteps(stepsFromEvents(events)).map((s) => ({ op: s.op, urn: s.urn, outcome: outcome.get(`${s.op} ${s.urn}`) ?? "failed" }));
+}
+
+/** JSON with object keys sorted at every level: the same value always hashes the same. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
 }

@@ -10,6 +10,7 @@ export const PlanStepSchema = z.strictObject({
   name: z.string(),
   target: z.string().describe("The rolecall target the resource belongs to: scim, okta, azuread, aws."),
   diffs: z.array(z.string()).describe("Changed input properties."),
+  inputsSha256: z.string().optional().describe("sha256 of the step's new inputs (secrets masked by the engine): the values a reviewed plan pins."),
   detailedDiff: z.record(z.string(), z.strictObject({ kind: z.string(), inputDiff: z.boolean() })).optional(),
 });
 export type PlanStep = z.infer<typeof PlanStepSchema>;

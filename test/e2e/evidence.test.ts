@@ -1,4 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays } from "../../src/compile/dates.js";
@@ -10,7 +10,8 @@ import { TempProject } from "./support/project.js";
 /**
  * Issue #5's scenario with the real engine and the sandbox: a joiner, a mover, a leaver and an
  * expiring grant read as such in plan.json and plan.md; a truncated roster is refused and
- * goes through only with a recorded override; evidence verify catches any changed byte.
+ * goes through only with a recorded override; evidence verify catches any changed byte; no
+ * secret reaches the evidence or the state.
  */
 describe("plans as audit evidence", () => {
   let project: TempProject;
@@ -72,6 +73,11 @@ describe("plans as audit evidence", () => {
     expect(await users()).not.toContain("W1030");
 
     expect((await project.run("evidence", "verify", dir)).code).toBe(0);
+
+    const token = (await readFile(path.join(project.dir, ".rolecall", "sandbox", "token"), "utf8")).trim();
+    for (const name of await readdir(dir)) expect(await readFile(path.join(dir, name), "utf8"), `${name} holds the token`).not.toContain(token);
+    const state = path.join(project.dir, ".rolecall", "state", ".pulumi", "stacks", "rolecall", "local.json");
+    expect(await readFile(state, "utf8")).not.toContain(token);
 
     const roster = path.join(project.dir, "desired-state", "hr", "roster.csv");
     const original = await readFile(roster, "utf8");
