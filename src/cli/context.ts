@@ -10,6 +10,14 @@ export class RefusedError extends Error {
   }
 }
 
+/** A flag or argument that makes no sense: exit 2, like commander's own usage errors. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
 /** The project folder: the nearest one upwards holding Pulumi.yaml. */
 export async function findProjectDir(start = process.cwd()): Promise<string> {
   for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {

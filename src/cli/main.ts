@@ -6,7 +6,7 @@ import { compileCommand, validateCommand } from "./commands/compile.js";
 import { evidenceVerify } from "./commands/evidence.js";
 import { applyCommand, planCommand } from "./commands/plan.js";
 import { sandboxLs, sandboxReset, sandboxStart, sandboxStop } from "./commands/sandbox.js";
-import { progress, RefusedError } from "./context.js";
+import { progress, RefusedError, UsageError } from "./context.js";
 
 const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
 
@@ -100,6 +100,10 @@ function exitCodeFor(error: unknown): number {
   if (error instanceof RefusedError) {
     process.stderr.write(`rolecall: ${error.message}\n`);
     return 1;
+  }
+  if (error instanceof UsageError) {
+    process.stderr.write(`rolecall: ${error.message}\n`);
+    return 2;
   }
   if (error instanceof EnvironmentError) {
     process.stderr.write(`rolecall: ${error.message}\n  hint: ${error.hint}\n`);
