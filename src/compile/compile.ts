@@ -3,7 +3,7 @@ import type { Finding } from "../model/finding.js";
 import type { Inputs } from "../model/inputs.js";
 import type { Worker } from "../model/person.js";
 import type { Attributes } from "./conditions.js";
-import { rolesFor } from "./entitlements.js";
+import { compileRules, rolesFor } from "./entitlements.js";
 import { grantsInForce } from "./grants.js";
 import { assignIdentities, type Identity } from "./identity.js";
 import { checkIntegrity } from "./integrity.js";
@@ -36,6 +36,9 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
   const grants = grantsInForce(inputs.grants, lives, roles, inputs.policy, asOf);
   findings.push(...grants.findings);
 
+  const rules = compileRules(inputs.rules);
+  const grantsOf = new Map<string, typeof grants.holding>();
+  for (const g of grants.holding) grantsOf.set(g.value.worker, [...(grantsOf.get(g.value.worker) ?? []), g]);
   const managers = managerChains(workers);
   const reports = new Set(workers.map((w) => w.managerId).filter((m): m is string => m !== undefined));
   const people: Person[] = rows
@@ -55,7 +58,7 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
         displayName: identity.displayName,
         workerType: worker.workerType,
         ...defined({ department: worker.department, location: worker.location, title: worker.title, managerId: worker.managerId }),
-        roles: life.entitled ? rolesFor(attributes, worker.workerId, inputs.rules, grants.holding, roles) : [],
+        roles: life.entitled ? rolesFor(attributes, rules, grantsOf.get(worker.workerId) ?? [], roles) : [],
         source: at,
       };
     })

@@ -14,40 +14,74 @@ export const DERIVED_ATTRIBUTES = ["reportsTo", "isManager"] as const;
  * contribute nothing: what did not match is not a reason.
  */
 export function evaluate(condition: Condition, attributes: Attributes): Matched | undefined {
-  if ("all" in condition && Array.isArray(condition.all)) {
-    const matched: Matched = {};
-    for (const part of condition.all as Condition[]) {
-      const m = evaluate(part, attributes);
-      if (!m) return undefined;
-      Object.assign(matched, m);
-    }
-    return matched;
-  }
-  if ("any" in condition && Array.isArray(condition.any)) {
-    for (const part of condition.any as Condition[]) {
-      const m = evaluate(part, attributes);
-      if (m) return m;
-    }
-    return undefined;
-  }
-  if ("not" in condition && typeof condition.not === "object" && !Array.isArray(condition.not)) {
-    return evaluate(condition.not as Condition, attributes) ? undefined : {};
-  }
-  const matched: Matched = {};
-  for (const [attribute, expected] of Object.entries(condition as Record<string, string | boolean | string[]>)) {
-    const actual = attributes[attribute];
-    const hit = holds(actual, expected);
-    if (hit === undefined) return undefined;
-    matched[attribute] = hit;
-  }
-  return matched;
+  return compileCondition(condition)(attributes);
 }
 
-/** The value that satisfied `expected`, or undefined. Multi-valued attributes match on any member. */
-function holds(actual: Attributes[string], expected: string | boolean | string[]): string | boolean | undefined {
+export type Matcher = (attributes: Attributes) => Matched | undefined;
+
+/**
+ * A condition turned into a function once, so evaluating 300 rules for 100,000 people does
+ * not re-read the rule's structure (or allocate its option lists) every time.
+ */
+export function compileCondition(condition: Condition): Matcher {
+  if ("all" in condition && Array.isArray(condition.all)) {
+    const parts = (condition.all as Condition[]).map(compileCondition);
+    return (attributes) => {
+      const matched: Matched = {};
+      for (const part of parts) {
+        const m = part(attributes);
+        if (!m) return undefined;
+        Object.assign(matched, m);
+      }
+      return matched;
+    };
+  }
+  if ("any" in condition && Array.isArray(condition.any)) {
+    const parts = (condition.any as Condition[]).map(compileCondition);
+    return (attributes) => {
+      for (const part of parts) {
+        const m = part(attributes);
+        if (m) return m;
+      }
+      return undefined;
+    };
+  }
+  if ("not" in condition && typeof condition.not === "object" && !Array.isArray(condition.not)) {
+    const inner = compileCondition(condition.not as Condition);
+    const none: Matched = Object.freeze({});
+    return (attributes) => (inner(attributes) ? undefined : none);
+  }
+  const tests = Object.entries(condition as Record<string, string | boolean | string[]>).map(([attribute, expected]) => ({
+    attribute,
+    options: new Set<string | boolean>(Array.isArray(expected) ? expected : [expected]),
+  }));
+  // The same values match over and over (a department, a location): share one frozen
+  // Matched per combination instead of allocating one per person — at 100k people the
+  // garbage collector was a fifth of compile time.
+  const seen = new Map<string, Matched>();
+  const none: Matched = Object.freeze({});
+  return (attributes) => {
+    if (tests.length === 0) return none;
+    let key = "";
+    const hits: (string | boolean)[] = [];
+    for (const { attribute, options } of tests) {
+      const hit = holds(attributes[attribute], options);
+      if (hit === undefined) return undefined;
+      hits.push(hit);
+      key += `${typeof hit === "boolean" ? "b" : "s"}${String(hit)}\u0000`;
+    }
+    let matched = seen.get(key);
+    if (!matched) {
+      matched = Object.freeze(Object.fromEntries(tests.map((t, i) => [t.attribute, hits[i]!])));
+      seen.set(key, matched);
+    }
+    return matched;
+  };
+}
+
+/** The value that satisfied the options, or undefined. Multi-valued attributes match on any member. */
+function holds(actual: Attributes[string], options: ReadonlySet<string | boolean>): string | boolean | undefined {
   if (actual === undefined) return undefined;
-  const options = Array.isArray(expected) ? expected : [expected];
-  if (typeof actual === "boolean") return options.includes(actual as never) ? actual : undefined;
-  const values = typeof actual === "string" ? [actual] : actual;
-  return values.find((v) => options.includes(v));
+  if (typeof actual === "boolean" || typeof actual === "string") return options.has(actual) ? actual : undefined;
+  return actual.find((v) => options.has(v));
 }

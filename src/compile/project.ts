@@ -125,13 +125,18 @@ function accountHolders(people: Person[], serviceAccounts: ServiceAccountState[]
 
 /** For one kind of catalog item: its key → who holds it and why. */
 function holdings(holders: Holder[], roles: RoleIndex, pick: (e: Entitlements) => string[] | undefined): (key: string) => Holders {
-  const byItem = new Map<string, Map<string, HeldRole[]>>();
+  // What each role grants of this kind, looked up once per role rather than once per holding.
+  const grantedBy = new Map<string, readonly string[]>();
+  for (const [id, { value }] of roles.byId) grantedBy.set(id, pick(value.entitlements) ?? []);
+  const byItem = new Map<string, Map<string, string[]>>();
   for (const { user, roles: held } of holders) {
     for (const h of held) {
-      for (const item of pick(roles.byId.get(h.role)?.value.entitlements ?? {}) ?? []) {
-        const byUser = byItem.get(item) ?? new Map<string, HeldRole[]>();
-        byUser.set(user.key, [...(byUser.get(user.key) ?? []), h]);
-        byItem.set(item, byUser);
+      for (const item of grantedBy.get(h.role) ?? []) {
+        let byUser = byItem.get(item);
+        if (!byUser) byItem.set(item, (byUser = new Map()));
+        const because = byUser.get(user.key);
+        if (because) because.push(h.role);
+        else byUser.set(user.key, [h.role]);
       }
     }
   }

@@ -1,11 +1,12 @@
 import type { Finding } from "../model/finding.js";
 import type { Located } from "../model/person.js";
 import type { Role } from "../model/role.js";
+import type { Reason } from "../model/desired-state.js";
 
 export interface RoleIndex {
   byId: Map<string, Located<Role>>;
-  /** Every role a role brings with it, itself first, each with its include chain. */
-  closure(roleId: string): { role: string; via: string[] }[];
+  /** Every role a role brings with it, itself first, each with its include chain (and the shared include reason). */
+  closure(roleId: string): { role: string; via: string[]; reason?: Reason }[];
 }
 
 /** Indexes roles, reporting duplicates, unknown includes and include cycles. */
@@ -51,19 +52,20 @@ export function indexRoles(roles: Located<Role>[]): { index: RoleIndex; findings
     });
   }
 
-  const memo = new Map<string, { role: string; via: string[] }[]>();
-  const closure = (roleId: string): { role: string; via: string[] }[] => {
+  const memo = new Map<string, { role: string; via: string[]; reason?: Reason }[]>();
+  const closure = (roleId: string): { role: string; via: string[]; reason?: Reason }[] => {
     const cached = memo.get(roleId);
     if (cached) return cached;
     const seen = new Set<string>([roleId]);
-    const result = [{ role: roleId, via: [] as string[] }];
+    const result: { role: string; via: string[]; reason?: Reason }[] = [{ role: roleId, via: [] }];
     // Breadth-first so the shortest include chain is the one reported.
     for (let i = 0; i < result.length; i++) {
       const current = result[i]!;
       for (const included of byId.get(current.role)?.value.includes ?? []) {
         if (seen.has(included) || !byId.has(included)) continue;
         seen.add(included);
-        result.push({ role: included, via: [...current.via, current.role] });
+        const via = [...current.via, current.role];
+        result.push({ role: included, via, reason: { kind: "include", via } });
       }
     }
     memo.set(roleId, result);

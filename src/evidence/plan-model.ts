@@ -21,11 +21,17 @@ export function buildPlan(steps: PlanStep[], desired: DesiredState, previous: St
   const people = new Map(desired.people.map((p) => [p.id, p]));
   const serviceAccounts = new Map(desired.serviceAccounts.map((s) => [s.id, s]));
   const users = new Map<string, DirectoryUser>();
+  const heldBy = new Map<string, HeldRole[]>([
+    ...desired.people.map((p): [string, HeldRole[]] => [p.id, p.roles]),
+  ]);
   const now = new Map<string, Map<string, Holders[number]>>();
   for (const target of targets) {
     const projection = desired.targets[target as keyof DesiredState["targets"]];
     if (!projection) continue;
-    for (const u of projection.users) users.set(u.key, u);
+    for (const u of projection.users) {
+      users.set(u.key, u);
+      if (u.serviceAccount) heldBy.set(u.key, serviceAccounts.get(u.serviceAccount)?.roles ?? []);
+    }
     for (const [item, holders] of itemsOf(projection)) now.set(`${target}|${item}`, new Map(holders.map((h) => [h.user, h])));
   }
   const before = new Map<string, Set<string>>();
@@ -44,8 +50,12 @@ export function buildPlan(steps: PlanStep[], desired: DesiredState, previous: St
     const [kind, catalogKey] = item.split(":") as [string, string];
     const had = before.get(key) ?? new Set<string>();
     const has = now.get(key) ?? new Map<string, Holders[number]>();
-    for (const [user, holder] of has) if (!had.has(user)) entry(user).gains.push({ target, kind, item: catalogKey, because: holder.because });
-    for (const user of had) if (!has.has(user)) entry(user).losses.push({ target, kind, item: catalogKey, because: [], why: lossReason(user, desired, users) });
+    for (const [user, holder] of has) {
+      if (had.has(user)) continue;
+      const because = (heldBy.get(user) ?? []).filter((h) => holder.because.includes(h.role));
+      entry(user).gains.push({ target, kind, item: catalogKey, because });
+    }
+    for (const user of had) if (!has.has(user)) entry(user).losses.push({ target, kind, item: catalogKey, because: [], why: lossReason(user, people.get(user), desired, users) });
   }
   for (const step of changing.filter((s) => ACCOUNT_TYPES.has(s.type))) {
     entry(step.name).account.push({ target: step.target, op: step.op, changed: step.diffs });
@@ -147,8 +157,7 @@ function kindOf(c: { gains: AccessChange[]; losses: AccessChange[]; account: Per
   return "updated";
 }
 
-function lossReason(user: string, desired: DesiredState, users: Map<string, DirectoryUser>): string {
-  const person = desired.people.find((p) => p.id === user);
+function lossReason(user: string, person: DesiredState["people"][number] | undefined, desired: DesiredState, users: Map<string, DirectoryUser>): string {
   if (person && person.state !== "active") return person.stateReason;
   if (!users.has(user)) return removedReason(user, desired);
   const expired = desired.findings.find((f) => f.code === "grant-expired" && f.message.includes(` for ${user})`));

@@ -77,7 +77,12 @@ export const DirectoryUserSchema = z.strictObject({
 export type DirectoryUser = z.infer<typeof DirectoryUserSchema>;
 
 /** Who holds something in a target (a group, an admin role), each with the roles that put them there. */
-export const HoldersSchema = z.array(z.strictObject({ user: z.string().describe("DirectoryUser key"), because: z.array(HeldRoleSchema) }));
+export const HoldersSchema = z.array(
+  z.strictObject({
+    user: z.string().describe("DirectoryUser key"),
+    because: z.array(z.string()).describe("The held roles that grant it; their reasons are on the person (or service account)."),
+  }),
+);
 export type Holders = z.infer<typeof HoldersSchema>;
 
 export const DirectoryGroupSchema = z.strictObject({

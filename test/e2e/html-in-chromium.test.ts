@@ -127,8 +127,8 @@ function syntheticPlan(): PlanDocument {
       scim: {
         users: [user(dana), user(eli)],
         groups: [
-          { key: "engineers", displayName: "Engineers", members: [{ user: "W2001", because: dana.roles }] },
-          { key: "finance", displayName: "Finance", members: [{ user: "W2002", because: eli.roles }] },
+          { key: "engineers", displayName: "Engineers", members: [{ user: "W2001", because: dana.roles.map((r) => r.role) }] },
+          { key: "finance", displayName: "Finance", members: [{ user: "W2002", because: eli.roles.map((r) => r.role) }] },
         ],
       },
     },

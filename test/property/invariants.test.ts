@@ -346,7 +346,7 @@ describe("compiled desired state: properties over generated organisations", () =
           for (const member of group.members) {
             expect(users.has(member.user), `${member.user} in ${group.key} is not a declared user`).toBe(true);
             expect(member.because.length).toBeGreaterThan(0);
-            for (const { role } of member.because) {
+            for (const role of member.because) {
               expect(roles.get(role)?.entitlements.scim?.groups).toContain(group.key);
               expect(holders.get(member.user)?.roles.map((r) => r.role)).toContain(role);
             }

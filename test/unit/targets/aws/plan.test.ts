@@ -3,7 +3,7 @@ import type { AwsProjection } from "../../../../src/model/desired-state.js";
 import { AwsPlanError, planAwsTarget } from "../../../../src/targets/aws/plan.js";
 import { user } from "../../../support/directory-fixtures.js";
 
-const because: AwsProjection["groups"][number]["members"][number]["because"] = [{ role: "engineer", privileged: false, reasons: [] }];
+const because: AwsProjection["groups"][number]["members"][number]["because"] = ["engineer"];
 
 function projection(over: Partial<AwsProjection> = {}): AwsProjection {
   return {

@@ -4,7 +4,7 @@ import { AZUREAD_TYPES } from "../../../../src/targets/azuread/convert.js";
 import { planAzureAd, plannedResources } from "../../../../src/targets/azuread/plan.js";
 import { user } from "../../../support/directory-fixtures.js";
 
-const holders = (...keys: string[]) => keys.map((k) => ({ user: k, because: [{ role: "r", privileged: false, reasons: [] }] }));
+const holders = (...keys: string[]) => keys.map((k) => ({ user: k, because: ["r"] }));
 
 const projection: AzureAdProjection = {
   users: [user("W1"), user("W2", { protected: true }), user("W3", { state: "prehire", active: false })],
