@@ -1,7 +1,7 @@
-import { writeFile } from "node:fs/promises";
 import { RefusedError } from "../context.js";
 import { compileDir, errorCount, loadAndCompile } from "../desired.js";
 import { formatFindings, type FindingsFormat } from "../findings-format.js";
+import { writeJson } from "../json-stream.js";
 
 /** `rolecall validate`: every finding, like a compiler; exit 1 when any is an error. */
 export async function validateCommand(opts: { dir: string; asOf?: string; format: FindingsFormat }): Promise<void> {
@@ -17,7 +17,5 @@ export async function validateCommand(opts: { dir: string; asOf?: string; format
 /** `rolecall compile`: the DesiredState JSON, to stdout or a file. */
 export async function compileCommand(opts: { dir: string; asOf?: string; out: string }): Promise<void> {
   const { desired } = await compileDir(opts.dir, opts.asOf);
-  const json = JSON.stringify(desired, null, 2) + "\n";
-  if (opts.out === "-") process.stdout.write(json);
-  else await writeFile(opts.out, json);
+  await writeJson(desired, opts.out);
 }
