@@ -7,7 +7,7 @@ import type { Writable } from "node:stream";
  * DesiredState is longer than the longest string V8 can make. The outer levels are written
  * piece by piece; anything deeper is one ordinary stringify, re-indented.
  */
-export function* jsonChunks(value: unknown, depth = 0, splitDepth = 2): Generator<string> {
+export function* jsonChunks(value: unknown, depth = 0, splitDepth = 4): Generator<string> {
   const pad = (d: number) => "  ".repeat(d);
   if (depth < splitDepth && Array.isArray(value)) {
     if (value.length === 0) return yield "[]";
