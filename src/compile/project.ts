@@ -14,7 +14,6 @@ import type { Policy } from "../model/policy.js";
 import type { Entitlements } from "../model/role.js";
 import { byString } from "./order.js";
 import type { RoleIndex } from "./roles.js";
-import { serviceAccountKey } from "./service-accounts.js";
 
 /** An account in every directory target, with the roles it holds. */
 interface Holder {
@@ -101,7 +100,7 @@ function accountHolders(people: Person[], serviceAccounts: ServiceAccountState[]
       },
     }));
   for (const sa of serviceAccounts.filter((s) => s.declared)) {
-    const key = serviceAccountKey(sa.id, policy);
+    const { key } = sa;
     const email = `${key}@${policy.organization.domain}`;
     holders.push({
       roles: sa.roles,

@@ -57,6 +57,7 @@ export function serviceAccountStates(
     if (!invalid) for (const role of sa.roles) held.give(role, { kind: "service-account", serviceAccount: sa.id });
     states.push({
       id: sa.id,
+      key: serviceAccountKey(sa.id, policy),
       owner: sa.owner,
       purpose: sa.purpose,
       expires: sa.expires,

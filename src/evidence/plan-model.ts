@@ -165,6 +165,6 @@ function lossReason(user: string, person: DesiredState["people"][number] | undef
 }
 
 function removedReason(id: string, desired: DesiredState): string {
-  const sa = desired.serviceAccounts.find((s) => !s.declared && id.endsWith(`-${s.id}`));
+  const sa = desired.serviceAccounts.find((s) => !s.declared && s.key === id);
   return sa ? `service account no longer declared: ${sa.reason}` : "no longer in the HR roster";
 }

@@ -47,6 +47,7 @@ export type Person = z.infer<typeof PersonSchema>;
 
 export const ServiceAccountStateSchema = z.strictObject({
   id: z.string(),
+  key: z.string().describe("Its account key in every target: the policy's prefix and the id."),
   owner: z.string(),
   purpose: z.string(),
   expires: z.string(),
