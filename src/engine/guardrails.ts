@@ -14,7 +14,7 @@ export function checkGuardrails(plan: PlanCore, desired: DesiredState, previous:
   const before = Object.values(previous?.accounts ?? {}).filter((a) => a.kind === "person").length;
   const base = before || desired.people.length;
   const leaving = plan.people.filter((p) => p.kind === "person" && p.change === "leaver").length;
-  const declared = new Set(desired.people.filter((p) => p.account !== "absent").map((p) => p.id)).size;
+  const declared = desired.people.filter((p) => p.account !== "absent").length;
   const shrink = before === 0 ? 0 : Math.max(0, ((before - declared) / before) * 100);
   const percent = base === 0 ? 0 : (leaving / base) * 100;
   const staying = desired.people.filter((p) => p.state !== "leaver").length;

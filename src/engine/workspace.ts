@@ -44,13 +44,13 @@ export function engineEnv(projectDir: string, stackName: string): Record<string,
  */
 export async function openStack(opts: WorkspaceOptions): Promise<Stack> {
   const envVars = engineEnv(opts.projectDir, opts.stackName);
+  const project = await readProject(opts.projectDir);
   let workDir = opts.projectDir;
   if (opts.stackName === LOCAL_STACK) {
     await mkdir(path.join(rolecallDir(opts.projectDir), "state"), { recursive: true });
     if (envVars.PULUMI_CONFIG_PASSPHRASE_FILE) await ensurePassphrase(envVars.PULUMI_CONFIG_PASSPHRASE_FILE);
-    workDir = await materialiseLocalWorkspace(opts.projectDir);
+    workDir = await materialiseLocalWorkspace(opts.projectDir, project);
   }
-  const project = await readProject(opts.projectDir);
   return LocalWorkspace.createOrSelectStack(
     { stackName: opts.stackName, projectName: project.name, program: opts.program },
     { workDir, pulumiCommand: opts.cli.command, envVars },
@@ -74,8 +74,7 @@ async function readProject(projectDir: string): Promise<ProjectFile> {
   }
 }
 
-async function materialiseLocalWorkspace(projectDir: string): Promise<string> {
-  const project = await readProject(projectDir);
+async function materialiseLocalWorkspace(projectDir: string, project: ProjectFile): Promise<string> {
   const workDir = path.join(rolecallDir(projectDir), "workspace");
   await mkdir(workDir, { recursive: true });
   // `main` goes too: the program runs inline, and the engine checks that main exists.

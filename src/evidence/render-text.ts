@@ -7,11 +7,12 @@ export function renderText(plan: PlanDocument, heading: string): string {
     heading,
     `  ${s.joiners} joiners, ${s.movers} movers, ${s.leavers} leavers, ${s.disabled} disabled, ${s.enabled} enabled, ${s.updated} updated; ${s.serviceAccounts} service accounts; ${s.groupChanges} group changes; ${s.driftCorrections} drift corrections`,
   ];
+  const label = labeller(plan);
   const sign: Record<PersonChange["change"], string> = { joiner: "+", leaver: "−", mover: "±", disabled: "⏸", enabled: "▶", updated: "~" };
   for (const p of plan.people) {
     const access = [
-      p.gains.length ? `+ ${p.gains.map((g) => label(g, plan)).join(", ")}` : "",
-      p.losses.length ? `− ${p.losses.map((g) => label(g, plan)).join(", ")}` : "",
+      p.gains.length ? `+ ${p.gains.map((g) => label(g)).join(", ")}` : "",
+      p.losses.length ? `− ${p.losses.map((g) => label(g)).join(", ")}` : "",
     ].filter(Boolean);
     const account = p.account.filter((a) => a.op === "update" && a.changed.length).map((a) => `${a.target}: ${a.changed.join(", ")}`);
     const state = p.state === "active" ? "" : ` [${p.state}: ${p.stateReason}]`;
@@ -23,9 +24,11 @@ export function renderText(plan: PlanDocument, heading: string): string {
   return lines.join("\n");
 }
 
-/** A gained or lost item: its key, qualified by target when the plan spans several. */
-function label(change: { target: string; kind: string; item: string }, plan: PlanDocument): string {
-  const targets = new Set(plan.steps.map((s) => s.target).filter(Boolean));
-  const kind = change.kind === "group" ? "" : `${change.kind} `;
-  return targets.size > 1 ? `${change.target}:${kind}${change.item}` : `${kind}${change.item}`;
+/** Names a gained or lost item by its key, qualified by target when the plan spans several. */
+function labeller(plan: PlanDocument): (change: { target: string; kind: string; item: string }) => string {
+  const several = new Set(plan.steps.map((s) => s.target).filter(Boolean)).size > 1;
+  return (change) => {
+    const kind = change.kind === "group" ? "" : `${change.kind} `;
+    return several ? `${change.target}:${kind}${change.item}` : `${kind}${change.item}`;
+  };
 }

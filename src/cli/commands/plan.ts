@@ -20,8 +20,7 @@ export async function planCommand(opts: PlanOptions): Promise<void> {
   const projectDir = await findProjectDir();
   const run = await prepareStackRun(projectDir, opts.stack);
   const plan = await makePlan(run, projectDir);
-  const dir = await writeBundle(projectDir, opts, plan);
-  process.stdout.write(renderText(plan, `Plan for stack ${opts.stack}, as of ${plan.manifest.asOf}:`) + `\n\nEvidence: ${path.relative(process.cwd(), dir)}\n`);
+  await writeAndShow(projectDir, opts, plan);
   refuseOnGuardrails(plan, "apply would refuse this plan");
 }
 
@@ -40,8 +39,7 @@ export async function applyCommand(opts: ApplyOptions): Promise<void> {
   const projectDir = await findProjectDir();
   const run = await prepareStackRun(projectDir, opts.stack);
   const plan = await makePlan(run, projectDir, opts.allowMassDeprovision);
-  const dir = await writeBundle(projectDir, opts, plan);
-  process.stdout.write(renderText(plan, `Plan for stack ${opts.stack}, as of ${plan.manifest.asOf}:`) + `\n\nEvidence: ${path.relative(process.cwd(), dir)}\n`);
+  const dir = await writeAndShow(projectDir, opts, plan);
   refuseOnGuardrails(plan, "nothing was applied");
   if (opts.reviewed) await matchReviewed(plan, opts.reviewed);
   if (changingSteps(plan.steps).length === 0) return;
@@ -73,9 +71,11 @@ export async function applyCommand(opts: ApplyOptions): Promise<void> {
   process.stdout.write(`\nApplied to stack ${opts.stack}: ${applied.steps.length} steps done. Evidence: ${path.relative(process.cwd(), dir)}\n`);
 }
 
-async function writeBundle(projectDir: string, opts: PlanOptions, plan: PlanDocument): Promise<string> {
+/** Writes the evidence bundle and shows the plan, saying where the bundle is. */
+async function writeAndShow(projectDir: string, opts: PlanOptions, plan: PlanDocument): Promise<string> {
   const dir = opts.evidence ? path.resolve(opts.evidence) : bundleDir(projectDir, opts.stack, new Date(plan.manifest.createdAt));
   await writePlanBundle(dir, plan);
+  process.stdout.write(renderText(plan, `Plan for stack ${opts.stack}, as of ${plan.manifest.asOf}:`) + `\n\nEvidence: ${path.relative(process.cwd(), dir)}\n`);
   return dir;
 }
 
