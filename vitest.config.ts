@@ -1,11 +1,31 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * Two suites. `unit` (rules, properties, programs under Pulumi's mocks, the hostile-input
+ * corpus) needs only Node: no engine, no Chromium, no Python. `e2e` drives the real Pulumi
+ * engine against the sandbox and independent SCIM peers; its global setup installs what it
+ * needs (the engine, scim2-server, Chromium) outside the clone, once.
+ */
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    globalSetup: ["test/global-setup.ts"],
-    // The e2e suites drive the real Pulumi engine; a cold preview takes seconds, not milliseconds.
-    testTimeout: 120_000,
-    hookTimeout: 300_000,
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["test/unit/**/*.test.ts", "test/property/**/*.test.ts", "test/program/**/*.test.ts", "test/corpus/**/*.test.ts"],
+          testTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          globalSetup: ["test/global-setup.ts"],
+          // A cold preview through the real engine takes seconds, not milliseconds.
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+        },
+      },
+    ],
   },
 });
