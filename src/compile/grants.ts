@@ -24,15 +24,11 @@ export function grantsInForce(
   for (const located of grants) {
     const { value: grant, at } = located;
     const grantee = lives.get(grant.worker);
-    if (!grantee || grantee.state === "leaver") {
+    // A grantee missing from the roster is an integrity error (unknown-worker).
+    if (!grantee) continue;
+    if (grantee.state === "leaver") {
       // Never an error: a stale grant must not block the deprovisioning of the one who left.
-      findings.push({
-        severity: "warning",
-        code: grantee ? "grant-to-leaver" : "unknown-worker",
-        message: grantee ? `grant '${grant.id}' is for ${grant.worker}, who has left (${grantee.reason}); it is not honoured` : `grant '${grant.id}' is for ${grant.worker}, who is not in the roster; it is not honoured`,
-        ...at,
-        hint: "remove the grant",
-      });
+      findings.push({ severity: "warning", code: "grant-to-leaver", message: `grant '${grant.id}' is for ${grant.worker}, who has left (${grantee.reason}); it is not honoured`, ...at, hint: "remove the grant" });
       continue;
     }
     const problems: Omit<Finding, "file" | "line">[] = [];
@@ -52,10 +48,10 @@ export function grantsInForce(
     }
     if (grant.approvedBy === grant.worker) {
       problems.push({ severity: "error", code: "grant-self-approved", message: `grant '${grant.id}' is approved by its own grantee ${grant.worker}`, hint: "someone other than the grantee must approve it" });
-    } else if (grant.approvedBy && lives.get(grant.approvedBy)?.state !== "active") {
+    } else if (grant.approvedBy && lives.has(grant.approvedBy) && lives.get(grant.approvedBy)!.state !== "active") {
       // Time makes this true without anyone editing the grant (the approver leaves): drop the
       // grant with a warning rather than block every other change in the run.
-      problems.push({ severity: "warning", code: "grant-approver-inactive", message: `grant '${grant.id}' is approved by ${grant.approvedBy}, who is ${lives.get(grant.approvedBy)?.state ?? "not in the roster"}`, hint: "have an active worker approve it" });
+      problems.push({ severity: "warning", code: "grant-approver-inactive", message: `grant '${grant.id}' is approved by ${grant.approvedBy}, who is ${lives.get(grant.approvedBy)!.state}`, hint: "have an active worker approve it" });
     }
     findings.push(...problems.map((p) => ({ ...p, ...at })));
     if (problems.length > 0) continue;

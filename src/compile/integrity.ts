@@ -3,6 +3,7 @@ import type { Inputs } from "../model/inputs.js";
 import { PERSON_FIELDS } from "../model/hr-source.js";
 import type { Condition } from "../model/rule.js";
 import { DERIVED_ATTRIBUTES } from "./conditions.js";
+import { fieldAt, settingAt } from "./places.js";
 import type { RoleIndex } from "./roles.js";
 
 const RULE_ATTRIBUTES = new Set<string>([...PERSON_FIELDS, ...DERIVED_ATTRIBUTES]);
@@ -33,6 +34,8 @@ export function checkIntegrity(inputs: Inputs, roles: RoleIndex): Finding[] {
     }
   }
   findings.push(...managerCycles(workers));
+  // With no readable roster every reference is "unknown": that error is already reported once.
+  const unknown = (workerId: string) => workers.size > 0 && !workers.has(workerId);
   for (const row of inputs.roster) {
     const manager = row.value.managerId;
     if (manager && !workers.has(manager)) {
@@ -54,17 +57,18 @@ export function checkIntegrity(inputs: Inputs, roles: RoleIndex): Finding[] {
     azuread: [["groups", catalog.azuread?.groups], ["directoryRoles", catalog.azuread?.directoryRoles]],
     aws: [["groups", catalog.aws?.groups]],
   };
-  for (const { value: role, at } of roles.byId.values()) {
+  for (const roleItem of roles.byId.values()) {
+    const { value: role, at } = roleItem;
     for (const [target, kinds] of Object.entries(known)) {
       const granted = (role.entitlements as Record<string, Record<string, string[]> | undefined>)[target];
       for (const [kind, entries] of kinds) {
-        for (const key of granted?.[kind] ?? []) {
+        for (const [index, key] of (granted?.[kind] ?? []).entries()) {
           if (!entries || !(key in entries)) {
             findings.push({
               severity: "error",
               code: "unknown-catalog-key",
               message: `role '${role.id}' grants ${target} ${kind} '${key}', which catalog.yaml does not declare`,
-              ...at,
+              ...fieldAt(roleItem, `entitlements.${target}.${kind}.${index}`),
               hint: `add it under ${target}.${kind} in catalog.yaml or fix the key`,
             });
           }
@@ -81,25 +85,25 @@ export function checkIntegrity(inputs: Inputs, roles: RoleIndex): Finding[] {
         hint: "set privileged: true so grants of it need a ticket and an approver",
       });
     }
-    // With no readable roster every owner is "unknown": that error is already reported once.
-    if (workers.size > 0 && !workers.has(role.owner)) {
+    if (unknown(role.owner)) {
       findings.push({
-        severity: "warning",
+        severity: "error",
         code: "unknown-owner",
         message: `role '${role.id}' is owned by ${role.owner}, who is not in the roster`,
-        ...at,
-        hint: "name an owner by worker ID",
+        ...fieldAt(roleItem, "owner"),
+        hint: "name the owner by the worker ID in the HR export (a leaver stays in the export with an end date)",
       });
     }
   }
   const ruleIds = new Map<string, string>();
-  for (const { value: rule, at } of inputs.rules) {
+  for (const ruleItem of inputs.rules) {
+    const { value: rule, at } = ruleItem;
     const earlier = ruleIds.get(rule.id);
     if (earlier) findings.push({ severity: "error", code: "duplicate-rule", message: `rule '${rule.id}' is defined twice (also at ${earlier})`, ...at, hint: "give each rule a unique id" });
     ruleIds.set(rule.id, `${at.file}:${at.line}`);
-    for (const role of rule.assign) {
+    for (const [index, role] of rule.assign.entries()) {
       if (!roles.byId.has(role)) {
-        findings.push({ severity: "error", code: "unknown-role", message: `rule '${rule.id}' assigns unknown role '${role}'`, ...at, hint: "define the role under roles/" });
+        findings.push({ severity: "error", code: "unknown-role", message: `rule '${rule.id}' assigns unknown role '${role}'`, ...fieldAt(ruleItem, `assign.${index}`), hint: "define the role under roles/" });
       }
     }
     for (const attribute of attributesIn(rule.when)) {
@@ -108,33 +112,59 @@ export function checkIntegrity(inputs: Inputs, roles: RoleIndex): Finding[] {
           severity: "error",
           code: "unknown-attribute",
           message: `rule '${rule.id}' tests unknown attribute '${attribute}'`,
-          ...at,
+          ...fieldAt(ruleItem, "when"),
           hint: `use one of ${[...RULE_ATTRIBUTES].join(", ")}`,
         });
       }
     }
   }
-  for (const { value: grant, at } of inputs.grants) {
+  const conflicts = new Set(inputs.policy.separationOfDuties.map((c) => c.id));
+  for (const grantItem of inputs.grants) {
+    const grant = grantItem.value;
     if (!roles.byId.has(grant.role)) {
-      findings.push({ severity: "error", code: "unknown-role", message: `grant '${grant.id}' is for unknown role '${grant.role}'`, ...at, hint: "define the role under roles/" });
+      findings.push({ severity: "error", code: "unknown-role", message: `grant '${grant.id}' is for unknown role '${grant.role}'`, ...fieldAt(grantItem, "role"), hint: "define the role under roles/" });
     }
-  }
-  for (const [key, group] of Object.entries(catalog.aws?.groups ?? {})) {
-    for (const a of group.assignments) {
-      const missing = [!(a.account in (catalog.aws?.accounts ?? {})) && `account '${a.account}'`, !(a.permissionSet in (catalog.aws?.permissionSets ?? {})) && `permission set '${a.permissionSet}'`].filter(Boolean);
-      if (missing.length > 0) {
-        findings.push({ severity: "error", code: "unknown-catalog-key", message: `aws group '${key}' is assigned unknown ${missing.join(" and ")}`, file: "catalog.yaml", hint: "declare it under aws.accounts / aws.permissionSets" });
+    if (unknown(grant.worker)) {
+      findings.push({ severity: "error", code: "unknown-worker", message: `grant '${grant.id}' is for ${grant.worker}, who is not in the roster`, ...fieldAt(grantItem, "worker"), hint: "name the grantee by worker ID as in the HR export, or remove the grant" });
+    }
+    if (grant.approvedBy !== undefined && unknown(grant.approvedBy)) {
+      findings.push({ severity: "error", code: "unknown-worker", message: `grant '${grant.id}' is approved by ${grant.approvedBy}, who is not in the roster`, ...fieldAt(grantItem, "approvedBy"), hint: "name the approver by worker ID as in the HR export" });
+    }
+    for (const [index, id] of grant.sodExceptions.entries()) {
+      if (!conflicts.has(id)) {
+        findings.push({ severity: "error", code: "unknown-sod-conflict", message: `grant '${grant.id}' excepts '${id}', which is no separation-of-duties conflict in policy.yaml`, ...fieldAt(grantItem, `sodExceptions.${index}`), hint: `use one of: ${[...conflicts].join(", ") || "(none defined)"}` });
       }
     }
   }
-  for (const conflict of inputs.policy.separationOfDuties) {
-    for (const role of conflict.roles.filter((r) => !roles.byId.has(r))) {
-      findings.push({ severity: "error", code: "unknown-role", message: `separation-of-duties conflict '${conflict.id}' names unknown role '${role}'`, file: "policy.yaml", hint: "define the role under roles/ or correct the conflict" });
+  for (const saItem of inputs.serviceAccounts) {
+    const sa = saItem.value;
+    if (unknown(sa.owner)) {
+      // Unknown is not "left": a typo must not delete the account as if its owner had gone.
+      findings.push({ severity: "error", code: "unknown-worker", message: `service account '${sa.id}' is owned by ${sa.owner}, who is not in the roster`, ...fieldAt(saItem, "owner"), hint: "name the owner by worker ID as in the HR export (a leaver stays in the export with an end date)" });
     }
   }
-  for (const id of inputs.policy.protected.filter((p) => !workers.has(p))) {
-    findings.push({ severity: "warning", code: "unknown-protected", message: `protected account ${id} is not in the roster`, file: "policy.yaml", hint: "protected lists worker IDs of break-glass accounts" });
+  for (const [key, group] of Object.entries(catalog.aws?.groups ?? {})) {
+    group.assignments.forEach((a, index) => {
+      const base = `aws.groups.${key}.assignments.${index}`;
+      if (!(a.account in (catalog.aws?.accounts ?? {}))) {
+        findings.push({ severity: "error", code: "unknown-catalog-key", message: `aws group '${key}' is assigned unknown account '${a.account}'`, ...settingAt(inputs, "catalog.yaml", `${base}.account`), hint: "declare it under aws.accounts" });
+      }
+      if (!(a.permissionSet in (catalog.aws?.permissionSets ?? {}))) {
+        findings.push({ severity: "error", code: "unknown-catalog-key", message: `aws group '${key}' is assigned unknown permission set '${a.permissionSet}'`, ...settingAt(inputs, "catalog.yaml", `${base}.permissionSet`), hint: "declare it under aws.permissionSets" });
+      }
+    });
   }
+  inputs.policy.separationOfDuties.forEach((conflict, i) => {
+    conflict.roles.forEach((role, j) => {
+      if (roles.byId.has(role)) return;
+      findings.push({ severity: "error", code: "unknown-role", message: `separation-of-duties conflict '${conflict.id}' names unknown role '${role}'`, ...settingAt(inputs, "policy.yaml", `separationOfDuties.${i}.roles.${j}`), hint: "define the role under roles/ or correct the conflict" });
+    });
+  });
+  inputs.policy.protected.forEach((id, index) => {
+    if (!unknown(id)) return;
+    // An error: a protected ID that matches nobody protects nobody, and is usually a typo.
+    findings.push({ severity: "error", code: "unknown-protected", message: `protected account ${id} is not in the roster`, ...settingAt(inputs, "policy.yaml", `protected.${index}`), hint: "protected lists worker IDs of break-glass accounts as in the HR export" });
+  });
   return findings;
 }
 

@@ -4,13 +4,15 @@ import type { Located } from "../model/person.js";
 import type { Policy } from "../model/policy.js";
 import type { ServiceAccount } from "../model/service-account.js";
 import type { Lifecycle } from "./lifecycle.js";
+import { fieldAt } from "./places.js";
 import { HeldRoles } from "./entitlements.js";
 import type { RoleIndex } from "./roles.js";
 
 /**
  * Non-human identities live only while someone answers for them: an owner who has left (or
  * not started), or a passed expiry, takes the account out of the desired state — or fails
- * validation, as policy chooses. An owner on leave keeps it, with a warning: a production
+ * validation, as policy chooses. An owner who is not in the roster at all is no leaver but
+ * a wrong reference, refused by the integrity checks. An owner on leave keeps it, with a warning: a production
  * integration should not stop because its owner is on holiday.
  */
 export function serviceAccountStates(
@@ -23,7 +25,8 @@ export function serviceAccountStates(
   const findings: Finding[] = [];
   const states: ServiceAccountState[] = [];
   const seen = new Set<string>();
-  for (const { value: sa, at } of accounts) {
+  for (const item of accounts) {
+    const { value: sa, at } = item;
     if (seen.has(sa.id)) {
       findings.push({ severity: "error", code: "duplicate-service-account", message: `service account '${sa.id}' is defined twice`, ...at, hint: "give each service account a unique id" });
       continue;
@@ -32,9 +35,9 @@ export function serviceAccountStates(
     if (lives.has(serviceAccountKey(sa.id, policy))) {
       findings.push({ severity: "error", code: "service-account-collision", message: `service account '${sa.id}' would take the key ${serviceAccountKey(sa.id, policy)}, a worker ID`, ...at, hint: "rename the service account or change serviceAccounts.loginPrefix in policy.yaml" });
     }
-    for (const role of sa.roles.filter((r) => !roles.byId.has(r))) {
-      findings.push({ severity: "error", code: "unknown-role", message: `service account '${sa.id}' holds unknown role '${role}'`, ...at, hint: "define the role under roles/" });
-    }
+    sa.roles.forEach((role, index) => {
+      if (!roles.byId.has(role)) findings.push({ severity: "error", code: "unknown-role", message: `service account '${sa.id}' holds unknown role '${role}'`, ...fieldAt(item, `roles.${index}`), hint: "define the role under roles/" });
+    });
     const owner = lives.get(sa.owner);
     let invalid: string | undefined;
     if (!owner) invalid = `its owner ${sa.owner} is not in the roster`;
@@ -43,7 +46,8 @@ export function serviceAccountStates(
     if (owner?.state === "leave" && !invalid) {
       findings.push({ severity: "warning", code: "service-account-owner-on-leave", message: `service account '${sa.id}' is owned by ${sa.owner}, who is on leave`, ...at, hint: "name a deputy owner if the leave is long" });
     }
-    if (invalid) {
+    // An owner missing from the roster is an integrity error (unknown-worker), not a leaver.
+    if (invalid && owner) {
       const fail = policy.serviceAccounts.onInvalid === "fail";
       findings.push({
         severity: fail ? "error" : "warning",

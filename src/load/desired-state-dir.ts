@@ -61,13 +61,15 @@ export async function loadDesiredState(dir: string): Promise<Inputs> {
       const rel = `${folder}/${name}`;
       const parsed = await single(rel, schema, true);
       const list = (parsed?.value as Record<string, T[]> | undefined)?.[key] ?? [];
-      list.forEach((value, index) => items.push({ value, at: { file: rel, line: parsed!.lineOf([key, index]) } }));
+      list.forEach((value, index) => items.push({ value, at: { file: rel, line: parsed!.lineOf([key, index]) }, lines: parsed!.linesUnder([key, index]) }));
     }
     return items;
   };
 
-  const policy = (await single("policy.yaml", PolicySchema, true))?.value as Policy | undefined;
-  const catalog = ((await single("catalog.yaml", CatalogSchema, true))?.value ?? {}) as Catalog;
+  const policyFile = await single("policy.yaml", PolicySchema, true);
+  const catalogFile = await single("catalog.yaml", CatalogSchema, true);
+  const policy = policyFile?.value as Policy | undefined;
+  const catalog = (catalogFile?.value ?? {}) as Catalog;
   const source = (await single("hr/source.yaml", HrSourceSchema, true))?.value as z.infer<typeof HrSourceSchema> | undefined;
 
   let roster: Inputs["roster"] = [];
@@ -91,6 +93,7 @@ export async function loadDesiredState(dir: string): Promise<Inputs> {
     rules: await many("rules", RulesFileSchema, "rules"),
     grants: await many("grants", GrantsFileSchema, "grants"),
     serviceAccounts: await many("service-accounts", ServiceAccountsFileSchema, "serviceAccounts"),
+    lines: { "policy.yaml": policyFile?.linesUnder([]) ?? {}, "catalog.yaml": catalogFile?.linesUnder([]) ?? {} },
     files: files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     findings,
   };

@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument, isNode } from "yaml";
+import { LineCounter, parseDocument, isMap, isNode, isScalar, isSeq, type Node } from "yaml";
 import type { z } from "zod";
 import type { Finding } from "../model/finding.js";
 
@@ -7,6 +7,11 @@ export interface ParsedYaml<T> {
   findings: Finding[];
   /** Line (1-based) of the node at a path, or of its nearest existing ancestor. */
   lineOf(path: readonly PropertyKey[]): number;
+  /**
+   * The line of every key and list item under a path, by dotted path relative to it
+   * (`owner`, `roles.1`): compile points a reference error at the reference itself.
+   */
+  linesUnder(path: readonly PropertyKey[]): Record<string, number>;
 }
 
 /**
@@ -24,6 +29,29 @@ export function parseYamlFile<S extends z.ZodType>(file: string, text: string, s
     }
     return 1;
   };
+  const linesUnder = (path: readonly PropertyKey[]): Record<string, number> => {
+    const lines: Record<string, number> = {};
+    const walk = (node: unknown, prefix: string) => {
+      if (isMap(node)) {
+        for (const pair of node.items) {
+          const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+          if (key === undefined) continue;
+          const at = prefix ? `${prefix}.${key}` : key;
+          const range = (pair.key as Node).range;
+          if (range) lines[at] = lineAt(range[0]);
+          walk(pair.value, at);
+        }
+      } else if (isSeq(node)) {
+        node.items.forEach((item, index) => {
+          const at = prefix ? `${prefix}.${index}` : String(index);
+          if (isNode(item) && item.range) lines[at] = lineAt(item.range[0]);
+          walk(item, at);
+        });
+      }
+    };
+    walk(path.length === 0 ? doc.contents : doc.getIn(path as unknown[], true), "");
+    return lines;
+  };
   const findings: Finding[] = [];
   for (const error of [...doc.errors, ...doc.warnings]) {
     findings.push({
@@ -35,7 +63,7 @@ export function parseYamlFile<S extends z.ZodType>(file: string, text: string, s
       hint: "fix the YAML syntax at this line",
     });
   }
-  if (findings.length > 0) return { value: undefined, findings, lineOf };
+  if (findings.length > 0) return { value: undefined, findings, lineOf, linesUnder };
 
   const data = doc.toJS({ maxAliasCount: 0 });
   const result = schema.safeParse(data ?? {});
@@ -50,9 +78,9 @@ export function parseYamlFile<S extends z.ZodType>(file: string, text: string, s
         hint: hintFor(issue),
       });
     }
-    return { value: undefined, findings, lineOf };
+    return { value: undefined, findings, lineOf, linesUnder };
   }
-  return { value: result.data, findings, lineOf };
+  return { value: result.data, findings, lineOf, linesUnder };
 }
 
 function hintFor(issue: z.core.$ZodIssue): string {

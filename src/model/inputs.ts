@@ -18,6 +18,11 @@ export interface Inputs {
   serviceAccounts: Located<ServiceAccount>[];
   /** Every file read, relative to the desired-state directory, with its content hash. */
   files: { path: string; sha256: string }[];
+  /**
+   * Lines of the keys and list items of whole-file settings (policy.yaml, catalog.yaml), by
+   * file then dotted path (`protected.0`), so a reference error points at the reference.
+   */
+  lines?: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** Problems found while loading; an error here means compile must not be trusted. */
   findings: Finding[];
 }

@@ -32,4 +32,6 @@ export interface SourcePosition {
 export interface Located<T> {
   value: T;
   at: SourcePosition;
+  /** Lines of the item's own keys and list items (`owner`, `roles.1`), where the file has them. */
+  lines?: Readonly<Record<string, number>>;
 }

@@ -1,5 +1,15 @@
 import { z } from "zod";
+import { checkEmailTemplate, checkLoginTemplate, checkTimezone, checkUnique, DOMAIN } from "./policy-checks.js";
 import { RoleId } from "./role.js";
+
+const days = (max: number, what: string) => z.number().int(`${what} is a whole number of days`).min(0, `${what} cannot be negative`).max(max, `${what} is at most ${max} days`);
+const percent = z.number().min(0, "a percentage from 0 to 100").max(100, "a percentage from 0 to 100");
+/** A per-run limit: a count and a share of the people, both must hold. */
+const RunLimit = (count: number, pct: number) =>
+  z
+    .object({ count: z.number().int("a whole number of people").min(0, "cannot be negative"), percent })
+    .strict()
+    .default({ count, percent: pct });
 
 /** `policy.yaml`: the organisation's rules about identities, lifecycle and guardrails. */
 export const PolicySchema = z
@@ -7,7 +17,7 @@ export const PolicySchema = z
     $schema: z.string().optional(),
     organization: z
       .object({
-        domain: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, "a DNS domain such as example.com"),
+        domain: z.string().regex(DOMAIN, "a DNS domain in lower case, such as example.com"),
         timezone: z.string().default("UTC").describe("IANA zone in which dates in the roster are days."),
       })
       .strict(),
@@ -16,16 +26,16 @@ export const PolicySchema = z
         loginTemplate: z
           .string()
           .default("{given}.{family}")
-          .describe("Placeholders: {given}, {family}, {preferred}, {workerId}; transliterated to ASCII, lower-cased."),
-        emailTemplate: z.string().default("{login}@{domain}"),
+          .describe("Placeholders: {given}, {family}, {preferred}, {workerId}, {domain}; transliterated to ASCII, lower-cased. Any other text: a-z, 0-9, '.', '_', '-'."),
+        emailTemplate: z.string().default("{login}@{domain}").describe("Placeholders: {login}, {domain}. Exactly one @, {login} before it, a domain after it."),
         useHrEmail: z.boolean().default(true).describe("Prefer the roster's email when it has one."),
       })
       .strict()
       .default({ loginTemplate: "{given}.{family}", emailTemplate: "{login}@{domain}", useHrEmail: true }),
     lifecycle: z
       .object({
-        preHireDays: z.number().int().min(0).default(7),
-        leaverGraceDays: z.number().int().min(0).default(0),
+        preHireDays: days(365, "preHireDays").default(7),
+        leaverGraceDays: days(365, "leaverGraceDays").default(0),
         onLeave: z.enum(["suspend", "keep-entitlements"]).default("suspend"),
         contractorsNeedEndDate: z.boolean().default(true).describe("A contractor without an end date is an error."),
       })
@@ -33,15 +43,20 @@ export const PolicySchema = z
       .default({ preHireDays: 7, leaverGraceDays: 0, onLeave: "suspend", contractorsNeedEndDate: true }),
     guardrails: z
       .object({
-        maxDeprovision: z
-          .object({ count: z.number().int().min(0), percent: z.number().min(0).max(100) })
-          .strict()
-          .default({ count: 10, percent: 10 }),
-        minRosterSize: z.number().int().min(0).default(1).describe("Refuse to run on a roster with fewer people (a truncated export)."),
-        maxRosterShrinkPercent: z.number().min(0).max(100).default(20).describe("Refuse when the declared people shrink by more than this against what is applied."),
+        maxDeprovision: RunLimit(10, 10),
+        minRosterSize: z.number().int("a whole number of people").min(0, "cannot be negative").default(1).describe("Refuse to run on a roster with fewer people (a truncated export)."),
+        maxRosterShrinkPercent: percent.default(20).describe("Refuse when the declared people shrink by more than this against what is applied."),
+        maxReactivations: RunLimit(5, 5).describe("Refuse a run that re-enables more people than this: leavers or people on leave back to active, or accounts created for people who started in the past."),
+        maxRenames: RunLimit(10, 10).describe("Refuse a run that changes more logins or emails than this (a changed template or a bad export renames everyone)."),
       })
       .strict()
-      .default({ maxDeprovision: { count: 10, percent: 10 }, minRosterSize: 1, maxRosterShrinkPercent: 20 }),
+      .default({
+        maxDeprovision: { count: 10, percent: 10 },
+        minRosterSize: 1,
+        maxRosterShrinkPercent: 20,
+        maxReactivations: { count: 5, percent: 5 },
+        maxRenames: { count: 10, percent: 10 },
+      }),
     protected: z.array(z.string()).default([]).describe("Worker IDs of break-glass accounts never removed by a roster change."),
     separationOfDuties: z
       .array(
@@ -52,7 +67,7 @@ export const PolicySchema = z
       .default([]),
     grants: z
       .object({
-        maxDays: z.number().int().min(1).default(90),
+        maxDays: days(366, "maxDays").min(1, "maxDays is at least 1").default(90),
         privilegedNeedTicketAndApprover: z.boolean().default(true),
       })
       .strict()
@@ -63,10 +78,18 @@ export const PolicySchema = z
           .enum(["drop", "fail"])
           .default("drop")
           .describe("A service account whose owner left or whose expiry passed: drop it (a warning) or fail validation."),
-        loginPrefix: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/).default("svc-"),
+        loginPrefix: z.string().regex(/^[a-z0-9][a-z0-9.-]{0,19}$/, "1–20 lower-case letters, digits, '.' and '-'").default("svc-"),
       })
       .strict()
       .default({ onInvalid: "drop", loginPrefix: "svc-" }),
   })
-  .strict();
+  .strict()
+  .superRefine((policy, ctx) => {
+    checkTimezone(policy.organization.timezone, ctx);
+    checkLoginTemplate(policy.identity.loginTemplate, ctx);
+    checkEmailTemplate(policy.identity.emailTemplate, policy.organization.domain, ctx);
+    checkUnique(policy.protected, ["protected"], "protected account", ctx);
+    checkUnique(policy.separationOfDuties.map((c) => c.id), ["separationOfDuties"], "separation-of-duties conflict", ctx);
+    policy.separationOfDuties.forEach((c, i) => checkUnique(c.roles, ["separationOfDuties", i, "roles"], "role", ctx));
+  });
 export type Policy = z.infer<typeof PolicySchema>;

@@ -137,14 +137,16 @@ const compileCases: [string, string, (o: Org) => void, Expected][] = [
     error(ROLES, item(1)),
   ],
   ["unknown-catalog-key", "staff grants a group the catalog lacks", (o) => (o.roles[0]!.entitlements = { scim: { groups: ["all-staff", "ghost"] } }), error(ROLES, item(0))],
-  ["unknown-owner", "admin is owned by W9", (o) => (o.roles[1]!.owner = "W9"), warning(ROLES, item(1))],
+  ["unknown-owner", "admin is owned by W9, who is not in the roster", (o) => (o.roles[1]!.owner = "W9"), error(ROLES, item(1))],
   // rules
   ["duplicate-rule", "birthright defined twice", (o) => o.rules.push({ ...o.rules[0]! }), error(RULES, item(1))],
   ["unknown-role", "a rule assigns an undefined role", (o) => o.rules.push({ id: "ghosts", description: "x", when: { department: "Finance" }, assign: ["ghost"] }), error(RULES, item(1))],
   ["unknown-attribute", "a rule tests shoeSize", (o) => o.rules.push({ id: "feet", description: "x", when: { all: [{ shoeSize: "42" }] }, assign: ["staff"] }), error(RULES, item(1))],
   // grants
   ["unknown-role", "a grant of an undefined role", (o) => o.grants.push(adminGrant({ role: "ghost" })), error(GRANTS, item(0))],
-  ["unknown-worker", "a grant to W9", (o) => o.grants.push(adminGrant({ worker: "W9" })), warning(GRANTS, item(0))],
+  ["unknown-worker", "a grant to W9, who is not in the roster", (o) => o.grants.push(adminGrant({ worker: "W9" })), error(GRANTS, item(0))],
+  ["unknown-worker", "a grant approved by W9, who is not in the roster", (o) => o.grants.push(adminGrant({ approvedBy: "W9" })), error(GRANTS, item(0))],
+  ["unknown-sod-conflict", "a grant excepts a conflict policy does not define", (o) => o.grants.push(adminGrant({ sodExceptions: ["ghost-conflict"] })), error(GRANTS, item(0))],
   ["duplicate-grant", "the same grant id twice", (o) => o.grants.push(adminGrant(), adminGrant({ worker: "W3" })), error(GRANTS, item(1))],
   ["grant-dates", "expires before it is granted", (o) => o.grants.push(adminGrant({ granted: "2026-11-20", expires: "2026-11-10" })), error(GRANTS, item(0))],
   ["grant-too-long", "120 days where policy allows 90", (o) => o.grants.push(adminGrant({ granted: "2026-11-01", expires: "2027-02-28" })), error(GRANTS, item(0))],
@@ -172,7 +174,7 @@ const compileCases: [string, string, (o: Org) => void, Expected][] = [
   ["grant-not-started", "starts next week", (o) => o.grants.push(adminGrant({ granted: "2026-12-01", expires: "2026-12-31" })), info(GRANTS, item(0))],
   // policy references
   ["unknown-role", "a separation-of-duties conflict names an undefined role", (o) => (o.policy.separationOfDuties = [{ id: "sod", roles: ["staff", "ghost"], reason: "x" }]), error("policy.yaml")],
-  ["unknown-protected", "a break-glass account not in the roster", (o) => (o.policy.protected = ["W9"]), warning("policy.yaml")],
+  ["unknown-protected", "a break-glass account not in the roster", (o) => (o.policy.protected = ["W9"]), error("policy.yaml")],
   // separation of duties
   [
     "sod-conflict",
@@ -216,13 +218,15 @@ const compileCases: [string, string, (o: Org) => void, Expected][] = [
   ["service-account-invalid", "expired, policy drops it", (o) => o.serviceAccounts.push(bot({ expires: "2026-01-31" })), warning(ACCOUNTS, item(0))],
   [
     "service-account-invalid",
-    "owner not in the roster, policy fails it",
+    "owner terminated, policy fails it",
     (o) => {
       o.policy.serviceAccounts = { onInvalid: "fail" };
-      o.serviceAccounts.push(bot({ owner: "W9" }));
+      row(o, "W3").status = "terminated";
+      o.serviceAccounts.push(bot({ owner: "W3" }));
     },
     error(ACCOUNTS, item(0)),
   ],
+  ["unknown-worker", "owner not in the roster: an error even where policy drops invalid accounts", (o) => o.serviceAccounts.push(bot({ owner: "W9" })), error(ACCOUNTS, item(0))],
 ];
 
 describe("findings from compile: code, severity and place", () => {
@@ -296,10 +300,10 @@ describe("findings from loading files: code, severity and place", () => {
     expect(only((await load(changes)).findings, code)).toEqual({ code, ...expected });
   });
 
-  it("a compile finding points at the YAML item it is about", async () => {
+  it("a reference error points at the line of the reference", async () => {
     const rules = "rules:\n  - id: birthright\n    description: Every active worker\n    when: {}\n    assign: [staff]\n  - id: ghosts\n    description: x\n    when: { department: Finance }\n    assign: [ghost]\n";
     const findings = compile(await load({ "rules/base.yaml": rules }), AS_OF).findings;
-    expect(only(findings, "unknown-role")).toEqual({ code: "unknown-role", ...error("rules/base.yaml", 6) });
+    expect(only(findings, "unknown-role")).toEqual({ code: "unknown-role", ...error("rules/base.yaml", 9) });
   });
 
   it("a roster finding points at the CSV line", async () => {
