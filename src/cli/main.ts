@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { Command, CommanderError, Option } from "commander";
 import { EnvironmentError } from "../engine/errors.js";
+import { setupPlugins } from "../engine/plugins.js";
 import { ensurePulumiCli } from "../engine/pulumi-cli.js";
 import { compileCommand, validateCommand } from "./commands/compile.js";
 import { evidenceVerify } from "./commands/evidence.js";
@@ -77,10 +78,14 @@ sandbox.command("reset").description("empty it").action(sandboxReset);
 
 cli
   .command("setup")
-  .description("make the Pulumi engine available (download, or build from the Go module proxy)")
-  .action(async () => {
+  .description("make the Pulumi engine and the provider plugins of a stack's targets available")
+  .option("--stack <name>", "install the plugins this stack's targets need (stacks/Pulumi.<name>.yaml)", "local")
+  .option("--all-plugins", "install the plugins of every cloud target (okta, azuread, aws)")
+  .action(async (opts: { stack: string; allPlugins?: boolean }) => {
     const found = await ensurePulumiCli(progress);
     process.stdout.write(`Pulumi CLI ready: ${found.root}/bin/pulumi (${found.source})\n`);
+    const plugins = await setupPlugins(found, process.cwd(), { stack: opts.stack, all: opts.allPlugins }, progress);
+    for (const p of [...plugins.present, ...plugins.installed]) process.stdout.write(`provider plugin ready: ${p.name} v${p.version}\n`);
   });
 
 // `rolecall sandbox ls | head` closes the pipe early: that is the reader's choice, not an error.

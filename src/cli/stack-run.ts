@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation/index.js";
+import { checkPlugins } from "../engine/plugins.js";
 import { ensurePulumiCli } from "../engine/pulumi-cli.js";
 import { resolveConnections } from "../engine/connections.js";
 import { openStack } from "../engine/workspace.js";
@@ -35,6 +36,7 @@ export async function prepareStackRun(projectDir: string, stackName: string): Pr
   });
   const config = await stack.getAllConfig();
   const settings = settingsOf(config, stackName);
+  await checkPlugins(cli, Object.keys(settings.targets), stackName);
   const { desired, policy } = await compileDir(path.join(projectDir, settings.desiredState), undefined);
   declared.desired = desired;
   declared.connections = await resolveConnections(settings, {
