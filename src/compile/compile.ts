@@ -5,6 +5,7 @@ import type { Worker } from "../model/person.js";
 import type { Attributes } from "./conditions.js";
 import { compileRules, rolesFor } from "./entitlements.js";
 import { grantsInForce } from "./grants.js";
+import { currentRows, staleEmailCollisions } from "./history.js";
 import { assignIdentities, type Identity } from "./identity.js";
 import { checkIntegrity } from "./integrity.js";
 import { lifecycleOf, type Lifecycle } from "./lifecycle.js";
@@ -21,9 +22,9 @@ import { checkSeparationOfDuties } from "./sod.js";
  */
 export function compile(inputs: Inputs, asOf: string): DesiredState {
   const { index: roles, findings: roleFindings } = indexRoles(inputs.roles);
-  const findings: Finding[] = [...inputs.findings, ...roleFindings, ...checkIntegrity(inputs, roles)];
+  const findings: Finding[] = [...inputs.findings, ...roleFindings, ...checkIntegrity(inputs, roles, asOf)];
 
-  const rows = uniqueRows(inputs.roster);
+  const rows = currentRows(inputs.roster, asOf).rows;
   const workers = rows.map((r) => r.value);
   const lives = new Map<string, Lifecycle>(workers.map((w) => [w.workerId, lifecycleOf(w, asOf, inputs.policy)]));
   for (const { value: worker, at } of rows) {
@@ -32,7 +33,9 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
     }
   }
   const identities = assignIdentities(workers, inputs.policy);
-  findings.push(...emailCollisions(rows, identities));
+  const declared = (id: string) => lives.get(id)!.account !== "absent";
+  findings.push(...emailCollisions(rows.filter((r) => declared(r.value.workerId)), identities));
+  findings.push(...staleEmailCollisions(rows, declared, (id) => identities.get(id)!.email));
   const grants = grantsInForce(inputs.grants, lives, roles, inputs.policy, asOf);
   findings.push(...grants.findings);
 
@@ -78,13 +81,7 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
   };
 }
 
-/** The first row of each worker ID; duplicates are already an error finding. */
-function uniqueRows(roster: Inputs["roster"]): Inputs["roster"] {
-  const seen = new Set<string>();
-  return roster.filter((r) => !seen.has(r.value.workerId) && seen.add(r.value.workerId));
-}
-
-/** Two people with one email would be one account in every target: refuse it. */
+/** Two people with accounts and one email would be one account in every target: refuse it. */
 function emailCollisions(rows: Inputs["roster"], identities: ReadonlyMap<string, Identity>): Finding[] {
   const owners = new Map<string, string>();
   const findings: Finding[] = [];

@@ -53,7 +53,9 @@ export function grantsInForce(
       // grant with a warning rather than block every other change in the run.
       problems.push({ severity: "warning", code: "grant-approver-inactive", message: `grant '${grant.id}' is approved by ${grant.approvedBy}, who is ${lives.get(grant.approvedBy)!.state}`, hint: "have an active worker approve it" });
     }
-    findings.push(...problems.map((p) => ({ ...p, ...at })));
+    // A grant that has run out gives no access today: what was wrong with it is history.
+    const over = grant.expires < asOf;
+    findings.push(...problems.map((p) => ({ ...p, ...(over && p.severity === "error" ? { severity: "warning" as const } : {}), ...at })));
     if (problems.length > 0) continue;
     if (grant.expires < asOf) {
       findings.push({ severity: "info", code: "grant-expired", message: `grant '${grant.id}' (${grant.role} for ${grant.worker}) expired on ${grant.expires} and is no longer declared`, ...at, hint: "remove it from grants/ once the access is gone" });

@@ -3,33 +3,26 @@ import type { Inputs } from "../model/inputs.js";
 import { PERSON_FIELDS } from "../model/hr-source.js";
 import type { Condition } from "../model/rule.js";
 import { DERIVED_ATTRIBUTES } from "./conditions.js";
+import { currentRows, hasEnded } from "./history.js";
+import { effectiveEndDate } from "./lifecycle.js";
 import { fieldAt, settingAt } from "./places.js";
 import type { RoleIndex } from "./roles.js";
 
 const RULE_ATTRIBUTES = new Set<string>([...PERSON_FIELDS, ...DERIVED_ATTRIBUTES]);
 
 /** Cross-file checks: every reference resolves and every key is unique. */
-export function checkIntegrity(inputs: Inputs, roles: RoleIndex): Finding[] {
+export function checkIntegrity(inputs: Inputs, roles: RoleIndex, asOf: string): Finding[] {
   const findings: Finding[] = [];
-  const workers = new Map<string, (typeof inputs.roster)[number]>();
-  for (const row of inputs.roster) {
-    const earlier = workers.get(row.value.workerId);
-    if (earlier) {
-      findings.push({
-        severity: "error",
-        code: "duplicate-worker",
-        message: `worker ID ${row.value.workerId} appears twice (also at line ${earlier.at.line})`,
-        ...row.at,
-        hint: "each worker has one row; a rehire reuses the same row with new dates",
-      });
-    } else workers.set(row.value.workerId, row);
-  }
-  for (const row of inputs.roster) {
+  const current = currentRows(inputs.roster, asOf);
+  findings.push(...current.findings);
+  const workers = new Map(current.rows.map((row) => [row.value.workerId, row]));
+  for (const row of current.rows) {
     const { workerId, startDate, endDate, workerType } = row.value;
     if (endDate && endDate < startDate) {
-      findings.push({ severity: "error", code: "end-before-start", message: `worker ${workerId} ends (${endDate}) before starting (${startDate})`, ...row.at, hint: "correct the dates in the HR export" });
+      // A rehire's row still carrying the old termination date: history, not today's access.
+      findings.push({ severity: "warning", code: "stale-end-date", message: `worker ${workerId} ends (${endDate}) before starting (${startDate}); the end date is taken as an earlier employment's and ignored`, ...row.at, hint: "clear or correct the end date in the HR export" });
     }
-    if (workerType === "contractor" && !endDate && inputs.policy.lifecycle.contractorsNeedEndDate) {
+    if (workerType === "contractor" && !effectiveEndDate(row.value) && !hasEnded(row.value, asOf) && inputs.policy.lifecycle.contractorsNeedEndDate) {
       findings.push({ severity: "error", code: "contractor-without-end-date", message: `contractor ${workerId} has no end date`, ...row.at, hint: "contracts end: set the end date in the HR export (policy lifecycle.contractorsNeedEndDate)" });
     }
   }

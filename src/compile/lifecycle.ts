@@ -27,12 +27,21 @@ export function lifecycleOf(worker: Worker, asOf: string, policy: Policy): Lifec
   return life;
 }
 
+/**
+ * The end date of the current employment. One before the start date is a rehire's old
+ * termination date still on the row: it ended an earlier employment, not this one.
+ */
+export function effectiveEndDate(worker: Worker): string | undefined {
+  return worker.endDate !== undefined && worker.endDate >= worker.startDate ? worker.endDate : undefined;
+}
+
 function byDates(worker: Worker, asOf: string, policy: Policy): Lifecycle {
   const { preHireDays, leaverGraceDays, onLeave } = policy.lifecycle;
-  const ended = worker.endDate !== undefined && worker.endDate < asOf;
+  const endDate = effectiveEndDate(worker);
+  const ended = endDate !== undefined && endDate < asOf;
   if (worker.status === "terminated" || ended) {
     // Without an end date there is no day to count the grace from: remove at once.
-    const lastDay = worker.endDate ?? addDays(asOf, -leaverGraceDays - 1);
+    const lastDay = endDate ?? addDays(asOf, -leaverGraceDays - 1);
     const inGrace = asOf <= addDays(lastDay, leaverGraceDays);
     return {
       state: "leaver",
@@ -40,8 +49,8 @@ function byDates(worker: Worker, asOf: string, policy: Policy): Lifecycle {
       entitled: false,
       reason: inGrace
         ? `left on ${lastDay}; account kept disabled until ${addDays(lastDay, leaverGraceDays)} (grace ${leaverGraceDays} days)`
-        : worker.endDate
-          ? `left on ${worker.endDate}; grace of ${leaverGraceDays} days over`
+        : endDate
+          ? `left on ${endDate}; grace of ${leaverGraceDays} days over`
           : "terminated in HR (no end date)",
     };
   }

@@ -111,7 +111,13 @@ const info = (file: string, line?: number): Expected => ({ severity: "info", fil
 const compileCases: [string, string, (o: Org) => void, Expected][] = [
   // roster integrity
   ["duplicate-worker", "a second row for W2", (o) => o.roster.push({ ...row(o, "W2") }), error(ROSTER, 5)],
-  ["end-before-start", "Alan ends before he starts", (o) => (row(o, "W3").endDate = "2021-06-30"), error(ROSTER, 4)],
+  ["stale-end-date", "Alan's end date is before his start: an earlier employment's, ignored", (o) => (row(o, "W3").endDate = "2021-06-30"), warning(ROSTER, 4)],
+  [
+    "contractor-without-end-date",
+    "a rehired contractor whose only end date is the old contract's",
+    (o) => Object.assign(row(o, "W3"), { workerType: "contractor", endDate: "2021-06-30" }),
+    error(ROSTER, 4),
+  ],
   ["contractor-without-end-date", "Alan is a contractor with no end date", (o) => (row(o, "W3").workerType = "contractor"), error(ROSTER, 4)],
   ["manager-cycle", "Ada reports to Grace, who reports to Ada", (o) => (row(o, "W1").managerId = "W2"), error(ROSTER, 2)],
   ["unknown-manager", "Alan reports to W9", (o) => (row(o, "W3").managerId = "W9"), warning(ROSTER, 4)],
@@ -138,6 +144,50 @@ const compileCases: [string, string, (o: Org) => void, Expected][] = [
   ],
   ["unknown-catalog-key", "staff grants a group the catalog lacks", (o) => (o.roles[0]!.entitlements = { scim: { groups: ["all-staff", "ghost"] } }), error(ROLES, item(0))],
   ["unknown-owner", "admin is owned by W9, who is not in the roster", (o) => (o.roles[1]!.owner = "W9"), error(ROLES, item(1))],
+  // history does not block the present
+  [
+    "stale-row",
+    "a rehire's earlier, terminated row for the same worker ID",
+    (o) => o.roster.push({ ...row(o, "W2"), status: "terminated", startDate: "2015-01-01", endDate: "2018-06-30" }),
+    warning(ROSTER, 5),
+  ],
+  [
+    "duplicate-worker",
+    "two current rows for one worker ID, the other one earlier in the file",
+    (o) => o.roster.unshift({ ...row(o, "W2"), givenName: "Gracie" }),
+    error(ROSTER, 4),
+  ],
+  [
+    "stale-end-date",
+    "a rehired worker's row still carries the old termination date",
+    (o) => Object.assign(row(o, "W3"), { startDate: "2026-03-01", endDate: "2024-12-31" }),
+    warning(ROSTER, 4),
+  ],
+  [
+    "stale-duplicate-email",
+    "an ended contract without an account shares an email with the new employee record",
+    (o) => {
+      row(o, "W3").email = "alan@example.com";
+      o.roster.push({ workerId: "C3", givenName: "Alan", familyName: "Turing", workerType: "contractor", email: "alan@example.com", startDate: "2021-01-01", endDate: "2021-12-31" });
+    },
+    warning(ROSTER, 5),
+  ],
+  [
+    "duplicate-email",
+    "a leaver still in grace, with an account, shares an email with a current worker",
+    (o) => {
+      o.policy.lifecycle = { leaverGraceDays: 30 };
+      row(o, "W3").email = "alan@example.com";
+      o.roster.push({ workerId: "C3", givenName: "Alan", familyName: "Turing", workerType: "contractor", email: "alan@example.com", startDate: "2021-01-01", endDate: "2026-11-20" });
+    },
+    error(ROSTER, 4),
+  ],
+  [
+    "grant-too-long",
+    "an expired grant that was too long is history: a warning",
+    (o) => o.grants.push(adminGrant({ granted: "2026-01-01", expires: "2026-10-31" })),
+    warning(GRANTS, item(0)),
+  ],
   // rules
   ["duplicate-rule", "birthright defined twice", (o) => o.rules.push({ ...o.rules[0]! }), error(RULES, item(1))],
   ["unknown-role", "a rule assigns an undefined role", (o) => o.rules.push({ id: "ghosts", description: "x", when: { department: "Finance" }, assign: ["ghost"] }), error(RULES, item(1))],
@@ -148,7 +198,7 @@ const compileCases: [string, string, (o: Org) => void, Expected][] = [
   ["unknown-worker", "a grant approved by W9, who is not in the roster", (o) => o.grants.push(adminGrant({ approvedBy: "W9" })), error(GRANTS, item(0))],
   ["unknown-sod-conflict", "a grant excepts a conflict policy does not define", (o) => o.grants.push(adminGrant({ sodExceptions: ["ghost-conflict"] })), error(GRANTS, item(0))],
   ["duplicate-grant", "the same grant id twice", (o) => o.grants.push(adminGrant(), adminGrant({ worker: "W3" })), error(GRANTS, item(1))],
-  ["grant-dates", "expires before it is granted", (o) => o.grants.push(adminGrant({ granted: "2026-11-20", expires: "2026-11-10" })), error(GRANTS, item(0))],
+  ["grant-dates", "expires before it is granted", (o) => o.grants.push(adminGrant({ granted: "2026-12-20", expires: "2026-12-10" })), error(GRANTS, item(0))],
   ["grant-too-long", "120 days where policy allows 90", (o) => o.grants.push(adminGrant({ granted: "2026-11-01", expires: "2027-02-28" })), error(GRANTS, item(0))],
   ["grant-unapproved", "a privileged role without a ticket", (o) => o.grants.push(adminGrant({ ticket: undefined })), error(GRANTS, item(0))],
   ["grant-self-approved", "Grace approves her own grant", (o) => o.grants.push(adminGrant({ approvedBy: "W2" })), error(GRANTS, item(0))],

@@ -20,6 +20,9 @@ describe("lifecycle by as-of date", () => {
     ["terminated without end date", { status: "terminated" }, "2026-11-25", "leaver", "absent", false],
     ["terminated ahead of a future end date", { status: "terminated", endDate: "2026-12-31" }, "2026-11-25", "leaver", "disabled", false],
     ["on leave", { status: "leave" }, "2026-11-25", "leave", "disabled", false],
+    ["rehired, the row still carrying the old termination date", { startDate: "2026-03-01", endDate: "2023-06-30" }, "2026-11-25", "active", "enabled", true],
+    ["rehire starting soon, old termination date on the row", { startDate: "2026-11-30", endDate: "2023-06-30" }, "2026-11-25", "prehire", "disabled", false],
+    ["terminated again, with an old end date", { status: "terminated", startDate: "2026-03-01", endDate: "2023-06-30" }, "2026-11-25", "leaver", "absent", false],
   ])("%s", (_, fields, asOf, state, account, entitled) => {
     const life = lifecycleOf(worker(fields), asOf, policy());
     expect({ state: life.state, account: life.account, entitled: life.entitled }).toEqual({ state, account, entitled });

@@ -1,0 +1,99 @@
+import type { Finding } from "../model/finding.js";
+import type { Located, Worker } from "../model/person.js";
+import { effectiveEndDate } from "./lifecycle.js";
+
+/**
+ * HR exports carry history: a rehire may keep the row of an earlier employment, a converted
+ * contractor may keep the record of the old contract. What has ended no longer decides
+ * anyone's access today, so it must not stop everyone else from being compiled: such a row
+ * is a warning on that row. Only what is ambiguous now stays an error.
+ */
+
+/** Whether a row's employment is over on the as-of date (terminated, or its end date passed). */
+export function hasEnded(worker: Worker, asOf: string): boolean {
+  const end = effectiveEndDate(worker);
+  return worker.status === "terminated" || (end !== undefined && end < asOf);
+}
+
+/**
+ * The row that stands for each worker ID, in roster order. Several rows for one ID are one
+ * person's employments: the one that has not ended is the person now, the ended ones are
+ * history (a warning each). Two rows that have not ended are two claims on one identity —
+ * an error. When every row has ended, the latest employment stands.
+ */
+export function currentRows(roster: readonly Located<Worker>[], asOf: string): { rows: Located<Worker>[]; findings: Finding[] } {
+  const byId = new Map<string, Located<Worker>[]>();
+  for (const row of roster) {
+    const rows = byId.get(row.value.workerId);
+    if (rows) rows.push(row);
+    else byId.set(row.value.workerId, [row]);
+  }
+  const findings: Finding[] = [];
+  const chosen = new Set<Located<Worker>>();
+  for (const [workerId, rows] of byId) {
+    if (rows.length === 1) {
+      chosen.add(rows[0]!);
+      continue;
+    }
+    const open = rows.filter((r) => !hasEnded(r.value, asOf));
+    if (open.length > 1) {
+      const [first, ...others] = open;
+      chosen.add(first!);
+      for (const row of others) {
+        findings.push({
+          severity: "error",
+          code: "duplicate-worker",
+          message: `worker ID ${workerId} has two current rows (also at line ${first!.at.line})`,
+          ...row.at,
+          hint: "each worker has one current row; end the earlier employment (status terminated or an end date) or correct the worker ID",
+        });
+      }
+      continue;
+    }
+    const current = open[0] ?? latest(rows);
+    chosen.add(current);
+    for (const row of rows.filter((r) => r !== current)) {
+      findings.push({
+        severity: "warning",
+        code: "stale-row",
+        message: `worker ${workerId}: this row is an earlier, ended employment; the row at line ${current.at.line} is used`,
+        ...row.at,
+        hint: "HR may drop ended employments from the export; nothing to do otherwise",
+      });
+    }
+  }
+  return { rows: roster.filter((r) => chosen.has(r)), findings };
+}
+
+/** The employment that started last (then: the later row). */
+function latest(rows: Located<Worker>[]): Located<Worker> {
+  return rows.reduce((a, b) => (b.value.startDate >= a.value.startDate ? b : a));
+}
+
+/**
+ * A row whose account is no longer declared (an ended contract past its grace) sharing an
+ * email with someone who has an account: the old record is history, the email is the new
+ * one's. A warning on the old row; collisions between declared accounts stay errors.
+ */
+export function staleEmailCollisions(
+  rows: readonly Located<Worker>[],
+  declared: (workerId: string) => boolean,
+  emailOf: (workerId: string) => string,
+): Finding[] {
+  const live = new Map<string, string>();
+  for (const { value } of rows) if (declared(value.workerId)) live.set(emailOf(value.workerId), value.workerId);
+  const findings: Finding[] = [];
+  for (const { value, at } of rows) {
+    if (declared(value.workerId)) continue;
+    const owner = live.get(emailOf(value.workerId));
+    if (owner === undefined) continue;
+    findings.push({
+      severity: "warning",
+      code: "stale-duplicate-email",
+      message: `worker ${value.workerId} has no account any more and shares the email ${emailOf(value.workerId)} with ${owner}, who keeps it`,
+      ...at,
+      hint: "the old record is history (a converted contractor's ended contract); HR may correct or drop it",
+    });
+  }
+  return findings;
+}
