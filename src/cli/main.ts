@@ -60,6 +60,7 @@ cli
   .addOption(evidenceOption())
   .option("--yes", "apply without asking (scheduled runs)")
   .option("--allow-mass-deprovision <reason>", "override the deprovisioning and roster-size guardrails; the reason is recorded in the evidence")
+  .option("--allow-mass-change <reason>", "override the reactivation and rename guardrails; the reason is recorded in the evidence")
   .option("--reviewed <bundle>", "apply only if the preview matches this reviewed plan (a bundle folder or its plan.json)")
   .action(applyCommand);
 

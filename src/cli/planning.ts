@@ -17,7 +17,7 @@ const { version: ROLECALL_VERSION } = createRequire(import.meta.url)("../../pack
  * Previews the stack and turns the result into the plan document: people-centric changes,
  * guardrail verdicts, and the manifest of what it was computed from.
  */
-export async function makePlan(run: StackRun, projectDir: string, override?: string): Promise<PlanDocument> {
+export async function makePlan(run: StackRun, projectDir: string, override?: string, changeOverride?: string): Promise<PlanDocument> {
   const previous = (await lastOutputs(run.stack)).rolecall as StackRecord | undefined;
   progress(`previewing stack ${run.stackName}…`);
   const steps = stepsFromEvents(await preview(run.stack, progress));
@@ -31,11 +31,12 @@ export async function makePlan(run: StackRun, projectDir: string, override?: str
     versions: { rolecall: ROLECALL_VERSION, pulumi: PULUMI_VERSION, node: process.version },
     projectDir,
     ...(override ? { override } : {}),
+    ...(changeOverride ? { changeOverride } : {}),
   });
   return {
     schemaVersion: 1,
     manifest,
     ...core,
-    guardrails: checkGuardrails(core, run.desired, previous, run.policy, override),
+    guardrails: checkGuardrails(core, run.desired, previous, run.policy, override, changeOverride),
   };
 }

@@ -60,6 +60,7 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
         familyName: worker.familyName,
         displayName: identity.displayName,
         workerType: worker.workerType,
+        startDate: worker.startDate,
         ...defined({ department: worker.department, location: worker.location, title: worker.title, managerId: worker.managerId }),
         roles: life.entitled ? rolesFor(attributes, rules, grantsOf.get(worker.workerId) ?? [], roles) : [],
         source: at,

@@ -3,13 +3,23 @@ import type { GuardrailVerdict } from "../model/plan.js";
 import type { Policy } from "../model/policy.js";
 import type { PlanCore } from "../evidence/plan-model.js";
 import type { StackRecord } from "../targets/record.js";
+import { checkChangeLimits } from "./change-limits.js";
 
 /**
  * The checks a preview must pass before anything is applied. A truncated HR export looks
  * like a mass departure: the deprovisioning and roster-size limits catch it. They can be
  * overridden with a reason (recorded in the evidence); a change to a protected account cannot.
+ * Mass reactivations and renames have their own limits and their own override
+ * (--allow-mass-change): a reason for one kind of mass change unlocks no other.
  */
-export function checkGuardrails(plan: PlanCore, desired: DesiredState, previous: StackRecord | undefined, policy: Policy, override?: string): GuardrailVerdict[] {
+export function checkGuardrails(
+  plan: PlanCore,
+  desired: DesiredState,
+  previous: StackRecord | undefined,
+  policy: Policy,
+  override?: string,
+  changeOverride?: string,
+): GuardrailVerdict[] {
   const limits = policy.guardrails;
   const before = Object.values(previous?.accounts ?? {}).filter((a) => a.kind === "person").length;
   const base = before || desired.people.length;
@@ -40,5 +50,6 @@ export function checkGuardrails(plan: PlanCore, desired: DesiredState, previous:
       verdict: protectedChanges.length === 0 ? "pass" : "fail",
       message: protectedChanges.length === 0 ? "no protected account changes" : `protected accounts would change: ${protectedChanges.map((r) => r.subject).join(", ")}; change policy.yaml's protected list first`,
     },
+    ...checkChangeLimits(plan, desired, previous, policy, changeOverride),
   ];
 }

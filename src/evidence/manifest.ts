@@ -10,6 +10,7 @@ export interface ManifestFacts {
   inputs: Manifest["inputs"];
   versions: Manifest["versions"];
   override?: string;
+  changeOverride?: string;
   projectDir: string;
   now?: Date;
 }
@@ -26,6 +27,7 @@ export async function gatherManifest(facts: ManifestFacts): Promise<Manifest> {
     versions: facts.versions,
     ranBy: ranBy(),
     ...(facts.override ? { override: facts.override } : {}),
+    ...(facts.changeOverride ? { changeOverride: facts.changeOverride } : {}),
   };
 }
 

@@ -36,6 +36,7 @@ export const PersonSchema = z.strictObject({
   familyName: z.string(),
   displayName: z.string(),
   workerType: z.string(),
+  startDate: z.string().optional().describe("First day of the current employment: tells a returning person from a new joiner."),
   department: z.string().optional(),
   location: z.string().optional(),
   title: z.string().optional(),

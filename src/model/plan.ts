@@ -72,6 +72,7 @@ export const ManifestSchema = z.strictObject({
   versions: z.strictObject({ rolecall: z.string(), pulumi: z.string(), node: z.string() }),
   ranBy: z.strictObject({ user: z.string(), host: z.string(), ci: z.string().optional() }),
   override: z.string().optional().describe("The reason given with --allow-mass-deprovision."),
+  changeOverride: z.string().optional().describe("The reason given with --allow-mass-change (reactivations, renames)."),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 

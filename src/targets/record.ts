@@ -7,7 +7,8 @@ import type { DesiredState, Holders } from "../model/desired-state.js";
  */
 export interface StackRecord {
   asOf: string;
-  accounts: Record<string, { displayName: string; email: string; kind: string; protected: boolean }>;
+  /** `userName` and `state` are absent in records written before they were kept. */
+  accounts: Record<string, { displayName: string; email: string; kind: string; protected: boolean; userName?: string; state?: string }>;
   holdings: Record<string, Record<string, string[]>>;
 }
 
@@ -17,7 +18,7 @@ export function stackRecord(desired: DesiredState, targets: readonly string[]): 
   for (const target of targets) {
     const projection = desired.targets[target as keyof DesiredState["targets"]];
     if (!projection) continue;
-    for (const u of projection.users) accounts[u.key] = { displayName: u.displayName, email: u.email, kind: u.kind, protected: u.protected };
+    for (const u of projection.users) accounts[u.key] = { displayName: u.displayName, email: u.email, kind: u.kind, protected: u.protected, userName: u.userName, ...(u.state ? { state: u.state } : {}) };
     holdings[target] = Object.fromEntries(itemsOf(projection).map(([item, members]) => [item, members.map((m) => m.user)]));
   }
   return { asOf: desired.asOf, accounts, holdings };

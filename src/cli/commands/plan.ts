@@ -27,6 +27,7 @@ export async function planCommand(opts: PlanOptions): Promise<void> {
 interface ApplyOptions extends PlanOptions {
   yes?: boolean;
   allowMassDeprovision?: string;
+  allowMassChange?: string;
   reviewed?: string;
 }
 
@@ -38,7 +39,7 @@ interface ApplyOptions extends PlanOptions {
 export async function applyCommand(opts: ApplyOptions): Promise<void> {
   const projectDir = await findProjectDir();
   const run = await prepareStackRun(projectDir, opts.stack);
-  const plan = await makePlan(run, projectDir, opts.allowMassDeprovision);
+  const plan = await makePlan(run, projectDir, opts.allowMassDeprovision, opts.allowMassChange);
   const dir = await writeAndShow(projectDir, opts, plan);
   refuseOnGuardrails(plan, "nothing was applied");
   if (opts.reviewed) await matchReviewed(plan, opts.reviewed);
@@ -47,7 +48,7 @@ export async function applyCommand(opts: ApplyOptions): Promise<void> {
     progress("nothing applied");
     return;
   }
-  const fresh = await makePlan(run, projectDir, opts.allowMassDeprovision);
+  const fresh = await makePlan(run, projectDir, opts.allowMassDeprovision, opts.allowMassChange);
   if (fresh.digest !== plan.digest) {
     throw new RefusedError("the targets or inputs changed since this plan was made (a fresh preview differs); nothing was applied — run apply again to review the new plan");
   }
