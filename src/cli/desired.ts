@@ -6,6 +6,8 @@ import { IsoDate } from "../model/common.js";
 import type { DesiredState } from "../model/desired-state.js";
 import type { Inputs } from "../model/inputs.js";
 import type { Policy } from "../model/policy.js";
+import type { StackSettings } from "../model/stack-settings.js";
+import { checkTargetLimits } from "../targets/limits.js";
 import { RefusedError, UsageError } from "./context.js";
 import { formatFindings } from "./findings-format.js";
 
@@ -25,8 +27,10 @@ export function errorCount(desired: DesiredState): number {
  * Loads and compiles a desired-state folder, printing findings to stderr. Errors refuse the
  * run (exit 1): nothing is previewed or applied from inputs that did not validate.
  */
-export async function compileDir(dir: string, asOf: string | undefined): Promise<{ desired: DesiredState; policy: Policy }> {
+export async function compileDir(dir: string, asOf: string | undefined, targets?: StackSettings["targets"]): Promise<{ desired: DesiredState; policy: Policy }> {
   const { inputs, desired } = await loadAndCompile(dir, asOf);
+  // What the stack's targets would refuse is refused here, before the engine starts.
+  if (targets) desired.findings.push(...checkTargetLimits(targets, desired, inputs));
   if (desired.findings.length > 0) process.stderr.write(formatFindings(desired.findings, "text", dir) + "\n");
   const errors = errorCount(desired);
   if (errors > 0) throw new RefusedError(`${errors} error${errors === 1 ? "" : "s"} in ${dir}; nothing was compiled into a plan`);

@@ -4,16 +4,18 @@ export type FindingsFormat = "text" | "json" | "github";
 
 /** Findings as a compiler prints them: place first, then what is wrong, then how to fix it. */
 export function formatFindings(findings: readonly Finding[], format: FindingsFormat, dir: string): string {
-  const place = (f: Finding) => (f.file ? `${dir}/${f.file}${f.line ? `:${f.line}` : ""}` : dir);
+  // dir "": the findings' files are already as the user should see them.
+  const file = (f: string) => (dir ? `${dir}/${f}` : f);
+  const place = (f: Finding) => (f.file ? `${file(f.file)}${f.line ? `:${f.line}` : ""}` : dir || "rolecall");
   switch (format) {
     case "json":
-      return JSON.stringify(findings.map((f) => ({ ...f, file: f.file ? `${dir}/${f.file}` : undefined })), null, 2);
+      return JSON.stringify(findings.map((f) => ({ ...f, file: f.file ? file(f.file) : undefined })), null, 2);
     case "github":
       // Workflow commands: one annotation per finding, shown on the PR's diff.
       return findings
         .map((f) => {
           const level = f.severity === "error" ? "error" : f.severity === "warning" ? "warning" : "notice";
-          const props = [f.file ? `file=${escapeProperty(`${dir}/${f.file}`)}` : "", f.line ? `line=${f.line}` : "", `title=${escapeProperty(f.code)}`].filter(Boolean).join(",");
+          const props = [f.file ? `file=${escapeProperty(file(f.file))}` : "", f.line ? `line=${f.line}` : "", `title=${escapeProperty(f.code)}`].filter(Boolean).join(",");
           return `::${level} ${props}::${escapeData(f.message + (f.hint ? ` — ${f.hint}` : ""))}`;
         })
         .join("\n");

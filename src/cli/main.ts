@@ -27,6 +27,7 @@ cli
   .addOption(dirOption())
   .addOption(asOfOption())
   .addOption(new Option("--format <format>", "how to print findings").choices(["text", "json", "github"]).default("text"))
+  .option("--stack <name>", "check only this stack's file and its targets' limits (default: every stacks/Pulumi.*.yaml)")
   .action(validateCommand);
 
 cli

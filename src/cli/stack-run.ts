@@ -9,7 +9,9 @@ import type { Policy } from "../model/policy.js";
 import type { StackSettings } from "../model/stack-settings.js";
 import { parseStackSettings } from "../engine/settings.js";
 import { declareTargets, type TargetConnections } from "../targets/declare.js";
-import { progress, sandboxPort } from "./context.js";
+import { progress, RefusedError, sandboxPort } from "./context.js";
+import { formatFindings } from "./findings-format.js";
+import { checkStacks } from "./stack-files.js";
 import { compileDir } from "./desired.js";
 
 export interface StackRun {
@@ -26,6 +28,7 @@ export interface StackRun {
  * provisions into it). The inline program only declares what was compiled here.
  */
 export async function prepareStackRun(projectDir: string, stackName: string): Promise<StackRun> {
+  await refuseInvalidStackFile(projectDir, stackName);
   const cli = await ensurePulumiCli(progress);
   const declared: { desired?: DesiredState; connections?: TargetConnections } = {};
   const stack = await openStack({
@@ -37,7 +40,7 @@ export async function prepareStackRun(projectDir: string, stackName: string): Pr
   const config = await stack.getAllConfig();
   const settings = settingsOf(config, stackName);
   await checkPlugins(cli, Object.keys(settings.targets), stackName);
-  const { desired, policy } = await compileDir(path.join(projectDir, settings.desiredState), undefined);
+  const { desired, policy } = await compileDir(path.join(projectDir, settings.desiredState), undefined, settings.targets);
   declared.desired = desired;
   declared.connections = await resolveConnections(settings, {
     projectDir,
@@ -46,6 +49,15 @@ export async function prepareStackRun(projectDir: string, stackName: string): Pr
     needsOktaAdminRoles: (desired.targets.okta?.adminRoles.length ?? 0) > 0,
   });
   return { stack, stackName, desired, policy, settings };
+}
+
+/** The stack file is checked with its lines before any engine starts (exit 1, not a stack trace). */
+async function refuseInvalidStackFile(projectDir: string, stackName: string): Promise<void> {
+  const [checked] = await checkStacks(projectDir, stackName);
+  const errors = checked!.findings.filter((f) => f.severity === "error");
+  if (errors.length === 0) return;
+  process.stderr.write(formatFindings(checked!.findings, "text", path.relative(process.cwd(), projectDir)) + "\n");
+  throw new RefusedError(`${errors.length} error${errors.length === 1 ? "" : "s"} in ${checked!.file}; nothing was previewed or applied`);
 }
 
 type ConfigMap = Awaited<ReturnType<Stack["getAllConfig"]>>;
