@@ -8,7 +8,9 @@ import type { DesiredState } from "../model/desired-state.js";
 import type { Policy } from "../model/policy.js";
 import type { StackSettings } from "../model/stack-settings.js";
 import { parseStackSettings } from "../engine/settings.js";
-import { declareTargets, type TargetConnections } from "../targets/declare.js";
+import { declareTargets, type PreviousDeclarations, type TargetConnections } from "../targets/declare.js";
+import { oktaPrevious } from "../targets/okta/previous.js";
+import { stackParallelism } from "../targets/parallelism.js";
 import { progress, RefusedError, sandboxPort } from "./context.js";
 import { formatFindings } from "./findings-format.js";
 import { checkStacks } from "./stack-files.js";
@@ -30,16 +32,20 @@ export interface StackRun {
 export async function prepareStackRun(projectDir: string, stackName: string): Promise<StackRun> {
   await refuseInvalidStackFile(projectDir, stackName);
   const cli = await ensurePulumiCli(progress);
-  const declared: { desired?: DesiredState; connections?: TargetConnections } = {};
+  const declared: { desired?: DesiredState; connections?: TargetConnections; previous?: PreviousDeclarations } = {};
   const stack = await openStack({
     projectDir,
     stackName,
     cli,
-    program: async () => declareTargets(declared.desired!, declared.connections!),
+    program: async () => declareTargets(declared.desired!, declared.connections!, declared.previous),
   });
   const config = await stack.getAllConfig();
   const settings = settingsOf(config, stackName);
   await checkPlugins(cli, Object.keys(settings.targets), stackName);
+  // The targets' API limits, applied to every preview and update of this stack (targets/parallelism.ts).
+  const parallel = stackParallelism(Object.keys(settings.targets), process.env.PULUMI_PARALLEL);
+  if (parallel !== undefined) stack.workspace.envVars.PULUMI_PARALLEL = String(parallel);
+  if (settings.targets.okta) declared.previous = { okta: oktaPrevious(await stack.exportStack()) };
   const { desired, policy } = await compileDir(path.join(projectDir, settings.desiredState), undefined, settings.targets);
   declared.desired = desired;
   declared.connections = await resolveConnections(settings, {

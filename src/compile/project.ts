@@ -96,6 +96,7 @@ function accountHolders(people: Person[], serviceAccounts: ServiceAccountState[]
         active: person.account === "enabled",
         ...(person.title ? { title: person.title } : {}),
         ...(person.department ? { department: person.department } : {}),
+        ...(person.managerId ? { managerId: person.managerId } : {}),
         protected: policy.protected.includes(person.id),
       },
     }));

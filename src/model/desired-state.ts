@@ -74,6 +74,7 @@ export const DirectoryUserSchema = z.strictObject({
   active: z.boolean(),
   title: z.string().optional(),
   department: z.string().optional(),
+  managerId: z.string().optional().describe("The HR manager's worker ID (people only); targets with a manager field map it."),
   protected: z.boolean().describe("A break-glass account: never removed by a roster change."),
 });
 export type DirectoryUser = z.infer<typeof DirectoryUserSchema>;

@@ -6,6 +6,7 @@ import type { OktaTargetSettings } from "../model/target-settings/okta.js";
 import { AwsTarget } from "./aws/component.js";
 import { AzureAdTarget } from "./azuread/component.js";
 import { OktaTarget } from "./okta/component.js";
+import type { OktaPrevious } from "./okta/previous.js";
 import { stackRecord, type StackRecord } from "./record.js";
 import { ScimTarget } from "./scim/component.js";
 
@@ -23,10 +24,15 @@ export interface TargetConnections {
  * taking its projection. Reads nothing and decides nothing — that happened in compile.
  * Returns the stack outputs: the record the next plan compares against.
  */
-export function declareTargets(desired: DesiredState, connections: TargetConnections): { rolecall: StackRecord } {
+/** What the stack's last run left, for targets whose next step depends on it (from the exported state). */
+export interface PreviousDeclarations {
+  okta?: OktaPrevious;
+}
+
+export function declareTargets(desired: DesiredState, connections: TargetConnections, previous?: PreviousDeclarations): { rolecall: StackRecord } {
   const users: DirectoryUser[] = [];
   if (connections.scim) new ScimTarget("scim", { projection: desired.targets.scim ?? { users, groups: [] }, ...connections.scim });
-  if (connections.okta) new OktaTarget("okta", { projection: desired.targets.okta ?? { users, groups: [], adminRoles: [] }, settings: connections.okta });
+  if (connections.okta) new OktaTarget("okta", { projection: desired.targets.okta ?? { users, groups: [], adminRoles: [] }, settings: connections.okta, previous: previous?.okta });
   if (connections.azuread) {
     new AzureAdTarget("azuread", { projection: desired.targets.azuread ?? { users, groups: [], directoryRoles: [] }, settings: connections.azuread });
   }

@@ -5,19 +5,22 @@ import type { DesiredState } from "../../src/model/desired-state.js";
 import type { Inputs } from "../../src/model/inputs.js";
 import type { OktaTargetSettings } from "../../src/model/target-settings/okta.js";
 import { OktaTarget } from "../../src/targets/okta/component.js";
-import { OKTA_TYPES, REPLACED_ON_CHANGE, USER_PROFILE_INPUTS } from "../../src/targets/okta/convert.js";
+import { OKTA_TYPES, OKTA_USER_PROFILE_INPUTS } from "../../src/targets/okta/convert.js";
 import { planOkta } from "../../src/targets/okta/plan.js";
+import type { OktaPrevious } from "../../src/targets/okta/previous.js";
+import type { OktaPreviousUser } from "../../src/targets/okta/status.js";
 import { recordRegistrations, type Registered } from "../support/pulumi-mocks.js";
+import { joinDeclared, optionsCapture, plannedChanges, type Declared } from "./support/capture.js";
+import { replacements } from "./support/replacement.js";
 
 const registered: Registered[] = [];
-
 beforeAll(() => recordRegistrations(registered));
 
 const asOf = "2026-11-25";
 const sample = await loadDesiredState("desired-state");
 const settings: OktaTargetSettings = { orgName: "dev-123456", baseUrl: "okta.com" };
+const USER_ATTRIBUTES = [...OKTA_USER_PROFILE_INPUTS, "status"];
 
-/** The sample's inputs with one change applied to a private copy. */
 function variant(change: (inputs: Inputs) => void): Inputs {
   const copy = structuredClone(sample);
   change(copy);
@@ -25,13 +28,12 @@ function variant(change: (inputs: Inputs) => void): Inputs {
 }
 const worker = (inputs: Inputs, id: string) => inputs.roster.find((r) => r.value.workerId === id)!.value;
 
-/** Declares the target once and returns what it registered, in the order the mocks saw it. */
-async function declare(desired: DesiredState, given: OktaTargetSettings = settings): Promise<{ target: OktaTarget; resources: Registered[] }> {
+/** Declares the target once; returns every child with its inputs (as the engine got them) and options. */
+async function declare(desired: DesiredState, previous?: OktaPrevious, given: OktaTargetSettings = settings): Promise<Declared[]> {
   const start = registered.length;
-  const target = new OktaTarget("okta", { projection: desired.targets.okta!, settings: given });
-  // Registrations resolve asynchronously (memberships wait for user and group IDs): wait for as
-  // many as the plan says (component and provider included), then for a quiet spell to catch extras.
-  const plan = planOkta(desired.targets.okta!);
+  const capture = optionsCapture();
+  new OktaTarget("okta", { projection: desired.targets.okta!, settings: given, previous }, { transformations: [capture.transform] });
+  const plan = planOkta(desired.targets.okta!, { previous });
   const expected = 2 + plan.users.length + plan.groups.length + plan.memberships.length + plan.adminRoles.length;
   const deadline = Date.now() + 30_000;
   while (registered.length - start < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
@@ -40,193 +42,252 @@ async function declare(desired: DesiredState, given: OktaTargetSettings = settin
     seen = registered.length;
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { target, resources: registered.slice(start) };
+  return joinDeclared(registered.slice(start), capture.byUrn);
 }
 
-const of = (resources: Registered[], type: string) => resources.filter((r) => r.type === type);
-const find = (resources: Registered[], type: string, name: string) => resources.find((r) => r.type === type && r.name === name);
-const names = (resources: Registered[], type: string) => of(resources, type).map((r) => r.name);
-const byUrn = (resources: Registered[]) => new Map(resources.map((r) => [`${r.type}::${r.name}`, r.inputs]));
-
-/** The resources whose inputs differ between two declarations, by type::name. */
-function changed(before: Registered[], after: Registered[]): Record<string, string[]> {
-  const a = byUrn(before);
-  const b = byUrn(after);
-  const out: Record<string, string[]> = {};
-  for (const urn of new Set([...a.keys(), ...b.keys()])) {
-    const x = a.get(urn);
-    const y = b.get(urn);
-    if (!x || !y) {
-      out[urn] = [x ? "deleted" : "created"];
-      continue;
-    }
-    const keys = [...new Set([...Object.keys(x), ...Object.keys(y)])].filter((k) => JSON.stringify(x[k]) !== JSON.stringify(y[k]));
-    if (keys.length > 0) out[urn] = keys.sort();
+/** The previous run as the next one reads it: every account it declared, with its status, and what Okta shows now. */
+function previousOf(declared: Declared[], observed: Record<string, string> = {}): OktaPrevious {
+  const users = new Map<string, OktaPreviousUser>();
+  for (const d of declared.filter((r) => r.type === OKTA_TYPES.user)) {
+    users.set(d.name, { declared: d.inputs.status as OktaPreviousUser["declared"], observed: observed[d.name] ?? (d.inputs.status as string) });
   }
-  return out;
+  return { users, legacyMemberships: [] };
 }
 
-const ADMINS = ["W1006", "W1038", "W1039", "W1040", "W1041", "W1042"];
+const find = (declared: Declared[], type: string, name: string) => declared.find((r) => r.type === type && r.name === name);
+const userOf = (declared: Declared[], key: string) => find(declared, OKTA_TYPES.user, key)!;
+const groupsOf = (declared: Declared[], key: string) => (find(declared, OKTA_TYPES.userGroupMemberships, key)?.inputs.groups as string[] | undefined) ?? [];
 
 describe("the Okta target for the sample organisation (as of 2026-11-25)", () => {
   const desired = compile(sample, asOf);
-  let declared: Promise<{ target: OktaTarget; resources: Registered[] }> | undefined;
-  /** The sample as declared once with the default settings (most tests only read it). */
-  const declaredSample = () => (declared ??= declare(desired));
+  let first: Promise<Declared[]> | undefined;
+  /** The sample declared on a fresh stack. */
+  const fresh = () => (first ??= declare(desired, { users: new Map(), legacyMemberships: [] }));
 
-  it("declares exactly: a provider, one user per account, one group per catalog group, one membership set per group, one admin-role set per admin", async () => {
-    const { resources } = await declaredSample();
-    const accounts = desired.targets.okta!.users.map((u) => u.key);
-    expect(accounts).toHaveLength(48);
-    const groups = ["all-staff", "contractors", "engineering", "finance", "it-admins", "sales"];
-    const expected = [
-      "rolecall:targets:Okta::okta",
-      `${OKTA_TYPES.provider}::okta`,
-      ...accounts.map((k) => `${OKTA_TYPES.user}::${k}`),
-      ...groups.map((k) => `${OKTA_TYPES.group}::${k}`),
-      ...groups.map((k) => `${OKTA_TYPES.groupMemberships}::${k}`),
-      ...ADMINS.map((k) => `${OKTA_TYPES.userAdminRoles}::${k}`),
-    ];
-    expect(resources.map((r) => `${r.type}::${r.name}`).sort()).toEqual(expected.sort());
+  it("declares a provider, one user per account, one group per catalog group, one membership set per user in a group, one admin-role set per admin", async () => {
+    const declared = await fresh();
+    const count = (type: string) => declared.filter((r) => r.type === type).length;
+    expect(count(OKTA_TYPES.provider)).toBe(1);
+    expect(count(OKTA_TYPES.user)).toBe(48);
+    expect(count(OKTA_TYPES.group)).toBe(6);
+    expect(count(OKTA_TYPES.groupMemberships)).toBe(0);
+    const inAnyGroup = new Set(desired.targets.okta!.groups.flatMap((g) => g.members.map((m) => m.user)));
+    expect(declared.filter((r) => r.type === OKTA_TYPES.userGroupMemberships).map((r) => r.name).sort()).toEqual([...inAnyGroup].sort());
+    expect(count(OKTA_TYPES.userAdminRoles)).toBe(6);
   });
 
-  it("sets each user's profile from HR, keyed by worker ID, with Okta's status", async () => {
-    const { resources } = await declaredSample();
-    expect(find(resources, OKTA_TYPES.user, "W1001")!.inputs).toMatchObject({
-      login: "ada.muller@example.com",
-      email: "ada.muller@example.com",
-      firstName: "Ada",
-      lastName: "Müller",
-      displayName: "Ada Müller",
-      employeeNumber: "W1001",
-      title: "Chief Executive Officer",
-      department: "Executive",
-      status: "ACTIVE",
-    });
-    const sa = find(resources, OKTA_TYPES.user, "svc-payroll-export")!.inputs;
-    expect(sa).toMatchObject({ login: "svc-payroll-export@example.com", status: "ACTIVE" });
-    expect(sa).not.toHaveProperty("employeeNumber");
-    expect(find(resources, OKTA_TYPES.user, "W1031")!.inputs.status).toBe("SUSPENDED"); // on leave
+  it("maps the HR manager: managerId is the manager's worker ID, manager their display name", async () => {
+    expect(userOf(await fresh(), "W1010").inputs).toMatchObject({ managerId: "W1009", manager: desired.targets.okta!.users.find((u) => u.key === "W1009")!.displayName });
+    expect(userOf(await fresh(), "W1001").inputs).not.toHaveProperty("managerId");
   });
 
-  it("declares each group by its catalog name and its whole membership, tracking all users", async () => {
-    const { resources } = await declaredSample();
-    expect(find(resources, OKTA_TYPES.group, "it-admins")!.inputs).toMatchObject({ name: "IT Administrators" });
-    expect(find(resources, OKTA_TYPES.groupMemberships, "contractors")!.inputs).toEqual({ groupId: "id-contractors", users: ["id-W1016"], trackAllUsers: true });
-    expect(find(resources, OKTA_TYPES.groupMemberships, "it-admins")!.inputs.users).toEqual(ADMINS.map((k) => `id-${k}`));
-    const finance = find(resources, OKTA_TYPES.groupMemberships, "finance")!.inputs;
-    expect(finance.users).toContain("id-svc-payroll-export");
-    expect(finance.users).not.toContain("id-W1031"); // on leave: entitlements suspended by policy
-  });
-
-  it("gives each admin one UserAdminRoles with every standard role type it holds", async () => {
-    const { resources } = await declaredSample();
-    for (const admin of ADMINS) {
-      expect(find(resources, OKTA_TYPES.userAdminRoles, admin)!.inputs).toEqual({ userId: `id-${admin}`, adminRoles: ["HELP_DESK_ADMIN", "USER_ADMIN"] });
-    }
-  });
-
-  it("points the provider at the org from the settings and passes no credential", async () => {
-    const { resources } = await declare(desired, { orgName: "dev-123456", baseUrl: "oktapreview.com", maxApiCapacity: 50 });
-    const provider = find(resources, OKTA_TYPES.provider, "okta")!.inputs;
+  it("points the provider at the org and applies rolecall's rate limits, never a credential", async () => {
+    const provider = find(await declare(desired, undefined, { orgName: "dev-123456", baseUrl: "oktapreview.com", maxApiCapacity: 40 }), OKTA_TYPES.provider, "okta")!.inputs;
     // Provider configuration travels as strings (Pulumi serialises non-string config as JSON).
-    expect(provider).toMatchObject({ orgName: "dev-123456", baseUrl: "oktapreview.com", maxApiCapacity: "50" });
+    expect(provider).toMatchObject({ orgName: "dev-123456", baseUrl: "oktapreview.com", maxApiCapacity: "40", backoff: "true", maxRetries: "5", minWaitSeconds: "30", maxWaitSeconds: "300" });
     for (const secret of ["apiToken", "accessToken", "privateKey", "clientId", "scopes"]) expect(provider).not.toHaveProperty(secret);
   });
 
-  it("declares nothing for a leaver past the grace days (grace 0 in the sample)", async () => {
-    const leaver = desired.people.find((p) => p.state === "leaver")!;
-    expect(leaver.id).toBe("W1026");
-    const { resources } = await declaredSample();
-    expect(resources.filter((r) => r.name === leaver.id)).toEqual([]);
-    for (const m of of(resources, OKTA_TYPES.groupMemberships)) expect(m.inputs.users).not.toContain(`id-${leaver.id}`);
-  });
-
-  it("keeps a leaver in grace deactivated (DEPROVISIONED), in no group, holding no admin role, its profile frozen", async () => {
-    const inGrace = compile(
-      variant((i) => {
-        i.policy.lifecycle.leaverGraceDays = 30;
-        worker(i, "W1006").endDate = "2026-11-20"; // an admin leaves too
-      }),
-      asOf,
+  it("refuses a stack still holding the per-group GroupMemberships of an earlier rolecall, naming each URN", () => {
+    const urn = "urn:pulumi:prod::rolecall::rolecall:targets:Okta$okta:index/groupMemberships:GroupMemberships::finance";
+    expect(() => new OktaTarget("okta", { projection: desired.targets.okta!, settings, previous: { users: new Map(), legacyMemberships: [urn] } })).toThrow(
+      /deleting them through the engine would empty those groups[\s\S]*pulumi state delete 'urn:pulumi:prod::rolecall::rolecall:targets:Okta\$okta:index\/groupMemberships:GroupMemberships::finance'/,
     );
-    const { resources } = await declare(inGrace);
-    for (const id of ["W1026", "W1006"]) {
-      expect(find(resources, OKTA_TYPES.user, id)!.inputs.status).toBe("DEPROVISIONED");
-      expect(find(resources, OKTA_TYPES.userAdminRoles, id)).toBeUndefined();
-      for (const m of of(resources, OKTA_TYPES.groupMemberships)) expect(m.inputs.users).not.toContain(`id-${id}`);
-      // The provider refuses profile edits on a DEPROVISIONED user, so HR edits must not reach it.
-      expect(planOkta(inGrace.targets.okta!).users.find((u) => u.key === id)!.options.ignoreChanges).toEqual([...USER_PROFILE_INPUTS]);
-    }
-  });
-
-  it("stages a pre-hire (STAGED, never activated) with no group and no admin role", async () => {
-    const prehire = desired.people.find((p) => p.state === "prehire")!;
-    const { resources } = await declaredSample();
-    expect(find(resources, OKTA_TYPES.user, prehire.id)!.inputs.status).toBe("STAGED");
-    expect(find(resources, OKTA_TYPES.userAdminRoles, prehire.id)).toBeUndefined();
-    for (const m of of(resources, OKTA_TYPES.groupMemberships)) expect(m.inputs.users).not.toContain(`id-${prehire.id}`);
-    // STAGED exists only at creation: an account that already exists keeps its status.
-    expect(planOkta(desired.targets.okta!).users.find((u) => u.key === prehire.id)!.options.ignoreChanges).toEqual(["status"]);
-  });
-
-  it("changes a mover's memberships and their own department, nothing else", async () => {
-    const { resources: before } = await declaredSample();
-    const moved = compile(variant((i) => (worker(i, "W1022").department = "Finance")), asOf);
-    const { resources: after } = await declare(moved);
-    expect(changed(before, after)).toEqual({
-      [`${OKTA_TYPES.user}::W1022`]: ["department"],
-      [`${OKTA_TYPES.groupMemberships}::sales`]: ["users"],
-      [`${OKTA_TYPES.groupMemberships}::finance`]: ["users"],
-    });
-    expect(find(after, OKTA_TYPES.groupMemberships, "sales")!.inputs.users).not.toContain("id-W1022");
-    expect(find(after, OKTA_TYPES.groupMemberships, "finance")!.inputs.users).toContain("id-W1022");
-  });
-
-  it("renames in place: a new family name, login and email keep every resource name and touch no replacing input", async () => {
-    const { resources: before } = await declaredSample();
-    const renamed = compile(variant((i) => (worker(i, "W1010").familyName = "Weber-Klein")), asOf);
-    const { resources: after } = await declare(renamed);
-    const diff = changed(before, after);
-    expect(Object.keys(diff)).toEqual([`${OKTA_TYPES.user}::W1010`]);
-    expect(diff[`${OKTA_TYPES.user}::W1010`]).toEqual(["displayName", "email", "lastName", "login"]);
-    expect(find(after, OKTA_TYPES.user, "W1010")!.inputs).toMatchObject({ login: "jonas.weberklein@example.com", email: "jonas.weberklein@example.com" });
-    for (const [urn, keys] of Object.entries(diff)) {
-      const type = urn.split("::")[0]!;
-      expect(keys.filter((k) => REPLACED_ON_CHANGE[type]!.includes(k))).toEqual([]);
-    }
-  });
-
-  it("stops declaring the membership of a group that empties, keeping the group", async () => {
-    const emptied = compile(
-      variant((i) => {
-        worker(i, "W1016").endDate = "2026-11-01"; // the only contractor leaves
-        i.catalog.okta!.groups["auditors"] = { name: "Auditors" }; // a group nobody is in yet
-      }),
-      asOf,
-    );
-    const { resources } = await declare(emptied);
-    expect(find(resources, OKTA_TYPES.group, "contractors")).toBeDefined();
-    expect(find(resources, OKTA_TYPES.group, "auditors")!.inputs).toEqual({ name: "Auditors" });
-    // Pulumi deletes the contractors GroupMemberships; its delete removes the users it recorded.
-    expect(names(resources, OKTA_TYPES.groupMemberships)).not.toContain("contractors");
-    expect(names(resources, OKTA_TYPES.groupMemberships)).not.toContain("auditors");
   });
 
   it("protects a break-glass account and its admin roles", async () => {
-    const guarded = compile(variant((i) => i.policy.protected.push("W1006")), asOf);
-    const { target, resources } = await declare(guarded);
-    // The SDK keeps the protect option it sent to the engine on the resource.
-    expect((target.users.get("W1006") as unknown as { __protect?: boolean }).__protect).toBe(true);
-    expect((target.users.get("W1001") as unknown as { __protect?: boolean }).__protect).toBeFalsy();
-    expect(planOkta(guarded.targets.okta!).adminRoles.find((a) => a.user === "W1006")!.protect).toBe(true);
-    expect(find(resources, OKTA_TYPES.userAdminRoles, "W1006")).toBeDefined();
+    const declared = await declare(compile(variant((i) => i.policy.protected.push("W1006")), asOf));
+    expect(userOf(declared, "W1006").protect).toBe(true);
+    expect(find(declared, OKTA_TYPES.userAdminRoles, "W1006")!.protect).toBe(true);
+    expect(userOf(declared, "W1001").protect).toBe(false);
   });
 
   it("registers the same resources in the same order on every run", async () => {
-    const first = (await declare(compile(sample, asOf))).resources.map((r) => `${r.type}::${r.name}`);
-    const second = (await declare(compile(structuredClone(sample), asOf))).resources.map((r) => `${r.type}::${r.name}`);
-    expect(second).toEqual(first);
-    expect(JSON.stringify(planOkta(compile(sample, asOf).targets.okta!))).toBe(JSON.stringify(planOkta(desired.targets.okta!)));
+    const a = (await declare(compile(sample, asOf))).map((r) => `${r.type}::${r.name}`);
+    const b = (await declare(compile(structuredClone(sample), asOf))).map((r) => `${r.type}::${r.name}`);
+    expect(b).toEqual(a);
+  });
+});
+
+/**
+ * The lifecycle, run by run: each row declares a "before" (the last run), then the "after"
+ * with what the last run recorded and what Okta holds now (the refreshed state, with what
+ * other writers set), and asserts what the provider plans to send for one account — the
+ * changed inputs after ignoreChanges — and that nothing is replaced.
+ */
+describe("the Okta lifecycle, as the provider receives it", () => {
+  interface Row {
+    name: string;
+    key: string;
+    before?: (i: Inputs) => void;
+    after: (i: Inputs) => void;
+    /** What Okta holds beyond what rolecall set (other writers), by attribute. */
+    others?: Record<string, unknown>;
+    /** Okta's raw status now, when someone else changed it. */
+    observed?: string;
+    /** The planned changes of the account; "create" when it is created. */
+    planned: Record<string, unknown> | { create: Record<string, unknown> };
+    groups?: string[];
+  }
+
+  const rows: Row[] = [
+    {
+      name: "joiner: created ACTIVE with the HR profile and manager",
+      key: "W1050",
+      after: (i) => i.roster.push({ ...structuredClone(i.roster.find((r) => r.value.workerId === "W1010")!), value: { ...worker(i, "W1010"), workerId: "W1050", givenName: "Noor", familyName: "Haddad", email: undefined, startDate: "2026-11-01" } }),
+      planned: { create: { status: "ACTIVE", firstName: "Noor", lastName: "Haddad", employeeNumber: "W1050", managerId: "W1009" } },
+    },
+    {
+      name: "mover: only the department changes on the account, groups follow",
+      key: "W1022",
+      after: (i) => (worker(i, "W1022").department = "Finance"),
+      planned: { department: "Finance" },
+    },
+    {
+      name: "rename: login, email and names change in place",
+      key: "W1010",
+      after: (i) => (worker(i, "W1010").familyName = "Weber-Klein"),
+      planned: { lastName: "Weber-Klein", displayName: "Jonas Weber-Klein", login: "jonas.weberklein@example.com", email: "jonas.weberklein@example.com" },
+    },
+    {
+      name: "leave: suspended, groups kept as policy says",
+      key: "W1010",
+      after: (i) => (worker(i, "W1010").status = "leave"),
+      planned: { status: "SUSPENDED" },
+    },
+    {
+      name: "back from leave: unsuspended",
+      key: "W1031",
+      after: (i) => (worker(i, "W1031").status = "active"),
+      planned: { status: "ACTIVE" },
+    },
+    {
+      name: "leaver in grace: deactivated, the HR edit of the same day held back (Okta refuses it)",
+      key: "W1010",
+      after: (i) => {
+        i.policy.lifecycle.leaverGraceDays = 30;
+        worker(i, "W1010").endDate = "2026-11-20";
+        worker(i, "W1010").title = "Former Engineer";
+      },
+      planned: { status: "DEPROVISIONED" },
+      groups: [],
+    },
+    {
+      name: "pre-hire: created STAGED (activate=false: no activation email)",
+      key: "W1048",
+      before: (i) => (i.roster = i.roster.filter((r) => r.value.workerId !== "W1048")),
+      after: (i) => (i.roster = sample.roster.map((r) => structuredClone(r))),
+      planned: { create: { status: "STAGED" } },
+      groups: [],
+    },
+    {
+      name: "first created while on leave: STAGED, never created active and then suspended",
+      key: "W1051",
+      after: (i) => i.roster.push({ ...structuredClone(i.roster.find((r) => r.value.workerId === "W1031")!), value: { ...worker(i, "W1031"), workerId: "W1051", givenName: "Ines", familyName: "Costa", email: undefined } }),
+      planned: { create: { status: "STAGED" } },
+    },
+    {
+      name: "rehire in grace, before the start date: stays DEPROVISIONED, nothing sent",
+      key: "W1010",
+      before: (i) => {
+        i.policy.lifecycle.leaverGraceDays = 60;
+        worker(i, "W1010").endDate = "2026-11-01";
+      },
+      after: (i) => {
+        i.policy.lifecycle.leaverGraceDays = 60;
+        worker(i, "W1010").endDate = undefined;
+        worker(i, "W1010").startDate = "2026-12-01";
+        worker(i, "W1010").title = "Staff Engineer";
+      },
+      planned: {},
+    },
+    {
+      name: "rehire in grace, on the start date: reactivated and the new profile sent in the same update",
+      key: "W1010",
+      before: (i) => {
+        i.policy.lifecycle.leaverGraceDays = 60;
+        worker(i, "W1010").endDate = "2026-11-01";
+      },
+      after: (i) => {
+        i.policy.lifecycle.leaverGraceDays = 60;
+        worker(i, "W1010").endDate = undefined;
+        worker(i, "W1010").startDate = "2026-11-20";
+        worker(i, "W1010").title = "Staff Engineer";
+      },
+      planned: { status: "ACTIVE", title: "Staff Engineer" },
+    },
+    {
+      name: "rehire after the grace: the account was deleted, a new one is staged",
+      key: "W1026",
+      after: (i) => {
+        worker(i, "W1026").endDate = undefined;
+        worker(i, "W1026").status = "active";
+        worker(i, "W1026").startDate = "2026-12-01";
+      },
+      planned: { create: { status: "STAGED" } },
+    },
+    {
+      name: "admin lockout: left LOCKED_OUT, nothing sent (reported as drift)",
+      key: "W1010",
+      after: () => {},
+      observed: "LOCKED_OUT",
+      planned: {},
+    },
+    {
+      name: "admin suspension of an active account: left SUSPENDED",
+      key: "W1010",
+      after: () => {},
+      observed: "SUSPENDED",
+      planned: {},
+    },
+    {
+      name: "attributes other writers set (phone, second email, custom attributes) survive an HR edit",
+      key: "W1001",
+      after: (i) => (worker(i, "W1001").title = "Chair"),
+      others: { mobilePhone: "+49 30 1234", secondEmail: "ada@private.example", customProfileAttributes: '{"badge":"A-1"}', managerId: "board", city: "Berlin" },
+      planned: { title: "Chair" },
+    },
+  ];
+
+  let sampleRun: Promise<Declared[]> | undefined;
+  const steady = () => (sampleRun ??= declare(compile(sample, asOf)));
+
+  it.each(rows)("$name", async (row) => {
+    // The last run of a stack in its steady state: every account exists with its lifecycle's status.
+    const before = row.before ? await declare(compile(variant(row.before), asOf)) : await steady();
+    const afterInputs = variant((i) => {
+      row.before?.(i);
+      row.after(i);
+    });
+    const was = find(before, OKTA_TYPES.user, row.key);
+    const observed = row.observed ? { [row.key]: row.observed } : {};
+    const after = await declare(compile(afterInputs, asOf), previousOf(before, observed));
+    const now = userOf(after, row.key);
+
+    if ("create" in row.planned) {
+      expect(was).toBeUndefined();
+      expect(now.inputs).toMatchObject(row.planned.create as Record<string, unknown>);
+    } else {
+      expect(was).toBeDefined();
+      // What Okta holds now: what rolecall set last run, what others set, and the observed status.
+      const live = { ...was!.inputs, ...row.others, ...(row.observed ? { status: row.observed } : {}) };
+      expect(plannedChanges(now, live, USER_ATTRIBUTES)).toEqual(row.planned);
+    }
+    if (row.groups) expect(groupsOf(after, row.key)).toEqual(row.groups);
+    expect(replacements(before, after).replaced).toEqual({});
+  });
+
+  it("a mover's memberships change on their own membership set only", async () => {
+    const before = await declare(compile(sample, asOf));
+    const after = await declare(compile(variant((i) => (worker(i, "W1022").department = "Finance")), asOf));
+    const diff = new Map<string, string[]>();
+    for (const d of after) {
+      const was = find(before, d.type, d.name)!;
+      const keys = Object.keys({ ...was.inputs, ...d.inputs }).filter((k) => JSON.stringify(was.inputs[k]) !== JSON.stringify(d.inputs[k]));
+      if (keys.length > 0) diff.set(`${d.type}::${d.name}`, keys.sort());
+    }
+    expect(Object.fromEntries(diff)).toEqual({ [`${OKTA_TYPES.user}::W1022`]: ["department"], [`${OKTA_TYPES.userGroupMemberships}::W1022`]: ["groups"] });
+    expect(groupsOf(after, "W1022")).toContain("id-finance");
+    expect(groupsOf(after, "W1022")).not.toContain("id-sales");
   });
 });

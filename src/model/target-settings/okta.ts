@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { unknownSettings } from "./unknown-settings.js";
 
-const SETTINGS_KEYS = ["orgName", "baseUrl", "maxApiCapacity"] as const;
+const SETTINGS_KEYS = ["orgName", "baseUrl", "maxApiCapacity", "statusDrift"] as const;
 
 /** The Okta cells an org can live in; `https://<orgName>.<baseUrl>` is the org's address. */
 export const OktaBaseUrl = z.enum(["okta.com", "oktapreview.com", "okta-emea.com"], {
@@ -38,7 +38,13 @@ export const OktaTargetSettingsSchema = z.strictObject(
       .max(100, "maxApiCapacity must be at most 100 (percent)")
       .optional()
       .describe(
-        "The share (percent) of each Okta management-API rate limit this stack may use, leaving the rest to other integrations. Omit to let the provider use all of it.",
+        "The share (percent) of each Okta management-API rate limit (per endpoint, per minute) this stack may use, leaving the rest to other integrations. Default 50; 100 turns the provider's per-endpoint governor off.",
+      ),
+    statusDrift: z
+      .enum(["report", "revert"], { error: "statusDrift must be report (leave statuses set outside rolecall, warn) or revert (undo them)" })
+      .optional()
+      .describe(
+        "What to do when an active account is suspended, locked out or deactivated outside rolecall (an administrator, a security tool): report leaves it and warns; revert reactivates it. Default report.",
       ),
   },
   {

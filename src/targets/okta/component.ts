@@ -3,53 +3,54 @@ import * as pulumi from "@pulumi/pulumi";
 import type { OktaProjection } from "../../model/desired-state.js";
 import type { OktaTargetSettings } from "../../model/target-settings/okta.js";
 import { planOkta } from "./plan.js";
+import { OKTA_RATE_LIMITS } from "./rate-limits.js";
+import { OKTA_COMPONENT_TYPE, type OktaPrevious } from "./previous.js";
 
 export interface OktaTargetArgs {
   projection: OktaProjection;
   settings: OktaTargetSettings;
+  /** What the stack's last run left (from its exported state); undefined when unknown. */
+  previous?: OktaPrevious;
 }
 
 /**
  * The Okta target. Names are part of the contract with deployed stacks:
  * - okta.user.User per account, named by worker ID (or service-account key);
  * - okta.group.Group per catalog group, named by catalog key;
- * - okta.GroupMemberships per group with members, named by the group's catalog key — the
- *   group's whole membership in one place (trackAllUsers: members added elsewhere are removed);
+ * - okta.UserGroupMemberships per user in at least one catalog group, named by the user's key;
  * - okta.UserAdminRoles per user holding standard admin roles, named by the user's key — all
  *   of that user's role types in one place.
- * The provider reads its credentials from OKTA_* environment variables; see README.md and
- * DESIGN_DECISIONS.md beside this file.
+ * The component's outputs record the status declared for each account: the next run tells
+ * rolecall's own transitions from other writers' by it. The provider reads its credentials
+ * from OKTA_* environment variables; see README.md and DESIGN_DECISIONS.md beside this file.
  */
 export class OktaTarget extends pulumi.ComponentResource {
   readonly users: ReadonlyMap<string, okta.user.User>;
   readonly groups: ReadonlyMap<string, okta.group.Group>;
 
   constructor(name: string, args: OktaTargetArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("rolecall:targets:Okta", name, {}, opts);
-    const plan = planOkta(args.projection);
+    super(OKTA_COMPONENT_TYPE, name, {}, opts);
+    refuseLegacyMemberships(args.previous);
+    const plan = planOkta(args.projection, { previous: args.previous, revertStatusDrift: args.settings.statusDrift === "revert" });
     const provider = new okta.Provider(name, oktaProviderArgs(args.settings), { parent: this });
     const inThis = { parent: this, provider };
 
     const users = new Map<string, okta.user.User>();
-    for (const { key, fields, options } of plan.users) {
-      users.set(key, new okta.user.User(key, fields, { ...inThis, protect: options.protect, ignoreChanges: options.ignoreChanges }));
+    for (const { key, fields, options, drift } of plan.users) {
+      const user = new okta.user.User(key, fields, { ...inThis, protect: options.protect, ignoreChanges: options.ignoreChanges });
+      users.set(key, user);
+      if (drift) {
+        pulumi.log.warn(`okta user ${key} is ${drift} in Okta (set outside rolecall), rolecall declares ${fields.status}: left as it is (statusDrift: revert undoes it)`, user);
+      }
     }
     const groups = new Map<string, okta.group.Group>();
     for (const { key, fields } of plan.groups) groups.set(key, new okta.group.Group(key, fields, inThis));
 
     const oktaId = (key: string) => users.get(key)!.id;
-    for (const { group, users: members } of plan.memberships) {
-      new okta.GroupMemberships(
-        group,
-        {
-          groupId: groups.get(group)!.id,
-          users: members.map(oktaId),
-          // The group's membership is rolecall's alone: a refresh reads every member and the next
-          // update removes whoever was added outside (terraform-provider-okta docs, track_all_users).
-          trackAllUsers: true,
-        },
-        inThis,
-      );
+    for (const { user, groups: memberOf } of plan.memberships) {
+      // Per user, not per group: this resource's update returns its add/remove errors, where
+      // GroupMemberships' update discards them (DESIGN_DECISIONS.md, "Memberships").
+      new okta.UserGroupMemberships(user, { userId: oktaId(user), groups: memberOf.map((g) => groups.get(g)!.id) }, inThis);
     }
     for (const { user, roleTypes, protect } of plan.adminRoles) {
       // One resource per user is the whole set: its read lists every standard role assigned to the
@@ -59,8 +60,30 @@ export class OktaTarget extends pulumi.ComponentResource {
 
     this.users = users;
     this.groups = groups;
-    this.registerOutputs({ users: users.size, groups: groups.size, memberships: plan.memberships.length, adminRoles: plan.adminRoles.length });
+    this.registerOutputs({
+      statuses: Object.fromEntries(plan.users.map((u) => [u.key, u.fields.status])),
+      users: users.size,
+      groups: groups.size,
+      memberships: plan.memberships.length,
+      adminRoles: plan.adminRoles.length,
+    });
   }
+}
+
+/**
+ * A stack an earlier rolecall provisioned holds one okta.GroupMemberships per group. Letting the
+ * engine delete them would remove every recorded member from every catalog group, after the new
+ * per-user resources were created: they must leave the state without a delete call.
+ */
+function refuseLegacyMemberships(previous: OktaPrevious | undefined): void {
+  if (!previous || previous.legacyMemberships.length === 0) return;
+  throw new Error(
+    [
+      `the stack holds ${previous.legacyMemberships.length} okta.GroupMemberships from an earlier rolecall; deleting them through the engine would empty those groups.`,
+      "Remove them from the state (Okta is not touched), then plan again:",
+      ...previous.legacyMemberships.map((urn) => `  pulumi state delete '${urn}'`),
+    ].join("\n"),
+  );
 }
 
 /**
@@ -72,6 +95,7 @@ export function oktaProviderArgs(settings: OktaTargetSettings): okta.ProviderArg
   return {
     ...(settings.orgName ? { orgName: settings.orgName } : {}),
     ...(settings.baseUrl ? { baseUrl: settings.baseUrl } : {}),
-    ...(settings.maxApiCapacity !== undefined ? { maxApiCapacity: settings.maxApiCapacity } : {}),
+    ...OKTA_RATE_LIMITS,
+    maxApiCapacity: settings.maxApiCapacity ?? OKTA_RATE_LIMITS.maxApiCapacity,
   };
 }

@@ -1,59 +1,31 @@
-import type { DirectoryGroup, DirectoryUser, LifecycleState } from "../../model/desired-state.js";
+import type { DirectoryGroup, DirectoryUser } from "../../model/desired-state.js";
+import type { OktaStatusDecision, OktaUserStatus } from "./status.js";
 
 /** The resource types this target declares (the type tokens of @pulumi/okta 7.0.0). */
 export const OKTA_TYPES = {
   provider: "pulumi:providers:okta",
   user: "okta:user/user:User",
   group: "okta:group/group:Group",
+  /** Declared by rolecall before per-user memberships; recognised in old state only. */
   groupMemberships: "okta:index/groupMemberships:GroupMemberships",
+  userGroupMemberships: "okta:index/userGroupMemberships:UserGroupMemberships",
   userAdminRoles: "okta:index/userAdminRoles:UserAdminRoles",
 } as const;
 
 /**
- * The inputs whose change makes the provider replace the resource instead of updating it
- * (`ForceNew` in terraform-provider-okta's schemas, okta/services/idaas/resource_okta_*.go).
- * okta_user and okta_group have none: a new login, email or group name is an update. The two
- * that exist hold Okta IDs of resources keyed by worker ID or catalog key, so they never
- * change while the key stays.
+ * Every profile input of okta.user.User (terraform-provider-okta resource_okta_user.go,
+ * `profileKeys`, in Pulumi's names), plus `type` and `realmId`, which its update sends with the
+ * profile. The provider's update is Okta's strict-replace UpdateUser with every attribute it
+ * holds: one the program leaves unset would be sent as absent, and Okta would wipe it.
  */
-export const REPLACED_ON_CHANGE: Record<string, readonly string[]> = {
-  [OKTA_TYPES.user]: [],
-  [OKTA_TYPES.group]: [],
-  [OKTA_TYPES.groupMemberships]: ["groupId"],
-  [OKTA_TYPES.userAdminRoles]: ["userId"],
-};
-
-/** The `status` values okta_user accepts. */
-export type OktaUserStatus = "ACTIVE" | "STAGED" | "SUSPENDED" | "DEPROVISIONED";
-
-/**
- * Lifecycle state → Okta status, for an account that may not sign in. Each is the one Okta's
- * lifecycle reaches from where that person normally comes from:
- * - prehire → STAGED: created, never activated, no activation email. STAGED exists only at
- *   creation (the provider refuses to update a user to STAGED), hence `ignoreChanges` below.
- * - leave → SUSPENDED: sign-in blocked, app assignments and groups kept (suspend is the only
- *   status change that revokes no app assignment); unsuspend returns to ACTIVE as it was.
- *   Okta suspends only ACTIVE users — see DESIGN_DECISIONS.md for the cases that cannot.
- * - leaver (in grace) → DEPROVISIONED: deactivated, app assignments removed, and the state
- *   Okta requires before a delete, so the end of the grace is a single delete.
- */
-const DISABLED_STATUS: Record<LifecycleState, OktaUserStatus> = {
-  prehire: "STAGED",
-  leave: "SUSPENDED",
-  leaver: "DEPROVISIONED",
-  // An "active" person is never disabled; should one be, suspension is the reversible choice.
-  active: "SUSPENDED",
-};
-
-/** The Okta status of an account: ACTIVE when it may sign in, else by its lifecycle state. */
-export function oktaStatus(user: Pick<DirectoryUser, "active" | "state">): OktaUserStatus {
-  if (user.active) return "ACTIVE";
-  // A disabled account without a lifecycle state (a service account) is suspended, not deleted.
-  return DISABLED_STATUS[user.state ?? "active"];
-}
-
-/** The profile inputs of okta.user.User that rolecall sets (status aside). */
-export const USER_PROFILE_INPUTS = ["login", "email", "firstName", "lastName", "displayName", "employeeNumber", "title", "department"] as const;
+export const OKTA_USER_PROFILE_INPUTS = [
+  "city", "costCenter", "countryCode", "customProfileAttributes", "department", "displayName", "division", "email",
+  "employeeNumber", "firstName", "honorificPrefix", "honorificSuffix", "lastName", "locale", "login", "manager",
+  "managerId", "middleName", "mobilePhone", "nickName", "organization", "postalAddress", "preferredLanguage",
+  "primaryPhone", "profileUrl", "secondEmail", "state", "streetAddress", "timezone", "title", "userType", "zipCode",
+  "type", "realmId",
+] as const;
+export type OktaProfileInput = (typeof OKTA_USER_PROFILE_INPUTS)[number];
 
 /** okta.user.User inputs for an account, as plain values (the provider resource adds nothing). */
 export interface OktaUserFields {
@@ -66,11 +38,15 @@ export interface OktaUserFields {
   employeeNumber?: string;
   title?: string;
   department?: string;
+  /** The HR manager's worker ID (Okta's base profile `managerId`), when HR names one. */
+  managerId?: string;
+  /** The HR manager's display name (Okta's base profile `manager`), when the manager has an account here. */
+  manager?: string;
   status: OktaUserStatus;
 }
 
-/** The Okta profile and status of a directory account. */
-export function oktaUserFields(user: DirectoryUser): OktaUserFields {
+/** The Okta profile of a directory account; `status` comes from {@link decideStatus}. */
+export function oktaUserFields(user: DirectoryUser, status: OktaUserStatus, managerName?: string): OktaUserFields {
   return {
     login: user.userName,
     email: user.email,
@@ -80,7 +56,9 @@ export function oktaUserFields(user: DirectoryUser): OktaUserFields {
     ...(user.kind === "person" ? { employeeNumber: user.externalId } : {}),
     ...(user.title ? { title: user.title } : {}),
     ...(user.department ? { department: user.department } : {}),
-    status: oktaStatus(user),
+    ...(user.managerId ? { managerId: user.managerId } : {}),
+    ...(user.managerId && managerName ? { manager: managerName } : {}),
+    status,
   };
 }
 
@@ -92,17 +70,19 @@ export interface OktaUserOptions {
 
 /**
  * - Break-glass accounts are protected: no roster change deletes them.
- * - A pre-hire's STAGED is used only when the account is created. terraform-provider-okta
- *   (resource_okta_user.go, Update) refuses any update *to* STAGED, so for an account that
- *   already exists (a rehire still in a leaver's grace, say) the status it has is kept.
- * - A leaver's profile is frozen: the provider refuses every change but status on a
- *   DEPROVISIONED user ("Only the status of a DEPROVISIONED user can be updated"), and it
- *   applies the status first, so even the step into DEPROVISIONED must not carry an HR edit.
+ * - Every profile input rolecall does not set is ignored. With refresh before each preview and
+ *   update (rolecall always refreshes), the state holds what Okta has, the bridge drops ignored
+ *   attributes from the diff, and the provider re-sends them in its strict-replace update: a
+ *   phone, a second email or a custom attribute set by someone else survives.
+ * - `status` is held when no transition of rolecall's own is due (see decideStatus).
+ * - A DEPROVISIONED account's profile is frozen: the provider refuses any change but status
+ *   on it ("Only the status of a DEPROVISIONED user can be updated").
  */
-export function oktaUserOptions(user: DirectoryUser): OktaUserOptions {
-  const status = oktaStatus(user);
-  const ignoreChanges = status === "STAGED" ? ["status"] : status === "DEPROVISIONED" ? [...USER_PROFILE_INPUTS] : [];
-  return { protect: user.protected, ignoreChanges };
+export function oktaUserOptions(user: Pick<DirectoryUser, "protected">, fields: OktaUserFields, decision: OktaStatusDecision): OktaUserOptions {
+  const owned = new Set(Object.keys(fields));
+  const ignored: string[] = OKTA_USER_PROFILE_INPUTS.filter((input) => decision.freezeProfile || !owned.has(input));
+  if (decision.holdStatus) ignored.push("status");
+  return { protect: user.protected, ignoreChanges: ignored };
 }
 
 /** okta.group.Group inputs for a catalog group. */

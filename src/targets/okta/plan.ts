@@ -8,12 +8,17 @@ import {
   type OktaUserFields,
   type OktaUserOptions,
 } from "./convert.js";
+import type { OktaPrevious } from "./previous.js";
+import { decideStatus, wantedStatus, type OktaStatusDecision } from "./status.js";
 
 /** One account: an okta.user.User named by the worker ID (or service-account key). */
 export interface PlannedUser {
   key: string;
   fields: OktaUserFields;
   options: OktaUserOptions;
+  decision: OktaStatusDecision;
+  /** Okta's raw status at the last refresh, when it differs from what rolecall holds on purpose. */
+  drift?: string;
 }
 
 /** One catalog group: an okta.group.Group named by its catalog key. */
@@ -23,13 +28,13 @@ export interface PlannedGroup {
 }
 
 /**
- * The whole membership of one group: an okta.GroupMemberships named by the group's key,
- * declared only while the group has members (see DESIGN_DECISIONS.md, "Empty groups").
+ * The catalog groups of one user: an okta.UserGroupMemberships named by the user's key,
+ * declared only while the user is in at least one (see DESIGN_DECISIONS.md, "Memberships").
  */
 export interface PlannedMemberships {
-  group: string;
-  /** User keys, in projection order. */
-  users: string[];
+  user: string;
+  /** Group keys, in projection order. */
+  groups: string[];
 }
 
 /** Every standard admin role of one user: an okta.UserAdminRoles named by the user's key. */
@@ -48,12 +53,22 @@ export interface OktaPlan {
   adminRoles: PlannedAdminRoles[];
 }
 
+export interface OktaPlanOptions {
+  /** What the stack's last run left; undefined when unknown (the program run by `pulumi` directly). */
+  previous?: OktaPrevious;
+  /** Undo other writers' status changes on active accounts instead of reporting them. */
+  revertStatusDrift?: boolean;
+}
+
+/** Raw Okta statuses that count as ACTIVE for rolecall (the provider suppresses them too). */
+const ACTIVE_ALIKE = new Set(["ACTIVE", "PROVISIONED", "PASSWORD_EXPIRED", "RECOVERY"]);
+
 /**
  * What to declare for a projection: pure and deterministic (projection order is kept; compile
  * sorts it). Every member and admin names a declared user; a projection that breaks this is a
  * compiler bug and fails loudly rather than dropping access silently.
  */
-export function planOkta(projection: OktaProjection): OktaPlan {
+export function planOkta(projection: OktaProjection, opts: OktaPlanOptions = {}): OktaPlan {
   const declared = new Map(projection.users.map((u) => [u.key, u]));
   const known = (where: string, user: string): string => {
     if (!declared.has(user)) {
@@ -62,11 +77,22 @@ export function planOkta(projection: OktaProjection): OktaPlan {
     return user;
   };
 
-  const users = projection.users.map((user) => ({ key: user.key, fields: oktaUserFields(user), options: oktaUserOptions(user) }));
+  const users = projection.users.map((user): PlannedUser => {
+    // Unknown history: treat every account as existing with the lifecycle's status (no transition).
+    const previous = opts.previous ? opts.previous.users.get(user.key) : {};
+    const decision = decideStatus(wantedStatus(user), previous, opts.revertStatusDrift);
+    const fields = oktaUserFields(user, decision.status, user.managerId ? declared.get(user.managerId)?.displayName : undefined);
+    const observed = previous?.observed;
+    const drift = decision.holdStatus && observed && !(decision.status === "ACTIVE" ? ACTIVE_ALIKE.has(observed) : observed === decision.status) ? observed : undefined;
+    return { key: user.key, fields, options: oktaUserOptions(user, fields, decision), decision, ...(drift ? { drift } : {}) };
+  });
   const groups = projection.groups.map((group) => ({ key: group.key, fields: oktaGroupFields(group) }));
-  const memberships = projection.groups
-    .filter((group) => group.members.length > 0)
-    .map((group) => ({ group: group.key, users: group.members.map((m) => known(`group '${group.key}'`, m.user)) }));
+
+  const groupsOf = new Map<string, string[]>();
+  for (const group of projection.groups) {
+    for (const m of group.members) groupsOf.set(known(`group '${group.key}'`, m.user), [...(groupsOf.get(m.user) ?? []), group.key]);
+  }
+  const memberships = projection.users.filter((u) => groupsOf.has(u.key)).map((u) => ({ user: u.key, groups: groupsOf.get(u.key)! }));
 
   for (const role of projection.adminRoles) for (const m of role.members) known(`admin role '${role.key}'`, m.user);
   const roleTypes = adminRoleTypesByUser(projection.adminRoles);

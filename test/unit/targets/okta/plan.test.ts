@@ -19,19 +19,28 @@ const projection: OktaProjection = {
 };
 
 describe("planOkta", () => {
-  it("plans users and groups in projection order, memberships only for groups with members", () => {
-    const plan = planOkta(projection);
-    expect(plan.users.map((u) => [u.key, u.fields.status, u.options])).toEqual([
-      ["W1", "ACTIVE", { protect: false, ignoreChanges: [] }],
-      ["W2", "ACTIVE", { protect: true, ignoreChanges: [] }],
-      ["W3", "STAGED", { protect: false, ignoreChanges: ["status"] }],
+  it("plans users and groups in projection order, one membership set per user in any group", () => {
+    const plan = planOkta(projection, { previous: { users: new Map(), legacyMemberships: [] } });
+    expect(plan.users.map((u) => [u.key, u.fields.status, u.decision.holdStatus, u.options.protect])).toEqual([
+      ["W1", "ACTIVE", false, false],
+      ["W2", "ACTIVE", false, true],
+      ["W3", "STAGED", false, false],
     ]);
     expect(plan.groups).toEqual([
       { key: "all-staff", fields: { name: "All Staff" } },
       { key: "auditors", fields: { name: "Auditors", description: "Nobody yet" } },
     ]);
-    // An empty group has no GroupMemberships: its last members leave when that resource is deleted.
-    expect(plan.memberships).toEqual([{ group: "all-staff", users: ["W1", "W2"] }]);
+    // A user in no group has no UserGroupMemberships: deleting it removes the user from the groups it recorded.
+    expect(plan.memberships).toEqual([
+      { user: "W1", groups: ["all-staff"] },
+      { user: "W2", groups: ["all-staff"] },
+    ]);
+  });
+
+  it("reports a status another writer set on an account it holds", () => {
+    const previous = { users: new Map([["W1", { declared: "ACTIVE" as const, observed: "LOCKED_OUT" }], ["W2", { declared: "ACTIVE" as const, observed: "PASSWORD_EXPIRED" }]]), legacyMemberships: [] };
+    const plan = planOkta(projection, { previous });
+    expect(plan.users.map((u) => [u.key, u.drift])).toEqual([["W1", "LOCKED_OUT"], ["W2", undefined], ["W3", undefined]]);
   });
 
   it("plans one admin-role set per user holding any, protected with its break-glass owner", () => {

@@ -28,7 +28,7 @@ describe("the okta target's stack settings", () => {
     [
       "a credential in the stack file",
       { orgName: "acme", apiToken: "00abc" },
-      "(settings): unknown okta setting 'apiToken': it takes orgName, baseUrl, maxApiCapacity; credentials come from OKTA_* environment variables, never from stack settings",
+      "(settings): unknown okta setting 'apiToken': it takes orgName, baseUrl, maxApiCapacity, statusDrift; credentials come from OKTA_* environment variables, never from stack settings",
     ],
     [
       "an empty `okta:` entry",
@@ -39,8 +39,22 @@ describe("the okta target's stack settings", () => {
     expect(messages(input)).toEqual([message]);
   });
 
-  it("passes only what is set to the provider, never a credential", () => {
-    expect(oktaProviderArgs({})).toEqual({});
-    expect(oktaProviderArgs({ orgName: "acme", baseUrl: "okta-emea.com", maxApiCapacity: 40 })).toEqual({ orgName: "acme", baseUrl: "okta-emea.com", maxApiCapacity: 40 });
+  it("passes where to go and rolecall's rate limits to the provider, never a credential", () => {
+    // Half of each endpoint's per-minute limit by default: below 100 the provider governs per endpoint.
+    expect(oktaProviderArgs({})).toEqual({ maxApiCapacity: 50, backoff: true, minWaitSeconds: 30, maxWaitSeconds: 300, maxRetries: 5 });
+    expect(oktaProviderArgs({ orgName: "acme", baseUrl: "okta-emea.com", maxApiCapacity: 40 })).toEqual({
+      orgName: "acme",
+      baseUrl: "okta-emea.com",
+      maxApiCapacity: 40,
+      backoff: true,
+      minWaitSeconds: 30,
+      maxWaitSeconds: 300,
+      maxRetries: 5,
+    });
+  });
+
+  it("reports statuses set outside rolecall unless told to revert them", () => {
+    expect(messages({ statusDrift: "ignore" })).toEqual(["statusDrift: statusDrift must be report (leave statuses set outside rolecall, warn) or revert (undo them)"]);
+    expect(messages({ statusDrift: "revert" })).toEqual([]);
   });
 });
