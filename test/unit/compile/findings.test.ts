@@ -332,7 +332,7 @@ const loadCases: [string, string, Record<string, string | undefined>, Expected][
         "grants:\n  - id: a\n    worker: W2\n    role: staff\n    reason: x\n    granted: 2026-11-01\n    expires: 2026-11-30\n" +
         "  - id: b\n    worker: W2\n    role: staff\n    reason: x\n    granted: 2026-11-01\n    expires: 2026-11-30\n    approver: W1\n",
     },
-    error("grants/q4.yaml", 8),
+    error("grants/q4.yaml", 14),
   ],
   ["hr-unreadable", "a JSON export that is not an array", { "hr/source.yaml": "file: roster.json\n", "hr/roster.json": '{"workerId": "W1"}' }, error("hr/roster.json", 1)],
   ["hr-missing-column", "the export lacks familyName", { "hr/roster.csv": "workerId,givenName,startDate\nW1,Ada,2020-01-01\n" }, error("hr/roster.csv", 1)],

@@ -3,10 +3,10 @@ import { parseYamlFile } from "../../../src/load/yaml-file.js";
 import { RolesFileSchema } from "../../../src/model/role.js";
 
 describe("YAML files with positions", () => {
-  it("names the line of an unknown key", () => {
+  it("names the line of the unknown key itself, not of its mapping", () => {
     const text = "roles:\n  - id: staff\n    description: Everyone\n    owner: W1\n    privilegd: true\n";
     const { findings } = parseYamlFile("roles/x.yaml", text, RolesFileSchema);
-    expect(findings).toMatchObject([{ severity: "error", code: "schema", file: "roles/x.yaml", line: 2 }]);
+    expect(findings).toMatchObject([{ severity: "error", code: "schema", file: "roles/x.yaml", line: 5 }]);
     expect(findings[0]!.hint).toContain("privilegd");
   });
   it("names the line of a bad value", () => {
