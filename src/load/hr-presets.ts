@@ -122,27 +122,36 @@ export const PRESETS: Record<HrPreset, Preset> = {
 
 /** `hr/source.yaml` with its preset applied: what the loader actually reads. */
 export interface ResolvedSource {
-  /** Candidate columns per field, first non-empty value wins. */
+  /** Candidate columns per field, first non-empty value wins; none when mapped to null. */
   columns: Record<PersonField, readonly string[]>;
+  /** Fields whose columns come from the preset rather than hr/source.yaml. */
+  mappedByPreset: ReadonlySet<PersonField>;
   values: Preset["values"];
   jsonRecords: string | undefined;
 }
 
 /**
  * Applies the preset, if any, under the user's settings: a field in `columns` replaces the
- * preset's column(s) for that field; a word in `values` replaces the preset's meaning of that
- * word. A field neither maps is read from a column named like the field itself.
+ * preset's column(s) for that field (null: the export has no such column); a word in `values`
+ * replaces the preset's meaning of that word. A field neither maps is read from a column named
+ * like the field itself.
  */
 export function resolveSource(source: HrSource): ResolvedSource {
   const preset = source.preset ? PRESETS[source.preset] : undefined;
+  const mappedByPreset = new Set<PersonField>();
   const columns = Object.fromEntries(
     PERSON_FIELDS.map((field) => {
       const own = source.columns?.[field];
-      return [field, own !== undefined ? [own] : (preset?.columns[field] ?? [field])];
+      if (own === null) return [field, []];
+      if (own !== undefined) return [field, [own]];
+      const fromPreset = preset?.columns[field];
+      if (fromPreset) mappedByPreset.add(field);
+      return [field, fromPreset ?? [field]];
     }),
   ) as Record<PersonField, readonly string[]>;
   return {
     columns,
+    mappedByPreset,
     values: {
       status: { ...preset?.values.status, ...source.values?.status },
       workerType: { ...preset?.values.workerType, ...source.values?.workerType },

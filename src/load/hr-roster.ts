@@ -1,353 +1,231 @@
-import { parse as parseCsv } from "csv-parse/sync";
 import type { Finding } from "../model/finding.js";
-import { EmploymentStatus, PERSON_FIELDS, WorkerType, type HrSource, type PersonField } from "../model/hr-source.js";
-import { WorkerSchema, type Located, type Worker } from "../model/person.js";
-import { resolveSource } from "./hr-presets.js";
+import { PERSON_FIELDS, type HrSource, type PersonField } from "../model/hr-source.js";
+import { DEFAULT_LIMITS, type Limits } from "../model/limits.js";
+import type { Located, Worker } from "../model/person.js";
+import { csvRecords, CsvUnreadable } from "./csv-rows.js";
+import { resolveSource, type ResolvedSource } from "./hr-presets.js";
+import { mapRow, type RawRow } from "./hr-row.js";
+import { jsonRecords, JsonUnreadable } from "./json-rows.js";
 
-interface RawRow {
-  fields: Record<string, unknown>;
-  line: number;
-}
+export { csvRecordStartLines } from "./csv-rows.js";
+export { mapWord } from "./hr-row.js";
 
-interface Table {
-  rows: RawRow[];
-  /** Every column (CSV header, JSON key) the export has. */
-  columns: Set<string>;
-}
+/** Row findings kept per export; past this one finding says how many more rows were refused. */
+const MAX_ROW_FINDINGS = 100;
 
-/** The export cannot be read at all: one finding at the place it broke. */
-class UnreadableExport extends Error {
-  constructor(
-    message: string,
-    readonly line: number,
-    readonly hint: string,
-  ) {
-    super(message);
-  }
-}
-
-/**
- * Reads an HR export (CSV or JSON) and maps it onto workers through `hr/source.yaml` (and its
- * preset, if it names one). Every row that does not validate becomes a finding with the line
- * where the row starts; the others are kept, so one bad row is reported rather than hiding the
- * rest of the roster.
- */
-export function readRoster(file: string, text: string, source: HrSource): { workers: Located<Worker>[]; findings: Finding[] } {
-  const format = source.format ?? (file.toLowerCase().endsWith(".json") ? "json" : "csv");
-  const resolved = resolveSource(source);
-  const findings: Finding[] = [];
-  let table: Table;
-  try {
-    table = format === "csv" ? csvTable(text, source) : jsonTable(text, resolved.jsonRecords);
-  } catch (error) {
-    if (!(error instanceof UnreadableExport)) throw error;
-    findings.push({ severity: "error", code: "hr-unreadable", message: `cannot read the HR export: ${error.message}`, file, line: error.line, hint: error.hint });
-    return { workers: [], findings };
-  }
-
-  const columnsOf = (field: PersonField) => resolved.columns[field].map((c) => `'${c}'`).join(" or ");
-  const headerLine = table.rows[0] && format === "json" ? table.rows[0].line : 1;
-  let missingRequired = false;
-  for (const field of PERSON_FIELDS) {
-    if (resolved.columns[field].some((c) => table.columns.has(c))) continue;
-    const explicit = source.columns?.[field] !== undefined;
-    // A column the user named that the CSV header lacks is probably a typo. JSON exports leave
-    // out keys without a value, so an optional key missing everywhere says nothing there.
-    if (!REQUIRED.has(field) && !(explicit && format === "csv")) continue;
-    if (REQUIRED.has(field)) missingRequired = true;
-    findings.push({
-      severity: REQUIRED.has(field) ? "error" : "warning",
-      code: "hr-missing-column",
-      message: `the export has no column ${columnsOf(field)} for ${field}`,
-      file,
-      line: headerLine,
-      hint:
-        source.preset && !explicit
-          ? `the ${source.preset} preset expects this column; if the export names it differently, map ${field} under 'columns' in hr/source.yaml`
-          : `map ${field} to the right column under 'columns' in hr/source.yaml${REQUIRED.has(field) ? "" : ", or remove the mapping"}`,
-    });
-  }
-  if (missingRequired) return { workers: [], findings };
-
-  const workers: Located<Worker>[] = [];
-  for (const row of table.rows) {
-    const rowFindings: Finding[] = [];
-    const mapped: Record<string, string> = {};
-    const columnOf: Partial<Record<PersonField, string>> = {};
-    for (const field of PERSON_FIELDS) {
-      const picked = pick(row, resolved.columns[field]);
-      if (!picked) continue;
-      columnOf[field] = picked.column;
-      if (picked.value === null) {
-        rowFindings.push(invalid(file, row.line, `column '${picked.column}' holds a JSON object or list, not a value`, "flatten the export so each column holds text, a number or true/false"));
-        continue;
-      }
-      const value = normalise(field, picked.value);
-      if (value === undefined) continue;
-      if (field === "status" || field === "workerType") {
-        const word = mapWord(value, resolved.values[field], field === "status" ? EmploymentStatus.options : WorkerType.options);
-        if (word === undefined) {
-          rowFindings.push(unknownWord(file, row.line, field, value, picked.column));
-          continue;
-        }
-        mapped[field] = word;
-      } else mapped[field] = value;
-    }
-    const who = mapped.workerId ? `worker ${mapped.workerId}: ` : "";
-    for (const f of rowFindings) f.message = who + f.message;
-
-    const result = WorkerSchema.safeParse(mapped);
-    if (result.success && rowFindings.length === 0) {
-      workers.push({ value: result.data, at: { file, line: row.line } });
-      continue;
-    }
-    findings.push(...rowFindings);
-    for (const issue of result.success ? [] : result.error.issues) {
-      const field = String(issue.path[0] ?? "") as PersonField | "";
-      const column = field ? (columnOf[field] ? `'${columnOf[field]}'` : columnsOf(field)) : "";
-      const what = field ? `${field} (column ${column})` : "row";
-      findings.push(invalid(file, row.line, `${who}${what}: ${issue.message}`, VALUE_HINTS[field] ?? "correct the value in the export or its mapping in hr/source.yaml"));
-    }
-  }
-  return { workers, findings };
-}
-
+/** Fields every row needs; without their column nothing can be compiled. */
 const REQUIRED = new Set<PersonField>(["workerId", "givenName", "familyName", "startDate"]);
 
-const VALUE_HINTS: Record<string, string> = {
-  workerId: "every row needs a worker ID; check the column mapped to workerId",
-  givenName: "every row needs a given name; check the column mapped to givenName",
-  familyName: "every row needs a family name; check the column mapped to familyName",
-  startDate: "dates are YYYY-MM-DD; every row needs a start (hire) date",
-  endDate: "dates are YYYY-MM-DD",
-  email: "correct the address in the export, or leave it empty to have one generated from policy.yaml",
-};
+/**
+ * Fields whose absence silently changes access: without a status column every leaver reads as
+ * active. A JSON export that never carries the key is refused for these as for required ones.
+ */
+const ACCESS_DECIDING = new Set<PersonField>(["status"]);
 
-function invalid(file: string, line: number, message: string, hint: string): Finding {
-  return { severity: "error", code: "hr-invalid-value", message, file, line, hint };
-}
-
-function unknownWord(file: string, line: number, field: "status" | "workerType", word: string, column: string): Finding {
-  const allowed = (field === "status" ? EmploymentStatus.options : WorkerType.options).join(" | ");
-  return invalid(
-    file,
-    line,
-    `${field} '${word}' (column '${column}') is not a word rolecall knows`,
-    `map it under values.${field} in hr/source.yaml, e.g. "${word}: <${allowed}>"`,
-  );
-}
+type RosterLimits = Pick<Limits, "maxRows" | "maxFieldLength">;
 
 /**
- * The first non-empty value among a field's candidate columns. `value` is null when the column
- * holds a JSON object or array, which no person field can take.
+ * Reads an HR export (CSV or JSON) as a stream and maps it onto workers through
+ * `hr/source.yaml` (and its preset, if it names one). Only the row being read is held besides
+ * the workers themselves; bytes that are not UTF-8 are decoded as U+FFFD and refused at their
+ * row. Every row that does not validate becomes a finding with the line where the row starts;
+ * the others are kept, so one bad row is reported rather than hiding the rest of the roster.
  */
-function pick(row: RawRow, candidates: readonly string[]): { value: string | null; column: string } | undefined {
-  let firstPresent: string | undefined;
-  for (const column of candidates) {
-    const raw = row.fields[column];
-    if (raw === undefined || raw === null) continue;
-    firstPresent ??= column;
-    if (typeof raw === "object") return { value: null, column };
-    const value = String(raw).trim();
-    if (value !== "") return { value, column };
-  }
-  return firstPresent === undefined ? undefined : { value: "", column: firstPresent };
-}
-
-/** Empty means absent; dates lose a time-zone suffix (xs:date) and BambooHR's 0000-00-00 is empty. */
-function normalise(field: PersonField, value: string): string | undefined {
-  if (value === "") return undefined;
-  if (field === "startDate" || field === "endDate") {
-    if (value === "0000-00-00") return undefined;
-    const zoned = /^(\d{4}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2})$/.exec(value);
-    if (zoned) return zoned[1];
-  }
-  return value;
-}
-
-/**
- * The HRIS's word → rolecall's: the value map (exact, then ignoring case), then rolecall's own
- * words in any case. Undefined when neither knows it.
- */
-export function mapWord(word: string, map: Record<string, string>, allowed: readonly string[]): string | undefined {
-  if (Object.hasOwn(map, word)) return map[word];
-  const lower = word.toLowerCase();
-  const loose = Object.keys(map).find((k) => k.toLowerCase() === lower);
-  if (loose !== undefined) return map[loose];
-  return allowed.includes(lower) ? lower : undefined;
-}
-
-function csvTable(text: string, source: HrSource): Table {
-  const delimiter = source.csv?.delimiter ?? detectDelimiter(text);
-  let header: string[] = [];
-  let records: { record: Record<string, string>; info: { lines: number } }[];
+export async function readRoster(
+  file: string,
+  input: string | AsyncIterable<Uint8Array>,
+  source: HrSource,
+  limits: RosterLimits = DEFAULT_LIMITS,
+): Promise<{ workers: Located<Worker>[]; findings: Finding[] }> {
+  const format = source.format ?? (file.toLowerCase().endsWith(".json") ? "json" : "csv");
+  const resolved = resolveSource(source);
+  const bytes = typeof input === "string" ? [Buffer.from(input, "utf8")] : input;
+  const reader = new RowReader(file, resolved, limits);
   try {
-    records = parseCsv(text, {
-      bom: true,
-      columns: (names: string[]) => (header = names.map((n) => n.trim())),
-      delimiter,
-      skip_empty_lines: true,
-      info: true,
-    }) as typeof records;
+    if (format === "csv") await readCsv(file, decoded(bytes), source, resolved, reader, limits.maxFieldLength);
+    else await readJson(file, reencoded(bytes), source, resolved, reader);
   } catch (error) {
-    const e = error as Error & { lines?: number; records?: number; header?: boolean };
-    // csv-parse's own line count is off after a quoted field with a CRLF inside it; the record
-    // it stopped in (the header, or the one after the last good record) is found by our scan.
-    const starts = csvRecordStartLines(text);
-    const line = (e.header ? starts[0] : starts[(e.records ?? -1) + 1]) ?? e.lines ?? 1;
-    throw new UnreadableExport(e.message, line, "check quoting and the delimiter (csv.delimiter in hr/source.yaml)");
+    if (error instanceof CsvUnreadable) reader.unreadable(error.code === "CSV_MAX_RECORD_SIZE" ? "hr-field-too-long" : "hr-unreadable", error.message, error.line, error.code === "CSV_MAX_RECORD_SIZE" ? "a field of this row is far longer than limits.maxFieldLength; check the value and the delimiter" : "check quoting and the delimiter (csv.delimiter in hr/source.yaml)");
+    else if (error instanceof JsonUnreadable) reader.unreadable("hr-unreadable", error.message, error.line, error.shape ? shapeHint(resolved.jsonRecords) : "fix the JSON syntax at this line");
+    else throw error;
   }
-  // csv-parse's info.lines is the line a record ends on, and counts a CRLF inside quotes twice;
-  // findings should name the line where the row starts, so scan for record starts ourselves.
-  const starts = csvRecordStartLines(text);
-  const aligned = starts.length === records.length + 1;
-  return {
-    rows: records.map(({ record, info }, i) => ({ fields: record, line: aligned ? starts[i + 1]! : info.lines })),
-    columns: new Set(header),
-  };
+  return reader.result();
 }
 
-/**
- * The 1-based line on which each CSV record starts, the header first, skipping empty lines the
- * way csv-parse's skip_empty_lines does. A quoted field may hold line breaks (CRLF, LF or CR);
- * `""` inside quotes toggles twice, so counting quotes is enough to know where records end.
- */
-export function csvRecordStartLines(text: string, quote = '"'): number[] {
-  const starts: number[] = [];
-  let line = 1;
-  let recordLine = 1;
-  let empty = true;
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === "\n" || c === "\r") {
-      if (c === "\r" && text[i + 1] === "\n") i++;
-      line++;
-      if (!quoted) {
-        if (!empty) starts.push(recordLine);
-        empty = true;
-        recordLine = line;
-      }
+/** Collects workers and findings row by row, with the export-wide rules (row limit, finding cap). */
+class RowReader {
+  readonly workers: Located<Worker>[] = [];
+  readonly findings: Finding[] = [];
+  rows = 0;
+  stopped = false;
+  private rowFindings = 0;
+  private suppressed = 0;
+  private firstSuppressedLine = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly resolved: ResolvedSource,
+    private readonly limits: RosterLimits,
+  ) {}
+
+  /** Maps one row; false once the row limit is passed (the reader stops there). */
+  row(row: RawRow, extra: Finding[] = []): boolean {
+    this.rows++;
+    if (this.rows > this.limits.maxRows) {
+      this.stop("hr-too-many-rows", `the export has more than ${this.limits.maxRows} rows`, row.line, "check the export is the roster you meant; raise limits.maxRows in policy.yaml if the organisation is this large");
+      return false;
+    }
+    const { worker, findings } = mapRow(this.file, row, this.resolved, this.limits.maxFieldLength);
+    const all = [...extra, ...findings];
+    if (worker && all.length === 0) this.workers.push(worker);
+    if (all.length === 0) return true;
+    if (this.rowFindings < MAX_ROW_FINDINGS) {
+      this.rowFindings++;
+      this.findings.push(...all);
+    } else {
+      if (this.suppressed === 0) this.firstSuppressedLine = row.line;
+      this.suppressed++;
+    }
+    return true;
+  }
+
+  columnFinding(finding: Finding): void {
+    this.findings.push(finding);
+  }
+
+  unreadable(code: string, message: string, line: number, hint: string): void {
+    this.stop(code, code === "hr-unreadable" ? `cannot read the HR export: ${message}` : message, line, hint);
+  }
+
+  /** The export as a whole is refused: its one finding replaces what the rows before it said. */
+  stop(code: string, message: string, line: number, hint: string): void {
+    this.stopped = true;
+    this.workers.length = 0;
+    this.findings.length = 0;
+    this.suppressed = 0;
+    this.findings.push({ severity: "error", code, message, file: this.file, line, hint });
+  }
+
+  result(): { workers: Located<Worker>[]; findings: Finding[] } {
+    if (this.suppressed > 0) {
+      this.findings.push({
+        severity: "error",
+        code: "hr-more-errors",
+        message: `${this.suppressed} more rows have errors, from this line on`,
+        file: this.file,
+        line: this.firstSuppressedLine,
+        hint: "fix the rows above and validate again to see the rest",
+      });
+    }
+    return { workers: this.workers, findings: this.findings };
+  }
+}
+
+async function readCsv(file: string, text: AsyncIterable<string>, source: HrSource, resolved: ResolvedSource, reader: RowReader, maxFieldLength: number): Promise<void> {
+  let header: string[] | undefined;
+  // A record's buffer may hold every cell at its limit plus quoting; beyond that csv-parse stops.
+  const maxRecordLength = Math.max(64 * 1024, maxFieldLength * 64);
+  for await (const record of csvRecords(text, { delimiter: source.csv?.delimiter, maxRecordLength })) {
+    if (!header) {
+      header = record.cells.map((n) => n.replace(/^[ \t]+|[ \t]+$/g, "").normalize("NFC"));
+      if (!checkHeader(file, header, record.line, source, resolved, reader)) return;
       continue;
     }
-    if (c === quote) quoted = !quoted;
-    if (c !== "\uFEFF") empty = false;
+    const fields: Record<string, string> = {};
+    header.forEach((name, i) => (fields[name] = record.cells[i] ?? ""));
+    if (!reader.row({ fields, line: record.line })) return;
   }
-  if (!empty) starts.push(recordLine);
-  return starts;
+  if (reader.rows === 0) reader.stop("hr-empty-export", header ? "the export is empty: it has a header and no rows" : "the export is empty", 1, "export the roster again; an empty roster would remove everyone");
 }
 
-function detectDelimiter(text: string): string {
-  const header = text.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0] ?? "";
-  return (header.match(/;/g)?.length ?? 0) > (header.match(/,/g)?.length ?? 0) ? ";" : ",";
+/** Duplicate and missing columns; false when the rows cannot be read as meant. */
+function checkHeader(file: string, header: string[], line: number, source: HrSource, resolved: ResolvedSource, reader: RowReader): boolean {
+  const seen = new Set<string>();
+  let ok = true;
+  for (const name of header) {
+    if (seen.has(name) && name !== "") {
+      reader.columnFinding({ severity: "error", code: "hr-duplicate-column", message: `the export has the column '${name}' twice`, file, line, hint: "remove or rename one of them: rolecall will not guess which one holds the value" });
+      ok = false;
+    }
+    seen.add(name);
+  }
+  for (const finding of missingColumns(file, seen, line, source, resolved, "csv")) {
+    reader.columnFinding(finding);
+    if (finding.severity === "error") ok = false;
+  }
+  return ok;
 }
 
-function jsonTable(raw: string, recordsKey: string | undefined): Table {
-  const text = raw.replace(/^\uFEFF/, "");
-  const shapeHint = recordsKey
+/**
+ * A mapped column the export lacks. In a CSV every mapped column (in hr/source.yaml or by the
+ * preset) must be in the header: a renamed status column would otherwise read everyone as
+ * active. JSON exports leave out keys without a value, so there only the required fields and
+ * status must appear in some entry; other mapped keys missing everywhere are a warning.
+ */
+function missingColumns(file: string, columns: Set<string>, line: number, source: HrSource, resolved: ResolvedSource, format: "csv" | "json"): Finding[] {
+  const findings: Finding[] = [];
+  for (const field of PERSON_FIELDS) {
+    const candidates = resolved.columns[field];
+    if (candidates.some((c) => columns.has(c))) continue;
+    const explicit = source.columns !== undefined && Object.hasOwn(source.columns, field);
+    const mapped = explicit ? source.columns![field] !== null : resolved.mappedByPreset.has(field);
+    const error = REQUIRED.has(field) || (mapped && (format === "csv" || ACCESS_DECIDING.has(field)));
+    if (!error && !(explicit && mapped)) continue;
+    const names = candidates.length ? candidates.map((c) => `'${c}'`).join(" or ") : "at all";
+    findings.push({
+      severity: error ? "error" : "warning",
+      code: "hr-missing-column",
+      message: `the export has no column ${names} for ${field}`,
+      file,
+      line,
+      hint:
+        source.preset && !explicit
+          ? `the ${source.preset} preset expects this column; if the export names it differently, map ${field} under 'columns' in hr/source.yaml${REQUIRED.has(field) ? "" : ", or set it to null if the export has no such column"}`
+          : `map ${field} to the right column under 'columns' in hr/source.yaml${REQUIRED.has(field) ? "" : ", or set it to null if the export has no such column"}`,
+    });
+  }
+  return findings;
+}
+
+async function readJson(file: string, bytes: AsyncIterable<Uint8Array>, source: HrSource, resolved: ResolvedSource, reader: RowReader): Promise<void> {
+  const columns = new Set<string>();
+  let firstLine = 1;
+  for await (const record of jsonRecords(bytes, resolved.jsonRecords)) {
+    if (reader.rows === 0) firstLine = record.line;
+    for (const key of Object.keys(record.fields)) columns.add(key);
+    const duplicates = record.duplicates.map(
+      (d): Finding => ({ severity: "error", code: "hr-duplicate-key", message: `the key '${d.key}' is given twice in this entry`, file, line: d.line, hint: "remove one of them: rolecall will not guess which one holds the value" }),
+    );
+    if (!reader.row({ fields: record.fields, line: record.line }, duplicates)) return;
+  }
+  if (reader.rows === 0) {
+    reader.stop("hr-empty-export", "the export is empty: it lists no workers", 1, "export the roster again; an empty roster would remove everyone");
+    return;
+  }
+  const missing = missingColumns(file, columns, firstLine, source, resolved, "json");
+  if (missing.some((f) => f.severity === "error")) reader.findings.splice(0, reader.findings.length);
+  for (const finding of missing) reader.columnFinding(finding);
+}
+
+function shapeHint(recordsKey: string | undefined): string {
+  return recordsKey
     ? `the export must be a JSON array of worker objects, or an object holding that array under '${recordsKey}'`
     : "the export must be a JSON array of worker objects; if it is an object, name the key holding the list under json.records in hr/source.yaml";
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    const position = /at position (\d+)/.exec((error as Error).message)?.[1];
-    throw new UnreadableExport((error as Error).message, position === undefined ? 1 : lineAt(text, Number(position)), "fix the JSON syntax at this line");
-  }
-  let list: unknown[];
-  let key: string | undefined;
-  if (Array.isArray(data)) list = data;
-  else if (recordsKey !== undefined && typeof data === "object" && data !== null && Array.isArray((data as Record<string, unknown>)[recordsKey])) {
-    list = (data as Record<string, unknown[]>)[recordsKey]!;
-    key = recordsKey;
-  } else throw new UnreadableExport(recordsKey ? `expected an array of workers under '${recordsKey}'` : "expected a JSON array of worker objects", 1, shapeHint);
-
-  const lines = jsonRecordLines(text, key);
-  const columns = new Set<string>();
-  const rows = list.map((entry, index) => {
-    const line = lines[index] ?? 1;
-    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
-      throw new UnreadableExport(`entry ${index + 1} is not an object`, line, shapeHint);
-    }
-    for (const k of Object.keys(entry)) columns.add(k);
-    return { fields: entry as Record<string, unknown>, line };
-  });
-  return { rows, columns };
 }
 
-function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text[i] === "\n" || (text[i] === "\r" && text[i + 1] !== "\n")) line++;
+/** Bytes → text, chunk by chunk; a BOM is dropped and bytes that are not UTF-8 become U+FFFD. */
+async function* decoded(bytes: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder("utf-8");
+  for await (const chunk of bytes) {
+    const text = decoder.decode(chunk, { stream: true });
+    if (text) yield text;
   }
-  return line;
+  const rest = decoder.decode();
+  if (rest) yield rest;
 }
 
-/**
- * The 1-based line on which each element of the worker list starts in JSON text: the top-level
- * array, or the array under `key` in a top-level object. The text must be valid JSON (parse it
- * first); strings are skipped with their escapes so brackets and commas inside them don't count.
- */
-export function jsonRecordLines(text: string, key?: string): number[] {
-  const lines: number[] = [];
-  let line = 1;
-  let depth = 0;
-  let rootIsObject = false;
-  let targetDepth = -1; // depth inside the worker list, once it is open
-  let expectElement = false;
-  let stringStart = -1;
-  let lastString: string | undefined;
-  let currentKey: string | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === "\n" || (c === "\r" && text[i + 1] !== "\n")) {
-      line++;
-      continue;
-    }
-    if (stringStart >= 0) {
-      if (c === "\\") i++;
-      else if (c === '"') {
-        if (depth === 1 && rootIsObject) lastString = JSON.parse(text.slice(stringStart, i + 1)) as string;
-        stringStart = -1;
-      }
-      continue;
-    }
-    if (c === " " || c === "\t" || c === "\r") continue;
-    if (depth === targetDepth && expectElement && c !== "]") {
-      lines.push(line);
-      expectElement = false;
-    }
-    switch (c) {
-      case '"':
-        stringStart = i;
-        break;
-      case "{":
-      case "[":
-        if (depth === 0) {
-          rootIsObject = c === "{";
-          if (c === "[" && key === undefined) {
-            targetDepth = 1;
-            expectElement = true;
-          }
-        } else if (depth === 1 && rootIsObject && c === "[" && key !== undefined && currentKey === key && targetDepth < 0) {
-          targetDepth = 2;
-          expectElement = true;
-        }
-        depth++;
-        break;
-      case "}":
-      case "]":
-        depth--;
-        if (depth === targetDepth - 1) return lines;
-        break;
-      case ":":
-        if (depth === 1 && rootIsObject) currentKey = lastString;
-        break;
-      case ",":
-        if (depth === targetDepth) expectElement = true;
-        if (depth === 1 && rootIsObject) currentKey = undefined;
-        break;
-    }
-  }
-  return lines;
+/** The same, as UTF-8 bytes again: the JSON tokenizer's offsets then match the text it saw. */
+async function* reencoded(bytes: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const encoder = new TextEncoder();
+  for await (const text of decoded(bytes)) yield encoder.encode(text);
 }

@@ -63,9 +63,9 @@ export const HrSourceSchema = z
       .strict()
       .optional(),
     columns: z
-      .partialRecord(z.enum(PERSON_FIELDS), columnName)
+      .partialRecord(z.enum(PERSON_FIELDS), columnName.nullable())
       .optional()
-      .describe("Person field → column (CSV header or JSON key) in the export."),
+      .describe("Person field → column (CSV header or JSON key) in the export; null when the export has no such column (a preset's, say)."),
     values: z
       .object({
         status: z.record(z.string(), mapsTo("status", STATUSES)).optional(),

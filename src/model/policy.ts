@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { checkEmailTemplate, checkLoginTemplate, checkTimezone, checkUnique, DOMAIN } from "./policy-checks.js";
+import { LimitsSchema } from "./limits.js";
 import { RoleId } from "./role.js";
 
 const days = (max: number, what: string) => z.number().int(`${what} is a whole number of days`).min(0, `${what} cannot be negative`).max(max, `${what} is at most ${max} days`);
@@ -82,6 +83,7 @@ export const PolicySchema = z
       })
       .strict()
       .default({ onInvalid: "drop", loginPrefix: "svc-" }),
+    limits: LimitsSchema.default(LimitsSchema.parse({})).describe("Bounds on what the loader reads; see the README's desired-state limits."),
   })
   .strict()
   .superRefine((policy, ctx) => {
