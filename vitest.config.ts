@@ -13,7 +13,9 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/unit/**/*.test.ts", "test/property/**/*.test.ts", "test/program/**/*.test.ts", "test/corpus/**/*.test.ts"],
+          // Program tests declare the whole sample under mocks once per file, in a hook.
           testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
       {
@@ -22,7 +24,7 @@ export default defineConfig({
           include: ["test/e2e/**/*.test.ts"],
           globalSetup: ["test/global-setup.ts"],
           // A cold preview through the real engine takes seconds, not milliseconds.
-          testTimeout: 120_000,
+          testTimeout: 300_000,
           hookTimeout: 300_000,
         },
       },

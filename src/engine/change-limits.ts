@@ -1,8 +1,8 @@
-import type { DesiredState, Person } from "../model/desired-state.js";
+import type { DesiredState } from "../model/desired-state.js";
 import type { GuardrailVerdict } from "../model/plan.js";
 import type { Policy } from "../model/policy.js";
 import type { PlanCore } from "../evidence/plan-model.js";
-import type { StackRecord } from "../targets/record.js";
+import { stackRecord, type StackRecord } from "../targets/record.js";
 
 /** The flag that overrides the reactivation and rename limits, with a reason. */
 export const CHANGE_OVERRIDE_FLAG = "--allow-mass-change";
@@ -30,15 +30,23 @@ export function reactivatedPeople(plan: PlanCore, desired: DesiredState, previou
     .map((p) => p.id);
 }
 
-/** People whose account keeps its worker ID but gets a new login or email. */
+/**
+ * People whose account keeps its worker ID but gets a new login or email. Compared as the
+ * record keeps them — the targets' own userName and email — so a target whose userName is the
+ * email is not mistaken for a rename of everyone.
+ */
 export function renamedPeople(desired: DesiredState, previous: StackRecord | undefined): string[] {
   if (!previous) return [];
-  return desired.people.filter((p) => p.account !== "absent" && isRenamed(p, previous.accounts[p.id])).map((p) => p.id);
-}
-
-function isRenamed(person: Person, was: StackRecord["accounts"][string] | undefined): boolean {
-  if (!was) return false;
-  return was.email !== person.email || (was.userName !== undefined && was.userName !== person.login);
+  const now = stackRecord(desired, Object.keys(previous.holdings)).accounts;
+  return desired.people
+    .filter((p) => p.account !== "absent")
+    .filter((p) => {
+      const was = previous.accounts[p.id];
+      const is = now[p.id];
+      if (!was || !is) return false;
+      return was.email !== is.email || (was.userName !== undefined && was.userName !== is.userName);
+    })
+    .map((p) => p.id);
 }
 
 /**

@@ -31,12 +31,16 @@ function org() {
   const people = Array.from({ length: 20 }, (_, i) => person({ id: `W${100 + i}` }));
   const accounts: StackRecord["accounts"] = {};
   for (const p of people) accounts[p.id] = { displayName: p.displayName, email: p.email, kind: "person", protected: false, userName: p.login, state: "active" };
-  return { people, previous: { asOf: LAST_APPLY, accounts, holdings: {} } as StackRecord, changes: new Map<string, string>() };
+  return { people, previous: { asOf: LAST_APPLY, accounts, holdings: { scim: {} } } as StackRecord, changes: new Map<string, string>() };
 }
 
-function verdicts(o: ReturnType<typeof org>, guardrails: object = {}, changeOverride?: string) {
+function verdicts(o: ReturnType<typeof org>, guardrails: object = {}, changeOverride?: string, userNameOf = (p: Person) => p.login) {
   const policy = PolicySchema.parse({ organization: { domain: "example.com" }, guardrails: { maxDeprovision: { count: 100, percent: 100 }, maxRosterShrinkPercent: 100, ...guardrails } });
-  const desired = { asOf: AS_OF, people: o.people, serviceAccounts: [], targets: {}, findings: [], inputs: [] } as unknown as DesiredState;
+  // A target's projection as compile makes it; by default the login is its userName.
+  const users = o.people
+    .filter((p) => p.account !== "absent")
+    .map((p) => ({ key: p.id, kind: "person", state: p.state, userName: userNameOf(p), email: p.email, displayName: p.displayName, protected: false }));
+  const desired = { asOf: AS_OF, people: o.people, serviceAccounts: [], targets: { scim: { users, groups: [] } }, findings: [], inputs: [] } as unknown as DesiredState;
   const plan = { people: o.people.map((p) => ({ id: p.id, kind: "person", change: o.changes.get(p.id) ?? "updated" })), risks: [] } as unknown as PlanCore;
   const all = checkGuardrails(plan, desired, o.previous, policy, undefined, changeOverride);
   return Object.fromEntries(all.filter((v) => /reactivations|renames/.test(v.name)).map((v) => [v.name, { verdict: v.verdict, actual: v.actual }]));
@@ -110,6 +114,13 @@ describe("rename guardrail", () => {
     const o = org();
     o.people = o.people.map((p) => person({ id: p.id, email: `x.${p.email}` }));
     expect(verdicts(o)).toMatchObject({ "max-renames-count": { verdict: "fail", actual: "20 people" }, "max-renames-percent": { verdict: "fail", actual: "100%" } });
+  });
+
+  it("compares what the target holds: a userName that is the email is no rename when nothing changed", () => {
+    const o = org();
+    for (const p of o.people) was(o, p.id, { userName: p.email });
+    const byEmail = (p: Person) => p.email;
+    expect(verdicts(o, { maxRenames: { count: 0, percent: 0 } }, undefined, byEmail)).toMatchObject({ "max-renames-count": { verdict: "pass", actual: "0 people" } });
   });
 
   it("does not count someone whose account is removed", () => {
