@@ -9,7 +9,8 @@ import { summarise, type SandboxListing } from "./listing.js";
 import { sandboxPaths } from "./paths.js";
 import { EXIT_ALREADY_RUNNING, isAlive, readLivePid } from "./pidfile.js";
 import { DEFAULT_SANDBOX_PORT } from "./server.js";
-import { emptySandboxData, readSandboxData, writeSandboxData, type SandboxData } from "./store.js";
+import { migrateLegacyData } from "./migrate.js";
+import { SandboxStore } from "./store.js";
 import { readToken } from "./token.js";
 
 const START_TIMEOUT_MS = 10_000;
@@ -88,25 +89,30 @@ export async function stopSandboxDaemon(dir: string): Promise<{ wasRunning: bool
 }
 
 /**
- * Deletes every user and group, keeping the token. A running sandbox is asked to do it (through
- * its bearer-protected admin endpoint, inside its write queue) so it keeps serving with the same
- * url and pid and its memory never disagrees with the file; otherwise the file is rewritten.
+ * Deletes every user and group, keeping the token. A running sandbox is emptied through its
+ * store (SQLite lets this process write it meanwhile; the sandbox reads every request from it,
+ * so it keeps its url and pid); a stopped one's files are removed, even if they are unreadable.
  */
 export async function resetSandbox(dir: string): Promise<void> {
-  const status = await sandboxStatus(dir);
-  if (!status.running) return writeSandboxData(dir, emptySandboxData());
-  if (status.url === undefined) throw new Error("the sandbox is still starting; try again in a moment");
-  await admin(dir, status.url, "POST", "/admin/reset");
+  const { db, legacyData } = sandboxPaths(dir);
+  if ((await sandboxStatus(dir)).running) return withStore(dir, (store) => store.reset());
+  await Promise.all([db, `${db}-wal`, `${db}-shm`, legacyData, `${legacyData}.migrated`].map((file) => rm(file, { force: true })));
 }
 
-/** The sandbox's users and groups: from the running sandbox if there is one, else from its file. */
+/** The sandbox's users and groups, read from its store whether or not it is running. */
 export async function listSandbox(dir: string): Promise<SandboxListing> {
-  const status = await sandboxStatus(dir);
-  const data =
-    status.url === undefined
-      ? await readSandboxData(dir)
-      : ((await (await admin(dir, status.url, "GET", "/admin/state")).json()) as SandboxData);
-  return summarise(data);
+  if (!existsSync(sandboxPaths(dir).db) && !existsSync(sandboxPaths(dir).legacyData)) return { users: [], groups: [] };
+  return withStore(dir, (store) => summarise(store));
+}
+
+async function withStore<T>(dir: string, work: (store: SandboxStore) => T): Promise<T> {
+  const store = SandboxStore.open(dir);
+  try {
+    await migrateLegacyData(store, dir);
+    return work(store);
+  } finally {
+    store.close();
+  }
 }
 
 async function waitUntilServing(dir: string, deadline: number, failure?: () => string | undefined): Promise<SandboxEndpoint> {
@@ -138,14 +144,6 @@ async function answers(url: string, token: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-async function admin(dir: string, url: string, method: "GET" | "POST", path: string): Promise<Response> {
-  const token = await readToken(dir);
-  if (token === undefined) throw new Error(`the sandbox in ${dir} has no token file`);
-  const response = await fetch(new URL(path, url), { method, headers: { authorization: `Bearer ${token}` } });
-  if (!response.ok) throw new Error(`the sandbox answered ${response.status} to ${method} ${path}`);
-  return response;
 }
 
 async function exitedWithin(pid: number, ms: number): Promise<boolean> {

@@ -1,4 +1,4 @@
-import type { SandboxData } from "./store.js";
+import type { SandboxStore } from "./store.js";
 
 export interface SandboxListing {
   users: ListedUser[];
@@ -20,21 +20,20 @@ export interface ListedGroup {
 }
 
 /** What `rolecall sandbox ls` shows, in an order that depends only on the content. */
-export function summarise(data: SandboxData): SandboxListing {
-  const userNames = new Map(data.users.map((user) => [user.id, user.attributes.userName]));
-  const users = data.users
+export function summarise(store: SandboxStore): SandboxListing {
+  const users = [...store.scan("User")]
     .map((user) => ({
       id: user.id,
-      userName: user.attributes.userName,
-      externalId: user.attributes.externalId ?? null,
-      active: user.attributes.active !== false,
+      userName: String(user.body["userName"]),
+      externalId: user.externalId,
+      active: user.body["active"] !== false,
     }))
     .sort((a, b) => compare(a.userName, b.userName) || compare(a.id, b.id));
-  const groups = data.groups
+  const groups = [...store.scan("Group")]
     .map((group) => ({
       id: group.id,
-      displayName: group.attributes.displayName,
-      members: group.members.map((id) => userNames.get(id) ?? id).sort(compare),
+      displayName: String(group.body["displayName"]),
+      members: store.members(group.id).map((member) => member.userName).sort(compare),
     }))
     .sort((a, b) => compare(a.displayName, b.displayName) || compare(a.id, b.id));
   return { users, groups };

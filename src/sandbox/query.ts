@@ -1,113 +1,121 @@
-import SCIMMY from "scimmy";
+import { render, type Site } from "./resources.js";
+import { ScimError } from "./scim/errors.js";
+import { leafOf, parseFilter, type Filter } from "./scim/filter.js";
+import { compare, elements, matches } from "./scim/match.js";
+import { isRecord, resolvePath, type AttrPath } from "./scim/paths.js";
+import type { ResourceKind } from "./scim/schema.js";
+import type { StoredResource } from "./store.js";
 
-type Definition = typeof SCIMMY.Schemas.User.definition;
-type Resource = InstanceType<typeof SCIMMY.Types.Resource>;
+type Json = Record<string, unknown>;
 
-/**
- * The resources a SCIM filter selects, with RFC 7643 case rules.
- *
- * scimmy's Filter compares `eq` with ===, but most string attributes (userName, displayName,
- * emails.value, ...) are caseExact:false. Both the filter's expected values and the resources'
- * values are lower-cased for exactly those attributes, as the schema definition declares them,
- * and scimmy's matcher then runs on the folded copies.
- */
-export function matchFilter<T extends object>(
-  filter: InstanceType<typeof SCIMMY.Types.Filter>,
-  resources: readonly T[],
-  definition: Definition,
-): T[] {
-  const caseInsensitive = caseInsensitivePaths(definition);
-  const branches = (JSON.parse(JSON.stringify(filter)) as unknown[]).map(
-    (branch) => new SCIMMY.Types.Filter(foldExpressions(branch, "", caseInsensitive)),
-  );
-  return resources.filter((resource) => {
-    const view = foldValues(resource, "", caseInsensitive);
-    return branches.some((branch) => matches(branch, view));
-  });
+/** Page size without `count`, and the most one page holds; advertised in ServiceProviderConfig. */
+export const MAX_RESULTS = 1000;
+
+export interface ListQuery {
+  filter?: string | undefined;
+  startIndex?: number | undefined;
+  count?: number | undefined;
+  sortBy?: string | undefined;
+  sortOrder?: string | undefined;
+}
+
+export interface ListResult {
+  totalResults: number;
+  startIndex: number;
+  resources: Json[];
 }
 
 /**
- * scimmy's matcher throws when a resource lacks a complex attribute the expression dives into
- * (name.givenName on a user without a name, emails.value on one without emails), which would
- * fail the whole request. Such a resource simply does not match that `or` branch.
+ * A list or search (RFC 7644 §3.4.2). Without a filter or sort a page is read straight from the
+ * store. A filter whose `and` chain pins id, externalId, userName/displayName or a member's id
+ * with `eq` is answered from that index and checked in full on the few candidates; any other
+ * filter scans the resources once.
  */
-function matches(branch: InstanceType<typeof SCIMMY.Types.Filter>, view: unknown): boolean {
-  try {
-    return branch.match([view]).length > 0;
-  } catch {
-    return false;
+export function listResources(site: Site, kind: ResourceKind, query: ListQuery): ListResult {
+  const startIndex = Math.max(1, query.startIndex ?? 1);
+  const count = Math.min(Math.max(0, query.count ?? MAX_RESULTS), MAX_RESULTS);
+  const filter = query.filter === undefined || query.filter.trim() === "" ? undefined : parseFilter(kind, query.filter);
+  const sort = query.sortBy === undefined ? undefined : sortPath(kind, query.sortBy);
+  if (!filter && !sort) {
+    const page = site.store.page(kind.name, startIndex - 1, count).map((resource) => render(site, kind, resource));
+    return { totalResults: site.store.count(kind.name), startIndex, resources: page };
+  }
+  const withGroups = filter !== undefined && mentions(filter, "groups");
+  const candidates = (filter && indexed(site, kind, filter)) ?? site.store.scan(kind.name);
+  const found: Json[] = [];
+  for (const candidate of candidates) {
+    const resource = render(site, kind, candidate, { withGroups });
+    if (!filter || matches(filter, resource)) found.push(resource);
+  }
+  if (sort) sortResources(found, sort, String(query.sortOrder ?? "ascending").toLowerCase() === "descending");
+  const page = found.slice(startIndex - 1, startIndex - 1 + count);
+  return { totalResults: found.length, startIndex, resources: withGroups ? page : page.map((resource) => rerender(site, kind, resource)) };
+}
+
+function rerender(site: Site, kind: ResourceKind, resource: Json): Json {
+  if (kind.name !== "User") return resource;
+  const stored = site.store.get(kind.name, String(resource["id"]));
+  return stored ? render(site, kind, stored) : resource;
+}
+
+function indexed(site: Site, kind: ResourceKind, filter: Filter): StoredResource[] | undefined {
+  if (filter.kind === "and") return indexed(site, kind, filter.left) ?? indexed(site, kind, filter.right);
+  const equality = equalityOn(filter);
+  if (!equality) return undefined;
+  const { path, value } = equality;
+  const name = path.attribute.name;
+  if (path.extension !== undefined) return undefined;
+  if (name === "id" && !path.sub) return [site.store.get(kind.name, value)].filter((found) => found !== undefined);
+  if (name === "externalId") return site.store.byExternalId(kind.name, value);
+  if ((kind.name === "User" && name === "userName") || (kind.name === "Group" && name === "displayName")) {
+    return [site.store.byName(kind.name, value.toLowerCase())].filter((found) => found !== undefined);
+  }
+  if (kind.name === "Group" && name === "members" && (path.sub === undefined || path.sub.name === "value")) {
+    return site.store.groupsWithMember(value);
+  }
+  return undefined;
+}
+
+function equalityOn(filter: Filter): { path: AttrPath; value: string } | undefined {
+  if (filter.kind === "compare" && filter.op === "eq" && typeof filter.value === "string") return { path: filter.path, value: filter.value };
+  if (filter.kind === "valuePath" && filter.filter.kind === "compare" && filter.filter.op === "eq" && typeof filter.filter.value === "string") {
+    return { path: { attribute: filter.path.attribute, sub: filter.filter.path.attribute }, value: filter.filter.value };
+  }
+  return undefined;
+}
+
+function mentions(filter: Filter, name: string): boolean {
+  switch (filter.kind) {
+    case "and":
+    case "or":
+      return mentions(filter.left, name) || mentions(filter.right, name);
+    case "not":
+      return mentions(filter.filter, name);
+    default:
+      return filter.path.extension === undefined && filter.path.attribute.name === name;
   }
 }
 
-function caseInsensitivePaths(definition: Definition): (path: string) => boolean {
-  const known = new Map<string, boolean>();
-  return (path) => {
-    let answer = known.get(path);
-    if (answer === undefined) {
-      answer = isCaseInsensitiveString(definition, path);
-      known.set(path, answer);
-    }
-    return answer;
+function sortPath(kind: ResourceKind, sortBy: string): AttrPath {
+  const path = resolvePath(kind, sortBy);
+  if (!path?.attribute) throw new ScimError(400, "invalidValue", `cannot sort by "${sortBy}": ${kind.name} has no such attribute`);
+  return path as AttrPath;
+}
+
+/** RFC 7644 §3.4.2.3: a multi-valued attribute sorts by its primary (or first) value; absent values last. */
+function sortResources(resources: Json[], path: AttrPath, descending: boolean): void {
+  const leaf = leafOf(path);
+  const keyOf = (resource: Json): unknown => {
+    const values = elements(resource, path);
+    const chosen = values.find((value) => isRecord(value) && value["primary"] === true) ?? values[0];
+    return leaf === path.attribute ? chosen : isRecord(chosen) ? chosen[leaf.name] : undefined;
   };
-}
-
-function isCaseInsensitiveString(definition: Definition, path: string): boolean {
-  try {
-    const attribute = definition.attribute(path) as { type?: unknown; config?: { caseExact?: boolean } };
-    return String(attribute.type) === "string" && attribute.config?.caseExact === false;
-  } catch {
-    return false;
-  }
-}
-
-/** Filter expressions are nested objects whose leaves are arrays like ["eq", "x"] or ["not", "eq", "x"]. */
-function foldExpressions(node: unknown, path: string, caseInsensitive: (path: string) => boolean): unknown {
-  if (Array.isArray(node)) {
-    return node.map((item) =>
-      caseInsensitive(path) ? lowerStrings(item) : foldExpressions(item, path, caseInsensitive),
-    );
-  }
-  if (node !== null && typeof node === "object") {
-    return Object.fromEntries(
-      Object.entries(node).map(([key, value]) => [key, foldExpressions(value, join(path, key), caseInsensitive)]),
-    );
-  }
-  return node;
-}
-
-function lowerStrings(value: unknown): unknown {
-  if (typeof value === "string") return value.toLowerCase();
-  if (Array.isArray(value)) return value.map(lowerStrings);
-  return value;
-}
-
-function foldValues(value: unknown, path: string, caseInsensitive: (path: string) => boolean): unknown {
-  if (typeof value === "string") return path && caseInsensitive(path) ? value.toLowerCase() : value;
-  if (Array.isArray(value)) return value.map((item) => foldValues(item, path, caseInsensitive));
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, foldValues(item, join(path, key), caseInsensitive)]),
-    );
-  }
-  return value;
-}
-
-function join(path: string, key: string): string {
-  return path ? `${path}.${key}` : key;
-}
-
-/**
- * Prepares a list result for scimmy's ListResponse, which does the slicing itself but gets two
- * things wrong on its own: a startIndex past the end returns every resource instead of none, and
- * itemsPerPage echoes the requested count instead of what the page holds. Setting totalResults
- * and itemsPerPage on the request's constraints (ListResponse reads them from there) fixes both.
- * Without a count, pages hold maxResults from the ServiceProviderConfig, which also caps count.
- */
-export function paginate<T>(resource: Resource, matches: T[]): T[] {
-  const maxResults = SCIMMY.Config.get().filter.maxResults as number;
-  const startIndex = resource.constraints?.startIndex ?? 1;
-  const count = Math.min(resource.constraints?.count ?? maxResults, maxResults);
-  const itemsPerPage = Math.max(0, Math.min(count, matches.length - startIndex + 1));
-  resource.constraints = { ...resource.constraints, count, itemsPerPage, totalResults: matches.length } as Resource["constraints"];
-  return startIndex > matches.length ? [] : matches;
+  const keyed = resources.map((resource) => ({ resource, key: keyOf(resource) }));
+  keyed.sort((a, b) => {
+    if (a.key === undefined || a.key === null) return b.key === undefined || b.key === null ? 0 : 1;
+    if (b.key === undefined || b.key === null) return -1;
+    const order = compare(leaf, a.key, b.key as string) ?? 0;
+    return descending ? -order : order;
+  });
+  keyed.forEach((entry, index) => (resources[index] = entry.resource));
 }

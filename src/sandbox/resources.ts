@@ -1,164 +1,223 @@
 import { randomUUID } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
-import SCIMMY from "scimmy";
-import { matchFilter, paginate } from "./query.js";
-import type { GroupAttributes, ResourceMeta, SandboxStore, StoredGroup, StoredUser, UserAttributes } from "./store.js";
+import { ScimError } from "./scim/errors.js";
+import { applyPatch } from "./scim/patch.js";
+import { isRecord } from "./scim/paths.js";
+import { ENTERPRISE_SCHEMA, type ResourceKind } from "./scim/schema.js";
+import { normalizeResource } from "./scim/validate.js";
+import type { SandboxStore, StoredMember, StoredResource } from "./store.js";
 
-type Resource = InstanceType<typeof SCIMMY.Types.Resource>;
+type Json = Record<string, unknown>;
 
-let declared = false;
+/** Where the sandbox is reached, for meta.location and member $ref: http://127.0.0.1:<port>/scim/v2 */
+export interface Site {
+  store: SandboxStore;
+  base: string;
+}
+
+interface Member {
+  value: string;
+  display?: string;
+  $ref?: string;
+}
+
+export function etag(resource: StoredResource): string {
+  return `W/"${resource.version}"`;
+}
+
+export function locationOf(site: Site, kind: ResourceKind, id: string): string {
+  return `${site.base}${kind.endpoint}/${encodeURIComponent(id)}`;
+}
+
+export function findResource(site: Site, kind: ResourceKind, id: string): StoredResource {
+  const found = site.store.get(kind.name, id);
+  if (!found) throw new ScimError(404, undefined, `${kind.name} ${id} not found`);
+  return found;
+}
+
+export function createResource(site: Site, kind: ResourceKind, body: unknown): StoredResource {
+  const { attributes, members } = split(kind, normalizeResource(kind, withActive(kind, body)));
+  return site.store.transaction(() => {
+    const nameKey = nameKeyOf(kind, attributes);
+    assertUnique(site, kind, nameKey, attributes, undefined);
+    const now = new Date().toISOString();
+    const created: StoredResource = {
+      kind: kind.name,
+      id: randomUUID(),
+      nameKey,
+      externalId: externalIdOf(attributes),
+      created: now,
+      lastModified: now,
+      version: 1,
+      body: attributes,
+    };
+    site.store.insert(created);
+    if (members) writeMembers(site, created.id, [], members);
+    return created;
+  });
+}
+
+export function replaceResource(site: Site, kind: ResourceKind, id: string, body: unknown, ifMatch: string | undefined): StoredResource {
+  const { attributes, members } = split(kind, normalizeResource(kind, withActive(kind, body)));
+  return site.store.transaction(() => {
+    const current = findResource(site, kind, id);
+    checkPrecondition(current, ifMatch);
+    return save(site, kind, current, attributes, kind.name === "Group" ? (members ?? []) : undefined);
+  });
+}
+
+export function patchResource(site: Site, kind: ResourceKind, id: string, body: unknown, ifMatch: string | undefined): StoredResource {
+  return site.store.transaction(() => {
+    const current = findResource(site, kind, id);
+    checkPrecondition(current, ifMatch);
+    const before: Json = kind.name === "Group" ? { ...current.body, members: site.store.members(id).map(asMember) } : current.body;
+    const { attributes, members } = split(kind, applyPatch(kind, before, body));
+    return save(site, kind, current, attributes, kind.name === "Group" ? (members ?? []) : undefined);
+  });
+}
+
+export function deleteResource(site: Site, kind: ResourceKind, id: string, ifMatch: string | undefined): void {
+  site.store.transaction(() => {
+    const current = findResource(site, kind, id);
+    checkPrecondition(current, ifMatch);
+    if (kind.name === "User") {
+      const now = new Date().toISOString();
+      for (const group of site.store.groupsWithMember(id)) site.store.update({ ...group, lastModified: now, version: group.version + 1 });
+    }
+    site.store.delete(id);
+  });
+}
+
+/** The resource as served (RFC 7643 §3): schemas, id, attributes, computed members/groups, meta. */
+export function render(site: Site, kind: ResourceKind, resource: StoredResource, { withGroups = true } = {}): Json {
+  const out: Json = { schemas: schemasOf(kind, resource.body), id: resource.id, ...resource.body };
+  if (kind.name === "Group") {
+    out["members"] = site.store.members(resource.id).map((member) => ({
+      value: member.userId,
+      $ref: member.ref ?? `${site.base}/Users/${encodeURIComponent(member.userId)}`,
+      display: member.display ?? member.userName,
+      type: "User",
+    }));
+  } else if (withGroups) {
+    const groups = site.store.groupsOf(resource.id).map((group) => ({
+      value: group.id,
+      $ref: `${site.base}/Groups/${encodeURIComponent(group.id)}`,
+      display: group.displayName,
+      type: "direct",
+    }));
+    if (groups.length > 0) out["groups"] = groups;
+  }
+  out["meta"] = {
+    resourceType: kind.name,
+    created: resource.created,
+    lastModified: resource.lastModified,
+    location: locationOf(site, kind, resource.id),
+    version: etag(resource),
+  };
+  return out;
+}
 
 /**
- * Declares Users and Groups to scimmy. Declarations are process-global, so this runs once, at
- * the first server start rather than at import. The handlers take the store from the request
- * context (see server.ts), which keeps them independent of any one server instance.
+ * If-Match (RFC 7644 §3.14, RFC 7232 §3.1): the write goes ahead only when the client's ETag is
+ * still the resource's; weak comparison, as the sandbox's ETags are weak.
  */
-export function declareSandboxResources(): void {
-  if (declared) return;
-  declared = true;
-  SCIMMY.Resources.declare(SCIMMY.Resources.User, {
-    // Okta and Entra send the enterprise extension; declaring it keeps what they send.
-    extensions: [{ schema: SCIMMY.Schemas.EnterpriseUser, required: false }],
-    egress: (resource: Resource, store: SandboxStore) => readUsers(resource, store),
-    ingress: (resource: Resource, instance: object, store: SandboxStore) => writeUser(resource, instance, store),
-    degress: (resource: Resource, store: SandboxStore) => deleteUser(resource, store),
-  });
-  SCIMMY.Resources.declare(SCIMMY.Resources.Group, {
-    egress: (resource: Resource, store: SandboxStore) => readGroups(resource, store),
-    ingress: (resource: Resource, instance: object, store: SandboxStore) => writeGroup(resource, instance, store),
-    degress: (resource: Resource, store: SandboxStore) => deleteGroup(resource, store),
-  });
+export function checkPrecondition(resource: StoredResource, ifMatch: string | undefined): void {
+  if (ifMatch === undefined) return;
+  const tags = ifMatch.split(",").map((tag) => tag.trim().replace(/^W\//, ""));
+  if (tags.includes("*") || tags.includes(`"${resource.version}"`)) return;
+  throw new ScimError(412, undefined, `${resource.kind} ${resource.id} is at version ${etag(resource)}, not ${ifMatch}`);
 }
 
-function readUsers(resource: Resource, store: SandboxStore) {
-  const { users } = store.data;
-  if (resource.id !== undefined) return userOut(find(users, resource.id, "User"));
-  const all = users.map(userOut);
-  return paginate(resource, resource.filter ? matchFilter(resource.filter, all, SCIMMY.Schemas.User.definition) : all);
+function save(site: Site, kind: ResourceKind, current: StoredResource, attributes: Json, members: Member[] | undefined): StoredResource {
+  const nameKey = nameKeyOf(kind, attributes);
+  assertUnique(site, kind, nameKey, attributes, current.id);
+  const before = members === undefined ? [] : site.store.members(current.id);
+  const membersChanged = members !== undefined && !isDeepStrictEqual(before.map(asMember), members);
+  if (isDeepStrictEqual(current.body, attributes) && !membersChanged) return current;
+  const next: StoredResource = {
+    ...current,
+    nameKey,
+    externalId: externalIdOf(attributes),
+    body: attributes,
+    lastModified: new Date().toISOString(),
+    version: current.version + 1,
+  };
+  site.store.update(next);
+  if (members !== undefined && membersChanged) writeMembers(site, current.id, before, members);
+  return next;
 }
 
-function readGroups(resource: Resource, store: SandboxStore) {
-  const { users, groups } = store.data;
-  const userNames = new Map(users.map((user) => [user.id, user.attributes.userName]));
-  if (resource.id !== undefined) return groupOut(find(groups, resource.id, "Group"), userNames);
-  const all = groups.map((group) => groupOut(group, userNames));
-  return paginate(resource, resource.filter ? matchFilter(resource.filter, all, SCIMMY.Schemas.Group.definition) : all);
-}
-
-function writeUser(resource: Resource, instance: object, store: SandboxStore) {
-  const { schemas: _schemas, meta: _meta, ...accepted } = plain(instance);
-  // RFC 7643 leaves an absent `active` undefined; provisioning clients treat it as enabled.
-  const attributes = { active: true, ...accepted } as UserAttributes;
-  return store.mutate((data) => {
-    assertUnique(data.users, (user) => user.attributes.userName, attributes.userName, resource.id, "userName");
-    if (resource.id === undefined) {
-      const user: StoredUser = { id: randomUUID(), meta: newMeta(), attributes };
-      data.users.push(user);
-      return userOut(user);
+/** Writes only the membership delta: a PATCH adding one member to a large group touches one row. */
+function writeMembers(site: Site, groupId: string, before: StoredMember[], members: Member[]): void {
+  const wanted = new Map(members.map((member) => [member.value, member]));
+  const had = new Map(before.map((member) => [member.userId, asMember(member)]));
+  const unknown: string[] = [];
+  for (const [userId, member] of wanted) {
+    const old = had.get(userId);
+    if (old && isDeepStrictEqual(old, member)) continue;
+    if (!old && !site.store.get("User", userId)) {
+      unknown.push(userId);
+      continue;
     }
-    const user = find(data.users, resource.id, "User");
-    if (!isDeepStrictEqual(user.attributes, attributes)) {
-      user.attributes = attributes;
-      touch(user.meta);
-    }
-    return userOut(user);
-  });
+    if (old) site.store.removeMember(groupId, userId);
+    site.store.addMember(groupId, { userId, display: member.display ?? null, ref: member.$ref ?? null });
+  }
+  if (unknown.length > 0) {
+    const shown = unknown.slice(0, 10).join(", ") + (unknown.length > 10 ? `, … (${unknown.length} in all)` : "");
+    throw new ScimError(400, "invalidValue", `members must be existing user ids; unknown: ${shown}`);
+  }
+  for (const userId of had.keys()) if (!wanted.has(userId)) site.store.removeMember(groupId, userId);
 }
 
-function writeGroup(resource: Resource, instance: object, store: SandboxStore) {
-  const { schemas: _schemas, meta: _meta, members = [], ...accepted } = plain(instance);
-  const attributes = accepted as GroupAttributes;
-  const memberIds = [...new Set((members as { value?: string }[]).map((member) => member.value ?? ""))];
-  return store.mutate((data) => {
-    assertUnique(data.groups, (group) => group.attributes.displayName, attributes.displayName, resource.id, "displayName");
-    const userNames = new Map(data.users.map((user) => [user.id, user.attributes.userName]));
-    const unknown = memberIds.filter((id) => !userNames.has(id));
-    if (unknown.length > 0) {
-      throw new SCIMMY.Types.Error(400, "invalidValue", `members must be existing user ids; unknown: ${unknown.join(", ")}`);
-    }
-    if (resource.id === undefined) {
-      const group: StoredGroup = { id: randomUUID(), meta: newMeta(), attributes, members: memberIds };
-      data.groups.push(group);
-      return groupOut(group, userNames);
-    }
-    const group = find(data.groups, resource.id, "Group");
-    if (!isDeepStrictEqual(group.attributes, attributes) || !isDeepStrictEqual(group.members, memberIds)) {
-      group.attributes = attributes;
-      group.members = memberIds;
-      touch(group.meta);
-    }
-    return groupOut(group, userNames);
-  });
-}
-
-async function deleteUser(resource: Resource, store: SandboxStore): Promise<void> {
-  await store.mutate((data) => {
-    const id = find(data.users, resource.id, "User").id;
-    data.users = data.users.filter((user) => user.id !== id);
-    for (const group of data.groups) {
-      if (group.members.includes(id)) {
-        group.members = group.members.filter((member) => member !== id);
-        touch(group.meta);
-      }
-    }
-  });
-}
-
-async function deleteGroup(resource: Resource, store: SandboxStore): Promise<void> {
-  await store.mutate((data) => {
-    const id = find(data.groups, resource.id, "Group").id;
-    data.groups = data.groups.filter((group) => group.id !== id);
-  });
-}
-
-function userOut(user: StoredUser) {
-  return { id: user.id, ...user.attributes, meta: metaOut(user.meta) };
-}
-
-function groupOut(group: StoredGroup, userNames: ReadonlyMap<string, string>) {
+function asMember(member: StoredMember): Member {
   return {
-    id: group.id,
-    ...group.attributes,
-    members: group.members.map((id) => ({ value: id, display: userNames.get(id), type: "User" })),
-    meta: metaOut(group.meta),
+    value: member.userId,
+    ...(member.display === null ? {} : { display: member.display }),
+    ...(member.ref === null ? {} : { $ref: member.ref }),
   };
 }
 
-function metaOut(meta: ResourceMeta) {
-  return { created: meta.created, lastModified: meta.lastModified, version: `W/"${meta.version}"` };
+/** A group's own attributes apart from its members, which live in their own table. */
+function split(kind: ResourceKind, resource: Json): { attributes: Json; members?: Member[] } {
+  if (kind.name !== "Group") return { attributes: resource };
+  const { members, ...attributes } = resource;
+  if (members === undefined) return { attributes };
+  const unique = new Map<string, Member>();
+  for (const member of members as Json[]) {
+    if (typeof member["value"] !== "string") throw new ScimError(400, "invalidValue", "every member needs a value (the user's id)");
+    if (member["type"] !== undefined && member["type"] !== "User") {
+      throw new ScimError(400, "invalidValue", `members here are users; ${JSON.stringify(member["type"])} is not supported`);
+    }
+    const { type: _type, ...kept } = member;
+    if (!unique.has(member["value"])) unique.set(member["value"], kept as unknown as Member);
+  }
+  return { attributes, members: [...unique.values()] };
 }
 
-function newMeta(): ResourceMeta {
-  const now = new Date().toISOString();
-  return { created: now, lastModified: now, version: 1 };
+/** RFC 7643 leaves an absent `active` undefined; provisioning clients take it as enabled. */
+function withActive(kind: ResourceKind, body: unknown): unknown {
+  if (kind.name !== "User" || !isRecord(body)) return body;
+  const hasActive = Object.keys(body).some((key) => key.toLowerCase() === "active" && body[key] !== null);
+  return hasActive ? body : { ...body, active: true };
 }
 
-function touch(meta: ResourceMeta): void {
-  meta.lastModified = new Date().toISOString();
-  meta.version += 1;
+function nameKeyOf(kind: ResourceKind, attributes: Json): string {
+  return String(attributes[kind.name === "User" ? "userName" : "displayName"]).toLowerCase();
 }
 
-function find<T extends { id: string }>(records: readonly T[], id: string | undefined, type: string): T {
-  const record = records.find((candidate) => candidate.id === id);
-  if (!record) throw new SCIMMY.Types.Error(404, "", `${type} ${id} not found`);
-  return record;
+function externalIdOf(attributes: Json): string | null {
+  return typeof attributes["externalId"] === "string" ? attributes["externalId"] : null;
 }
 
-/** userName and group displayName are caseExact:false, so "Ada" and "ada" collide. */
-function assertUnique<T extends { id: string }>(
-  records: readonly T[],
-  keyOf: (record: T) => string,
-  value: string,
-  selfId: string | undefined,
-  attribute: string,
-): void {
-  const wanted = value.toLowerCase();
-  const holder = records.find((record) => record.id !== selfId && keyOf(record).toLowerCase() === wanted);
-  if (holder) {
-    throw new SCIMMY.Types.Error(409, "uniqueness", `${attribute} "${value}" is already used by ${holder.id}`);
+/** userName and displayName are caseExact:false, so "Ada" and "ada" collide. */
+function assertUnique(site: Site, kind: ResourceKind, nameKey: string, attributes: Json, selfId: string | undefined): void {
+  const holder = site.store.byName(kind.name, nameKey);
+  if (holder && holder.id !== selfId) {
+    const attribute = kind.name === "User" ? "userName" : "displayName";
+    throw new ScimError(409, "uniqueness", `${attribute} "${String(attributes[attribute])}" is already used by ${holder.id}`);
   }
 }
 
-function plain(instance: object): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(instance)) as Record<string, unknown>;
+function schemasOf(kind: ResourceKind, body: Json): string[] {
+  return kind.name === "User" && body[ENTERPRISE_SCHEMA] !== undefined ? [kind.core.id, ENTERPRISE_SCHEMA] : [kind.core.id];
 }

@@ -34,7 +34,7 @@ describe("sandbox authentication", () => {
     }
   });
 
-  it("refuses writes and the admin endpoints without a token", async () => {
+  it("refuses writes, and paths outside the SCIM base, without a token", async () => {
     const post = await fetch(`${sandbox.server.url}/Users`, {
       method: "POST",
       headers: { "content-type": "application/scim+json" },

@@ -37,7 +37,7 @@ describe("sandbox Users", () => {
     expect(created.body.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(Date.parse(created.body.meta.created)).not.toBeNaN();
     expect(created.body.meta.lastModified).toBe(created.body.meta.created);
-    expect(created.body.meta.location).toBe(`/scim/v2/Users/${created.body.id}`);
+    expect(created.body.meta.location).toBe(`${sandbox.server.url}/Users/${created.body.id}`);
 
     const fetched = await sandbox.scim("GET", `/Users/${created.body.id}`);
     expect(fetched.status).toBe(200);
