@@ -97,7 +97,7 @@ async function handle(site: Site, token: string, req: IncomingMessage, res: Serv
       req.resume();
       throw new ScimError(404, undefined, `nothing at ${url.pathname}; the SCIM base is ${SCIM_BASE_PATH}`);
     } else {
-      const segments = url.pathname.slice(SCIM_BASE_PATH.length).split("/").filter(Boolean).map(decodeURIComponent);
+      const segments = url.pathname.slice(SCIM_BASE_PATH.length).split("/").filter(Boolean).map(decodeSegment);
       const body = await readBody(req);
       reply = route(site, { method: req.method ?? "GET", segments, query: url.searchParams, headers: req.headers, body });
     }
@@ -138,7 +138,8 @@ function route(site: Site, request: Request): Reply {
   switch (method) {
     case "GET": {
       const found = findResource(site, kind, second);
-      if (header(request, "if-none-match")?.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag(found).slice(2))) {
+      const current = etag(found).replace(/^W\//, "");
+      if (header(request, "if-none-match")?.split(",").some((tag) => ["*", current].includes(tag.trim().replace(/^W\//, "")))) {
         return { status: 304, headers: { etag: etag(found) } };
       }
       return single(site, kind, found, projection(request.query));
@@ -234,6 +235,14 @@ function listQuery(params: URLSearchParams): ListQuery {
 
 function projection(params: URLSearchParams): Projection {
   return { attributes: params.get("attributes") ?? undefined, excludedAttributes: params.get("excludedAttributes") ?? undefined };
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new ScimError(404, undefined, `nothing at ${segment}: it is not a valid URL path segment`);
+  }
 }
 
 function header(request: Request, name: string): string | undefined {
