@@ -43,7 +43,7 @@ async function failure(promise: Promise<unknown>): Promise<ScimError> {
 describe("ScimClient requests", () => {
   it("sends the bearer token and SCIM content type, and strips a trailing slash from the endpoint", async () => {
     const { client, requests } = await clientFor(() => ({ status: 201, body: { ...USER, id: "u1" } }));
-    await expect(client.createUser(USER)).resolves.toMatchObject({ id: "u1" });
+    await expect(client.createUser(USER)).resolves.toMatchObject({ resource: { id: "u1" }, recovered: false });
     expect(requests[0]).toMatchObject({ method: "POST", url: "/Users", json: USER });
     expect(requests[0]?.headers["authorization"]).toBe(`Bearer ${TOKEN}`);
     expect(requests[0]?.headers["content-type"]).toBe("application/scim+json");
@@ -56,7 +56,7 @@ describe("ScimClient requests", () => {
       body: { Resources: [{ ...USER, id: "u9", userName: tricky.toUpperCase() }] },
     }));
     const found = await client.findUserByUserName(tricky);
-    expect(requests[0]?.query.get("filter")).toBe('userName eq "o\\"brien\\\\x\\" or userName pr"');
+    expect(requests.at(-1)?.query.get("filter")).toBe('userName eq "o\\"brien\\\\x\\" or userName pr"');
     expect(found?.id).toBe("u9");
   });
 
@@ -69,7 +69,7 @@ describe("ScimClient requests", () => {
   it("filters groups by displayName", async () => {
     const { client, requests } = await clientFor(() => ({ status: 200, body: { Resources: [{ id: "g1", displayName: "Eng" }] } }));
     await expect(client.findGroupByDisplayName("Eng")).resolves.toMatchObject({ id: "g1" });
-    expect(requests[0]?.query.get("filter")).toBe('displayName eq "Eng"');
+    expect(requests.at(-1)?.query.get("filter")).toBe('displayName eq "Eng"');
   });
 
   it("returns null for a user or group the SP reports missing", async () => {
@@ -181,52 +181,101 @@ describe("ScimClient retries", () => {
     expect(err.message).toBe("SCIM POST /Users failed: HTTP 409 (uniqueness): userName taken");
   });
 
-  it("does not retry a POST on a 500: the user may have been created", async () => {
-    const { client, requests } = await clientFor(() => ({ status: 500 }));
-    expect((await failure(client.createUser(USER))).status).toBe(500);
-    expect(requests).toHaveLength(1);
+  it("resolves a POST that answered 500 by looking the user up by externalId: the write had happened", async () => {
+    const { client, requests } = await clientFor((r) =>
+      r.method === "POST" ? { status: 500 } : r.url.startsWith("/ServiceProviderConfig") ? scimError(404, "none") : { status: 200, body: { totalResults: 1, Resources: [{ ...USER, id: "u1" }] } },
+    );
+    await expect(client.createUser(USER)).resolves.toMatchObject({ resource: { id: "u1" }, recovered: true });
+    expect(requests.map((r) => r.method)).toEqual(["POST", "GET", "GET"]);
+    expect(requests[2]?.query.get("filter")).toBe('externalId eq "W1"');
   });
 
-  it("retries a POST on 503", async () => {
-    const { client, requests } = await clientFor(sequence({ status: 503 }, { status: 201, body: { ...USER, id: "u1" } }));
-    await client.createUser(USER);
-    expect(requests).toHaveLength(2);
+  it("sends the POST again only after the lookup finds nothing (503, 502, then created)", async () => {
+    let posts = 0;
+    const { client, requests } = await clientFor((r) => {
+      if (r.method === "POST") return [{ status: 503 }, { status: 502 }][posts++] ?? { status: 201, body: { ...USER, id: "u2" } };
+      if (r.url.startsWith("/ServiceProviderConfig")) return { status: 200, body: { filter: { supported: true, maxResults: 200 } } };
+      return { status: 200, body: { totalResults: 0, Resources: [] } };
+    });
+    await expect(client.createUser(USER)).resolves.toMatchObject({ resource: { id: "u2" }, recovered: false });
+    expect(requests.map((r) => `${r.method} ${r.url.split("?")[0]}`)).toEqual([
+      "POST /Users",
+      "GET /ServiceProviderConfig",
+      "GET /Users",
+      "POST /Users",
+      "GET /Users",
+      "POST /Users",
+    ]);
+    expect(requests[2]?.query.get("count")).toBe("200");
   });
 
-  it("retries a timed-out GET and succeeds", async () => {
+  it("ignores a lookup match with another externalId, and refuses to pick between duplicates", async () => {
+    const { client } = await clientFor((r) =>
+      r.method === "POST"
+        ? { status: 500 }
+        : { status: 200, body: { totalResults: 2, Resources: [{ ...USER, id: "a" }, { ...USER, id: "b" }] } },
+    );
+    await expect(client.createUser(USER)).rejects.toThrow(/holds 2 users with externalId "W1" \(ids a, b\)/);
+  });
+
+  it("gives up with the SP's own error when every attempt is lost and nothing was created", async () => {
+    const { client, requests } = await clientFor((r) =>
+      r.method === "POST" ? scimError(500, "database unavailable") : { status: 200, body: { totalResults: 0, Resources: [] } },
+      { maxRetries: 2 },
+    );
+    const err = await failure(client.createUser(USER));
+    expect(err).toMatchObject({ status: 500, detail: "database unavailable", outcomeUnknown: true });
+    expect(err.message).toBe("SCIM POST /Users failed: HTTP 500: database unavailable");
+    expect(requests.filter((r) => r.method === "POST")).toHaveLength(3);
+  });
+
+  it("resolves a timed-out POST by lookup before sending it again", async () => {
     const { client, requests } = await clientFor(
-      sequence({ status: 200, body: { ...USER, id: "slow" }, delayMs: 1_000 }, { status: 200, body: { ...USER, id: "u1" } }),
+      (r) => (r.method === "POST" ? { status: 201, body: { ...USER, id: "u1" }, delayMs: 1_000 } : { status: 200, body: { totalResults: 1, Resources: [{ ...USER, id: "u1" }] } }),
       { timeoutMs: 100 },
     );
-    await expect(client.getUser("u1")).resolves.toMatchObject({ id: "u1" });
-    expect(requests).toHaveLength(2);
+    await expect(client.createUser(USER)).resolves.toMatchObject({ resource: { id: "u1" }, recovered: true });
+    expect(requests.filter((r) => r.method === "POST")).toHaveLength(1);
   });
 
-  it("does not retry a timed-out POST", async () => {
-    const { client, requests } = await clientFor(() => ({ status: 201, body: { ...USER, id: "u1" }, delayMs: 1_000 }), { timeoutMs: 100 });
-    const err = await failure(client.createUser(USER));
-    expect(err).toMatchObject({ status: 0, detail: "timed out after 100 ms" });
-    expect(requests).toHaveLength(1);
+  it("looks up a group by displayName and externalId together after a lost create, and reads its members", async () => {
+    const group = { schemas: [], displayName: "Eng", externalId: "eng" };
+    const { client, requests } = await clientFor((r) => {
+      if (r.method === "POST") return { status: 502 };
+      if (r.url.startsWith("/Groups/g2")) return { status: 200, body: { ...group, id: "g2", members: [{ value: "u1" }] } };
+      return { status: 200, body: { totalResults: 2, Resources: [{ ...group, id: "g1", externalId: "someone-else" }, { ...group, id: "g2" }] } };
+    });
+    await expect(client.createGroup(group)).resolves.toMatchObject({ resource: { id: "g2", members: [{ value: "u1" }] }, recovered: true });
+    expect(requests.some((r) => r.query.get("filter") === 'displayName eq "Eng"')).toBe(true);
   });
 
-  it("retries a POST whose connection was refused, but not one reset mid-flight", async () => {
+  it("retries a POST whose connection was refused at once, and resolves one reset mid-flight by lookup", async () => {
     const refused = Object.assign(new TypeError("fetch failed"), { cause: Object.assign(new Error("connect"), { code: "ECONNREFUSED" }) });
     const reset = Object.assign(new TypeError("fetch failed"), { cause: Object.assign(new Error("socket"), { code: "ECONNRESET" }) });
     const calls: string[] = [];
     const fakeFetch = (outcomes: (Error | Response)[]): typeof fetch =>
-      (async () => {
+      (async (url: string, init: RequestInit) => {
         const next = outcomes.shift();
-        calls.push(next instanceof Error ? "error" : "response");
+        calls.push(`${init.method} ${new URL(url).pathname} ${next instanceof Error ? "error" : "response"}`);
         if (next instanceof Error) throw next;
         return next as Response;
       }) as typeof fetch;
-    const created = new Response(JSON.stringify({ ...USER, id: "u1" }), { status: 201 });
+    const created = () => new Response(JSON.stringify({ ...USER, id: "u1" }), { status: 201 });
     const sleep = async () => {};
-    const ok = new ScimClient({ endpoint: "http://127.0.0.1:1/scim/v2", token: TOKEN, sleep, fetch: fakeFetch([refused, created]) });
-    await expect(ok.createUser(USER)).resolves.toMatchObject({ id: "u1" });
-    const bad = new ScimClient({ endpoint: "http://127.0.0.1:1/scim/v2", token: TOKEN, sleep, fetch: fakeFetch([reset]) });
-    expect((await failure(bad.createUser(USER))).detail).toBe("network error (ECONNRESET)");
-    expect(calls).toEqual(["error", "response", "error"]);
+    const ok = new ScimClient({ endpoint: "http://127.0.0.1:1/scim/v2", token: TOKEN, sleep, fetch: fakeFetch([refused, created()]) });
+    await expect(ok.createUser(USER)).resolves.toMatchObject({ resource: { id: "u1" } });
+    const empty = new Response(JSON.stringify({ totalResults: 0, Resources: [] }), { status: 200 });
+    const spc = new Response(JSON.stringify({}), { status: 200 });
+    const bad = new ScimClient({ endpoint: "http://127.0.0.1:1/scim/v2", token: TOKEN, sleep, fetch: fakeFetch([reset, spc, empty, created()]) });
+    await expect(bad.createUser(USER)).resolves.toMatchObject({ resource: { id: "u1" }, recovered: false });
+    expect(calls).toEqual([
+      "POST /scim/v2/Users error",
+      "POST /scim/v2/Users response",
+      "POST /scim/v2/Users error",
+      "GET /scim/v2/ServiceProviderConfig response",
+      "GET /scim/v2/Users response",
+      "POST /scim/v2/Users response",
+    ]);
   });
 
   it("retries network errors on idempotent requests against a closed port, bounded", async () => {

@@ -5,17 +5,20 @@ import type { UserApi } from "../../../src/targets/scim/provider/user.js";
 
 export type Call = [method: string, ...args: unknown[]];
 
-/** A client whose methods record their calls and answer from `overrides` (default: succeed quietly). */
+/** A client whose methods (capabilities excepted) record their calls and answer from `overrides` (default: succeed quietly). */
 export function fakeClient(overrides: Partial<UserApi & GroupApi> = {}): { client: UserApi & GroupApi; calls: Call[] } {
   const calls: Call[] = [];
   const defaults: UserApi & GroupApi = {
-    createUser: async (body) => ({ ...body, id: "new-user" }),
-    getUser: async () => null,
+    capabilities: async () => ({ patch: true, filter: true, pageSize: 100 }),
+    createUser: async (body) => ({ resource: { ...body, id: "new-user" }, recovered: false }),
+    readUser: async () => null,
     replaceUser: async (id, body) => ({ ...body, id }),
     deleteUser: async () => {},
     findUserByUserName: async () => null,
-    createGroup: async (body) => ({ ...body, id: "new-group" }),
+    createGroup: async (body) => ({ resource: { ...body, id: "new-group" }, recovered: false }),
     getGroup: async () => null,
+    readGroup: async () => null,
+    patchGroup: async () => {},
     replaceGroup: async (id, body) => ({ ...body, id }),
     deleteGroup: async () => {},
     findGroupByDisplayName: async () => null,
@@ -26,7 +29,8 @@ export function fakeClient(overrides: Partial<UserApi & GroupApi> = {}): { clien
     Object.entries(merged).map(([name, fn]) => [
       name,
       (...args: unknown[]) => {
-        calls.push([name, ...args]);
+        // Asking for capabilities is not an action on the directory.
+        if (name !== "capabilities") calls.push([name, ...args]);
         return (fn as (...a: unknown[]) => unknown)(...args);
       },
     ]),

@@ -71,6 +71,22 @@ describe("User create", () => {
     await expect(userType.create({ client, log: recordingLog() }, ada, URN)).rejects.toThrow(/another unique attribute/);
   });
 
+  it("adopts quietly what a create whose answer was lost left behind, with no second write when it matches", async () => {
+    const log = recordingLog();
+    const { client, calls } = fakeClient({ createUser: async () => ({ resource: scimAda("u-lost"), recovered: true }) });
+    const result = await userType.create({ client, log }, { ...ada, email: "ada@example.com" }, URN);
+    expect(result.id).toBe("u-lost");
+    expect(calls.map((c) => c[0])).toEqual(["createUser"]);
+    expect(log.messages[0]).toMatch(/answer was lost; found it by externalId W1/);
+  });
+
+  it("makes a recovered account ours when an earlier attempt wrote other values", async () => {
+    const { client, calls } = fakeClient({ createUser: async () => ({ resource: { ...scimAda("u-lost"), displayName: "Old" }, recovered: true }) });
+    await userType.create({ client, log: recordingLog() }, ada, URN);
+    expect(calls.map((c) => c[0])).toEqual(["createUser", "replaceUser"]);
+    expect(calls[1]?.[2]).toMatchObject({ id: "u-lost", displayName: "Ada Lovelace" });
+  });
+
   it("passes other errors through untouched", async () => {
     const boom = new Error("boom");
     const { client } = fakeClient({
@@ -84,7 +100,7 @@ describe("User create", () => {
 
 describe("User read, update, delete", () => {
   it("reads live values as outputs and inputs", async () => {
-    const { client } = fakeClient({ getUser: async () => ({ ...scimAda("u1"), active: "False" }) });
+    const { client } = fakeClient({ readUser: async () => ({ ...scimAda("u1"), active: "False" }) });
     const found = await userType.read({ client, log: recordingLog() }, "u1");
     expect(found).toEqual({ outputs: { ...ada, active: false, scimId: "u1" }, inputs: { ...ada, active: false } });
   });

@@ -1,95 +1,142 @@
-import { setTimeout as delay } from "node:timers/promises";
+import { ASSUMED_CAPABILITIES, capabilitiesFrom, type Capabilities } from "./capabilities.js";
 import { eqFilter } from "./filter.js";
+import { ScimHttp, type ScimHttpOptions } from "./http.js";
 import { memberPatchRequests, type MemberChanges } from "./member-patch.js";
-import { MAX_RETRY_AFTER_MS, backoffDelay, isTimeout, networkErrorCode, parseRetryAfter } from "./retry.js";
+import { listAll } from "./paging.js";
+import { ReadCache } from "./read-cache.js";
+import { MAX_RETRY_AFTER_MS } from "./retry.js";
 import { ScimError, isResourceNotFound } from "./scim-error.js";
-import type { ScimGroup, ScimUser } from "./scim-types.js";
+import { PATCH_OP_SCHEMA, type PatchOperation, type ScimGroup, type ScimUser } from "./scim-types.js";
 
-export interface ScimClientOptions {
-  /** Base URL of the SCIM service, e.g. http://127.0.0.1:7643/scim/v2 */
-  endpoint: string;
-  token: string;
-  fetch?: typeof fetch;
-  /** Retries after the first attempt. */
-  maxRetries?: number;
-  baseDelayMs?: number;
-  /** Per attempt, including reading the body. */
-  timeoutMs?: number;
-  sleep?: (ms: number) => Promise<void>;
-  /** Aborting it fails in-flight requests and pending retries at once (the engine's Cancel). */
-  signal?: AbortSignal;
+export type ScimClientOptions = ScimHttpOptions;
+
+/** A created resource, and whether it was found by lookup after a create whose answer was lost. */
+export interface Created<T> {
+  resource: T & { id: string };
+  recovered: boolean;
 }
-
-interface ListResponse<T> {
-  Resources?: T[];
-}
-
-const MAX_DETAIL_CHARS = 500;
 
 export class ScimClient {
-  readonly #base: string;
-  readonly #token: string;
-  readonly #fetch: typeof fetch;
-  readonly #maxRetries: number;
-  readonly #baseDelayMs: number;
-  readonly #timeoutMs: number;
-  readonly #sleep: (ms: number) => Promise<void>;
-  readonly #signal: AbortSignal | undefined;
+  readonly #http: ScimHttp;
+  #capabilities: Promise<Capabilities> | undefined;
+  readonly #users = new ReadCache<ScimUser>(() => this.listUsers());
+  readonly #groups = new ReadCache<ScimGroup>(() => this.listGroups());
 
   constructor(options: ScimClientOptions) {
-    this.#base = options.endpoint.replace(/\/+$/, "");
-    this.#token = options.token;
-    this.#fetch = options.fetch ?? globalThis.fetch;
-    this.#maxRetries = options.maxRetries ?? 5;
-    this.#baseDelayMs = options.baseDelayMs ?? 200;
-    this.#timeoutMs = options.timeoutMs ?? 30_000;
-    this.#signal = options.signal;
-    this.#sleep = options.sleep ?? ((ms) => delay(ms, undefined, { signal: this.#signal }));
+    this.#http = new ScimHttp(options);
   }
 
-  async createUser(body: ScimUser): Promise<ScimUser> {
-    return (await this.#request("POST", "/Users", body, { requireId: true })) as ScimUser;
+  /** Read once per process from /ServiceProviderConfig. */
+  capabilities(): Promise<Capabilities> {
+    this.#capabilities ??= this.#http.request("GET", "/ServiceProviderConfig").then(
+      (config) => capabilitiesFrom(config),
+      (err: unknown) => {
+        this.#capabilities = undefined;
+        if (isResourceNotFound(err)) return ASSUMED_CAPABILITIES;
+        throw err;
+      },
+    );
+    return this.#capabilities;
+  }
+
+  /**
+   * A create whose outcome is unknown is resolved by looking the user up by externalId before
+   * sending it again, so a lost response never makes a duplicate.
+   */
+  async createUser(body: ScimUser): Promise<Created<ScimUser>> {
+    const externalId = body.externalId;
+    const lookup = externalId === undefined ? async () => null : () => this.#single("user", externalId, this.findUsersByExternalId(externalId));
+    const created = await this.#createResolving("/Users", body, lookup);
+    this.#users.invalidate(created.resource.id);
+    return created;
   }
 
   async getUser(id: string): Promise<ScimUser | null> {
     return (await this.#getOrNull(`/Users/${encodeURIComponent(id)}`)) as ScimUser | null;
   }
 
+  /** For refresh: served from one paged listing of all users when the SP allows it. */
+  async readUser(id: string): Promise<ScimUser | null> {
+    return (await this.#users.find(id)) ?? this.getUser(id);
+  }
+
   /** Undefined when the SP answers without a body. */
   async replaceUser(id: string, body: ScimUser): Promise<ScimUser | undefined> {
-    return (await this.#request("PUT", `/Users/${encodeURIComponent(id)}`, body)) as ScimUser | undefined;
+    this.#users.invalidate(id);
+    return (await this.#http.request("PUT", `/Users/${encodeURIComponent(id)}`, body)) as ScimUser | undefined;
   }
 
   async deleteUser(id: string): Promise<void> {
+    this.#users.invalidate(id);
+    // The SP drops the user from every group too.
+    this.#groups.invalidate();
     await this.#deleteIfPresent(`/Users/${encodeURIComponent(id)}`);
   }
 
   /** userName is caseExact:false (RFC 7643 §4.1.1), so a case variant is the same account. */
   async findUserByUserName(userName: string): Promise<ScimUser | null> {
-    const found = await this.#search<ScimUser>("/Users", eqFilter("userName", userName));
+    const found = await this.#search<ScimUser>("/Users", "userName", userName);
     return found.find((u) => sameText(u.userName, userName)) ?? null;
   }
 
-  async createGroup(body: ScimGroup): Promise<ScimGroup> {
-    return (await this.#request("POST", "/Groups", body, { requireId: true })) as ScimGroup;
+  /** externalId is caseExact:true (RFC 7643 §3.1). */
+  async findUsersByExternalId(externalId: string): Promise<ScimUser[]> {
+    return (await this.#search<ScimUser>("/Users", "externalId", externalId)).filter((u) => u.externalId === externalId);
+  }
+
+  async listUsers(): Promise<ScimUser[]> {
+    return listAll<ScimUser>(this.#http, "/Users", (await this.capabilities()).pageSize);
+  }
+
+  /** Resolved after an unknown outcome by displayName and externalId together (displayNames need not be unique). */
+  async createGroup(body: ScimGroup): Promise<Created<ScimGroup>> {
+    const lookup = async () => {
+      const ours = (await this.findGroupsByDisplayName(body.displayName)).filter((g) => g.externalId === body.externalId);
+      const found = await this.#single("group", body.externalId ?? body.displayName, Promise.resolve(ours));
+      // A listed group may come without its members; the caller patches against the real ones.
+      return found && typeof found.id === "string" ? ((await this.getGroup(found.id)) ?? found) : found;
+    };
+    const created = await this.#createResolving("/Groups", body, lookup);
+    this.#groups.invalidate(created.resource.id);
+    return created;
   }
 
   async getGroup(id: string): Promise<ScimGroup | null> {
     return (await this.#getOrNull(`/Groups/${encodeURIComponent(id)}`)) as ScimGroup | null;
   }
 
+  /** For refresh; a listed group without a members attribute is fetched, since SPs may leave it out of lists. */
+  async readGroup(id: string): Promise<ScimGroup | null> {
+    return (await this.#groups.find(id, (g) => Array.isArray(g.members))) ?? this.getGroup(id);
+  }
+
   /** Undefined when the SP answers without a body. */
   async replaceGroup(id: string, body: ScimGroup): Promise<ScimGroup | undefined> {
-    return (await this.#request("PUT", `/Groups/${encodeURIComponent(id)}`, body)) as ScimGroup | undefined;
+    this.#groups.invalidate(id);
+    return (await this.#http.request("PUT", `/Groups/${encodeURIComponent(id)}`, body)) as ScimGroup | undefined;
   }
 
   async deleteGroup(id: string): Promise<void> {
+    this.#groups.invalidate(id);
     await this.#deleteIfPresent(`/Groups/${encodeURIComponent(id)}`);
   }
 
   async findGroupByDisplayName(displayName: string): Promise<ScimGroup | null> {
-    const found = await this.#search<ScimGroup>("/Groups", eqFilter("displayName", displayName));
-    return found.find((g) => sameText(g.displayName, displayName)) ?? null;
+    return (await this.findGroupsByDisplayName(displayName))[0] ?? null;
+  }
+
+  async findGroupsByDisplayName(displayName: string): Promise<ScimGroup[]> {
+    return (await this.#search<ScimGroup>("/Groups", "displayName", displayName)).filter((g) => sameText(g.displayName, displayName));
+  }
+
+  async listGroups(): Promise<ScimGroup[]> {
+    return listAll<ScimGroup>(this.#http, "/Groups", (await this.capabilities()).pageSize);
+  }
+
+  /** One PatchOp request with these operations (attribute replaces; never members). */
+  async patchGroup(id: string, operations: PatchOperation[]): Promise<void> {
+    this.#groups.invalidate(id);
+    await this.#http.request("PATCH", `/Groups/${encodeURIComponent(id)}`, { schemas: [PATCH_OP_SCHEMA], Operations: operations });
   }
 
   /**
@@ -97,14 +144,43 @@ export class ScimClient {
    * PATCH as read-modify-write, so concurrent PATCHes on one group lose members.
    */
   async patchGroupMembers(id: string, changes: MemberChanges): Promise<void> {
+    this.#groups.invalidate(id);
     for (const body of memberPatchRequests(changes)) {
-      await this.#request("PATCH", `/Groups/${encodeURIComponent(id)}`, body);
+      await this.#http.request("PATCH", `/Groups/${encodeURIComponent(id)}`, body);
     }
+  }
+
+  async #createResolving<T extends { id?: string }>(path: string, body: unknown, lookup: () => Promise<T | null>): Promise<Created<T>> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return { resource: (await this.#http.request("POST", path, body, { requireId: true })) as T & { id: string }, recovered: false };
+      } catch (err) {
+        if (!(err instanceof ScimError && err.outcomeUnknown)) throw err;
+        const wait = err.retryAfterMs ?? this.#http.backoff(attempt);
+        if (wait > MAX_RETRY_AFTER_MS) throw err;
+        await this.#http.pause(wait, "POST", path);
+        const found = await lookup();
+        if (found && typeof found.id === "string") return { resource: found as T & { id: string }, recovered: true };
+        if (attempt >= this.#http.maxRetries) throw err;
+      }
+    }
+  }
+
+  /** At most one match is ours; two mean a duplicate already exists, and picking one would be a guess. */
+  async #single<T extends { id?: string }>(kind: string, key: string, matches: Promise<T[]>): Promise<T | null> {
+    const found = await matches;
+    if (found.length > 1) {
+      throw new Error(
+        `the SCIM service holds ${found.length} ${kind}s with externalId "${key}" (ids ${found.map((f) => f.id).join(", ")}); ` +
+          `remove the duplicates in the directory, keeping one, then run again`,
+      );
+    }
+    return found[0] ?? null;
   }
 
   async #getOrNull(path: string): Promise<unknown> {
     try {
-      return await this.#request("GET", path);
+      return await this.#http.request("GET", path);
     } catch (err) {
       if (isResourceNotFound(err)) return null;
       throw err;
@@ -113,7 +189,7 @@ export class ScimClient {
 
   async #deleteIfPresent(path: string): Promise<void> {
     try {
-      await this.#request("DELETE", path);
+      await this.#http.request("DELETE", path);
     } catch (err) {
       // Already gone is what we wanted; it is also what a retried DELETE sees when the first
       // attempt succeeded but its response was lost.
@@ -121,125 +197,20 @@ export class ScimClient {
     }
   }
 
-  async #search<T>(path: string, filter: string): Promise<T[]> {
-    const list = (await this.#request("GET", `${path}?${new URLSearchParams({ filter })}`)) as ListResponse<T> | undefined;
-    return list?.Resources ?? [];
-  }
-
   /**
-   * Retry policy. GET, PUT and DELETE are idempotent; our PATCHes only add or remove named
-   * members, which is idempotent in effect. They are retried on 429, 5xx, timeouts and
-   * network errors. POST is not idempotent: if the SP committed the create and the response
-   * was lost, a retry makes a duplicate (SCIM does not require unique group displayNames) or a
-   * 409. So POST is retried only when the SP cannot have acted on it: 429 and 503 (refused
-   * before processing) or a refused connection (nothing was sent). A lost POST response
-   * surfaces as an error; the next run's POST gets 409 and adopts the resource by externalId.
+   * `attribute eq value`, paged. An SP without filtering (per its ServiceProviderConfig), or
+   * one that refuses this filter with 400, is searched by listing; callers match exactly.
    */
-  async #request(method: string, path: string, body?: unknown, { requireId = false } = {}): Promise<unknown> {
-    const idempotent = method !== "POST";
-    for (let attempt = 0; ; attempt++) {
-      const retriesLeft = attempt < this.#maxRetries;
-      let response: Response;
-      let text: string;
+  async #search<T extends { id?: unknown }>(path: string, attribute: string, value: string): Promise<T[]> {
+    const { filter, pageSize } = await this.capabilities();
+    if (filter) {
       try {
-        response = await this.#fetch(this.#base + path, {
-          method,
-          headers: this.#headers(body !== undefined),
-          body: body === undefined ? null : JSON.stringify(body),
-          signal: this.#attemptSignal(),
-        });
-        text = await response.text();
+        return await listAll<T>(this.#http, path, pageSize, eqFilter(attribute, value));
       } catch (err) {
-        if (this.#signal?.aborted) throw new ScimError({ method, path, status: 0, detail: "cancelled" });
-        const code = networkErrorCode(err);
-        const detail = isTimeout(err) ? `timed out after ${this.#timeoutMs} ms` : `network error (${code ?? String(err)})`;
-        if (!retriesLeft || !(idempotent || code === "ECONNREFUSED")) {
-          throw new ScimError({ method, path, status: 0, detail: this.#scrub(detail) });
-        }
-        await this.#pause(backoffDelay(attempt, this.#baseDelayMs), method, path);
-        continue;
+        if (!(err instanceof ScimError && err.status === 400)) throw err;
       }
-
-      if (response.ok) return parseSuccess(text, { method, path, status: response.status, requireId });
-
-      const error = this.#errorFrom(response.status, text, method, path);
-      const { status } = response;
-      const retriable = status === 429 || status === 503 || (status >= 500 && idempotent);
-      if (!retriable || !retriesLeft) throw error;
-      const wait = parseRetryAfter(response.headers.get("retry-after")) ?? backoffDelay(attempt, this.#baseDelayMs);
-      if (wait > MAX_RETRY_AFTER_MS) {
-        const detail = `${error.detail} (server asked to retry after ${Math.ceil(wait / 1000)} s)`;
-        throw new ScimError({ method, path, status, scimType: error.scimType, detail, structured: error.structured });
-      }
-      await this.#pause(wait, method, path);
     }
-  }
-
-  #headers(hasBody: boolean): Record<string, string> {
-    const headers: Record<string, string> = {
-      authorization: `Bearer ${this.#token}`,
-      accept: "application/scim+json, application/json",
-    };
-    if (hasBody) headers["content-type"] = "application/scim+json";
-    return headers;
-  }
-
-  #attemptSignal(): AbortSignal {
-    const timeout = AbortSignal.timeout(this.#timeoutMs);
-    return this.#signal ? AbortSignal.any([timeout, this.#signal]) : timeout;
-  }
-
-  async #pause(ms: number, method: string, path: string): Promise<void> {
-    try {
-      await this.#sleep(ms);
-    } catch (err) {
-      if (this.#signal?.aborted) throw new ScimError({ method, path, status: 0, detail: "cancelled" });
-      throw err;
-    }
-  }
-
-  #errorFrom(status: number, text: string, method: string, path: string): ScimError {
-    const json = parseJson(text);
-    const structured = text.trim() === "" || json !== undefined;
-    const scim = (typeof json === "object" && json !== null ? json : {}) as { scimType?: unknown; detail?: unknown };
-    const detail =
-      typeof scim.detail === "string" ? scim.detail : json === undefined ? text.trim().slice(0, MAX_DETAIL_CHARS) : "";
-    return new ScimError({
-      method,
-      path,
-      status,
-      scimType: typeof scim.scimType === "string" ? scim.scimType : undefined,
-      detail: this.#scrub(detail),
-      structured,
-    });
-  }
-
-  /** An SP that echoes the Authorization header into an error body must not leak it into logs. */
-  #scrub(text: string): string {
-    return this.#token === "" ? text : text.split(this.#token).join("[redacted]");
-  }
-}
-
-function parseSuccess(text: string, context: { method: string; path: string; status: number; requireId: boolean }): unknown {
-  const { requireId, ...where } = context;
-  const json = text.trim() === "" ? undefined : parseJson(text);
-  if (text.trim() !== "" && json === undefined) {
-    // A 200 HTML page is what a wrong endpoint behind a web app returns.
-    throw new ScimError({ ...where, detail: "response is not JSON; is the endpoint the SCIM base URL?" });
-  }
-  const id = (json as { id?: unknown } | undefined)?.id;
-  if (requireId && (typeof id !== "string" || id === "")) {
-    // A created resource we cannot address again would be orphaned: fail loudly instead.
-    throw new ScimError({ ...where, detail: "the response carries no resource id" });
-  }
-  return json;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
+    return listAll<T>(this.#http, path, pageSize);
   }
 }
 

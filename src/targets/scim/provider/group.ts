@@ -1,15 +1,25 @@
 import { checkGroup } from "./check.js";
 import type { ScimClient } from "./client.js";
 import { diffProperties } from "./diff.js";
-import type { MemberChanges } from "./member-patch.js";
+import { changesBetween, liveMembers, putWithMembers, syncMembers } from "./group-members.js";
+import { MEMBER_CHUNK_SIZE } from "./member-patch.js";
 import { groupFromScim, groupToScim, membersOf, type GroupProps } from "./mapping.js";
 import { checkedInputs, withoutId, type Dependencies, type ResourceType } from "./resource-type.js";
 import { ScimError } from "./scim-error.js";
+import type { PatchOperation } from "./scim-types.js";
 import type { ValueMap } from "./values.js";
 
 export type GroupApi = Pick<
   ScimClient,
-  "createGroup" | "getGroup" | "replaceGroup" | "deleteGroup" | "findGroupByDisplayName" | "patchGroupMembers"
+  | "capabilities"
+  | "createGroup"
+  | "getGroup"
+  | "readGroup"
+  | "replaceGroup"
+  | "patchGroup"
+  | "deleteGroup"
+  | "findGroupByDisplayName"
+  | "patchGroupMembers"
 >;
 
 /** `rolecall-scim:index:Group`: one resource holds the group and its whole membership. */
@@ -20,18 +30,29 @@ export const groupType: ResourceType<GroupApi> = {
 
   async create(deps, news, urn) {
     const group = checkedInputs<GroupProps>(checkGroup, news);
+    const { patch } = await deps.client.capabilities();
+    // With PATCH, the POST carries one chunk and the rest follows in PATCHes, so a group of
+    // any size fits every SP's body limit. Without PATCH, the POST is the only way in.
+    const first = patch ? group.members.slice(0, MEMBER_CHUNK_SIZE) : group.members;
     let id: string;
+    let current: string[];
     try {
-      id = groupFromScim(await deps.client.createGroup(groupToScim(group))).scimId;
+      const { resource, recovered } = await deps.client.createGroup(groupToScim({ ...group, members: first }));
+      id = resource.id;
+      current = membersOf(resource) ?? (recovered || first.length === 0 ? [] : await liveMembers(deps.client, id));
+      if (recovered) {
+        deps.log.info(`SCIM group "${group.displayName}" (id ${id}) was created by an attempt whose answer was lost; found it by externalId ${group.externalId}`, urn);
+      }
     } catch (err) {
       if (!(err instanceof ScimError && err.status === 409)) throw err;
-      id = await adopt(deps, group, err, urn);
+      ({ id, current } = await adopt(deps, group, err, urn));
     }
+    await syncMembers(deps.client, id, group, current);
     return { id, outputs: { ...group, scimId: id } as ValueMap };
   },
 
   async read(deps, id) {
-    const live = await deps.client.getGroup(id);
+    const live = await deps.client.readGroup(id);
     if (!live) return null;
     const state = groupFromScim(live);
     return { outputs: state as ValueMap, inputs: withoutId(state) as ValueMap };
@@ -39,12 +60,14 @@ export const groupType: ResourceType<GroupApi> = {
 
   async update(deps, id, olds, news) {
     const group = checkedInputs<GroupProps>(checkGroup, news);
-    const oldMembers = stringList(olds["members"]);
-    if (olds["displayName"] === group.displayName && olds["externalId"] === group.externalId) {
-      // Membership only: touch exactly the members that changed, nothing else.
-      await deps.client.patchGroupMembers(id, changesBetween(oldMembers, group.members));
+    const known = stringList(olds["members"]);
+    const { patch } = await deps.client.capabilities();
+    if (!patch) {
+      await putWithMembers(deps.client, id, group, changesBetween(known, group.members));
     } else {
-      await replaceThenSyncMembers(deps, id, group, oldMembers);
+      const renames = attributeReplaces(olds, group);
+      if (renames.length > 0) await deps.client.patchGroup(id, renames);
+      await syncMembers(deps.client, id, group, known);
     }
     return { ...group, scimId: id } as ValueMap;
   },
@@ -54,8 +77,11 @@ export const groupType: ResourceType<GroupApi> = {
   },
 };
 
-/** Same rule as for users: a group is adopted only when its externalId is our catalog key. */
-async function adopt(deps: Dependencies<GroupApi>, group: GroupProps, conflict: ScimError, urn: string): Promise<string> {
+/**
+ * Same rule as for users: a group is adopted only when its externalId is our catalog key.
+ * Its membership is then moved to ours from what it really holds, by difference.
+ */
+async function adopt(deps: Dependencies<GroupApi>, group: GroupProps, conflict: ScimError, urn: string): Promise<{ id: string; current: string[] }> {
   const existing = await deps.client.findGroupByDisplayName(group.displayName);
   if (!existing) {
     throw new Error(
@@ -63,7 +89,7 @@ async function adopt(deps: Dependencies<GroupApi>, group: GroupProps, conflict: 
         `No group with that displayName exists, so the conflict is on another unique attribute; check the directory.`,
     );
   }
-  const { scimId, externalId } = groupFromScim(existing);
+  const { scimId, externalId, displayName } = groupFromScim(existing);
   if (externalId !== group.externalId) {
     throw new Error(
       `SCIM group "${group.displayName}" already exists (id ${scimId}) with externalId ` +
@@ -72,37 +98,22 @@ async function adopt(deps: Dependencies<GroupApi>, group: GroupProps, conflict: 
         `"${group.externalId}" in the directory; otherwise give the catalog group another displayName, then run again.`,
     );
   }
-  await replaceThenSyncMembers(deps, scimId, group, membersOf(existing) ?? []);
+  const current = await liveMembers(deps.client, scimId);
+  const { patch } = await deps.client.capabilities();
+  if (displayName !== group.displayName) {
+    if (patch) await deps.client.patchGroup(scimId, attributeReplaces({ displayName, externalId }, group));
+    else await putWithMembers(deps.client, scimId, group, { add: [], remove: [] });
+  }
   deps.log.info(`adopted existing SCIM group "${group.displayName}" (id ${scimId}): its externalId matches catalog key ${group.externalId}`, urn);
-  return scimId;
+  return { id: scimId, current };
 }
 
-/**
- * PUT carries the group's own attributes only: restating thousands of members in one body is
- * what SPs time out on or reject. But RFC 7644 §3.5.1 lets an SP either keep or clear
- * attributes a PUT omits, so the membership to patch against is what the PUT response shows.
- * When the response has no members attribute we cannot tell which happened: re-add every
- * desired member (adding a present member changes nothing) and remove those we knew of.
- */
-async function replaceThenSyncMembers(
-  deps: Dependencies<GroupApi>,
-  id: string,
-  group: GroupProps,
-  knownMembers: readonly string[],
-): Promise<void> {
-  const replaced = await deps.client.replaceGroup(id, { ...groupToScim(group, { withMembers: false }), id });
-  const live = replaced && membersOf(replaced);
-  const changes = live ? changesBetween(live, group.members) : { add: group.members, remove: without(knownMembers, group.members) };
-  await deps.client.patchGroupMembers(id, changes);
-}
-
-function changesBetween(current: readonly string[], desired: readonly string[]): MemberChanges {
-  return { add: without(desired, current), remove: without(current, desired) };
-}
-
-function without(values: readonly string[], excluded: readonly string[]): string[] {
-  const skip = new Set(excluded);
-  return values.filter((v) => !skip.has(v));
+/** PATCH replaces of the group's own attributes: a rename never restates (or risks) the membership. */
+function attributeReplaces(olds: ValueMap | Partial<GroupProps>, group: GroupProps): PatchOperation[] {
+  const ops: PatchOperation[] = [];
+  if (olds["displayName" as keyof typeof olds] !== group.displayName) ops.push({ op: "replace", path: "displayName", value: group.displayName });
+  if (olds["externalId" as keyof typeof olds] !== group.externalId) ops.push({ op: "replace", path: "externalId", value: group.externalId });
+  return ops;
 }
 
 function stringList(value: ValueMap[string] | undefined): string[] {

@@ -11,6 +11,15 @@ export interface ScimErrorInit {
    * endpoint, and must not be read as "this user is gone".
    */
   structured?: boolean;
+  /**
+   * The request may have been applied although no success came back (a 5xx, a dropped
+   * connection, a timeout after sending): the caller must look before repeating a create.
+   */
+  outcomeUnknown?: boolean;
+  /** An earlier attempt of this request may have been applied, so this answer can be about our own write. */
+  afterUncertainAttempt?: boolean;
+  /** What the SP's Retry-After asked for, if it sent one. */
+  retryAfterMs?: number | undefined;
 }
 
 /** A failed SCIM request. Built only from the method, path and response: never the token. */
@@ -21,6 +30,9 @@ export class ScimError extends Error {
   readonly scimType: string | undefined;
   readonly detail: string;
   readonly structured: boolean;
+  readonly outcomeUnknown: boolean;
+  readonly afterUncertainAttempt: boolean;
+  readonly retryAfterMs: number | undefined;
 
   constructor(init: ScimErrorInit) {
     const what = init.status === 0 ? "no response" : `HTTP ${init.status}${init.scimType ? ` (${init.scimType})` : ""}`;
@@ -32,6 +44,9 @@ export class ScimError extends Error {
     this.scimType = init.scimType;
     this.detail = init.detail;
     this.structured = init.structured ?? false;
+    this.outcomeUnknown = init.outcomeUnknown ?? false;
+    this.afterUncertainAttempt = init.afterUncertainAttempt ?? false;
+    this.retryAfterMs = init.retryAfterMs;
   }
 }
 

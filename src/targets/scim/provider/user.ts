@@ -6,7 +6,7 @@ import { checkedInputs, withoutId, type Dependencies, type ResourceType } from "
 import { ScimError } from "./scim-error.js";
 import type { ValueMap } from "./values.js";
 
-export type UserApi = Pick<ScimClient, "createUser" | "getUser" | "replaceUser" | "deleteUser" | "findUserByUserName">;
+export type UserApi = Pick<ScimClient, "createUser" | "readUser" | "replaceUser" | "deleteUser" | "findUserByUserName">;
 
 /**
  * `rolecall-scim:index:User`. Outputs after create and update are the inputs plus scimId,
@@ -23,7 +23,14 @@ export const userType: ResourceType<UserApi> = {
     const body = userToScim(user);
     let id: string;
     try {
-      id = userFromScim(await deps.client.createUser(body)).scimId;
+      const { resource, recovered } = await deps.client.createUser(body);
+      id = userFromScim(resource).scimId;
+      if (recovered) {
+        // Found by externalId after a create whose answer was lost: written by us a moment ago,
+        // or by an earlier attempt with other values, so make it ours exactly.
+        if (!sameAccount(userFromScim(resource), user)) await deps.client.replaceUser(id, { ...body, id });
+        deps.log.info(`SCIM user "${user.userName}" (id ${id}) was created by an attempt whose answer was lost; found it by externalId ${user.externalId}`, urn);
+      }
     } catch (err) {
       if (!(err instanceof ScimError && err.status === 409)) throw err;
       id = await adopt(deps, user, err, urn);
@@ -32,7 +39,7 @@ export const userType: ResourceType<UserApi> = {
   },
 
   async read(deps, id) {
-    const live = await deps.client.getUser(id);
+    const live = await deps.client.readUser(id);
     if (!live) return null;
     const state = userFromScim(live);
     return { outputs: state as ValueMap, inputs: withoutId(state) as ValueMap };
@@ -78,4 +85,8 @@ async function adopt(deps: Dependencies<UserApi>, user: UserProps, conflict: Sci
   await deps.client.replaceUser(scimId, { ...userToScim(user), id: scimId });
   deps.log.info(`adopted existing SCIM user "${user.userName}" (id ${scimId}): its externalId matches worker ${user.externalId}`, urn);
   return scimId;
+}
+
+function sameAccount(live: Partial<UserProps>, user: UserProps): boolean {
+  return (Object.keys(user) as (keyof UserProps)[]).every((key) => live[key] === user[key]);
 }

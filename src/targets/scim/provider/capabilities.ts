@@ -1,0 +1,47 @@
+/**
+ * What a service provider says it supports (RFC 7643 §5, /ServiceProviderConfig), reduced to
+ * what changes how we talk to it.
+ */
+export interface Capabilities {
+  /** PATCH supported: membership and renames go as PatchOps; otherwise as a PUT of the whole group. */
+  patch: boolean;
+  /** Filtering supported: lookups use `filter=`; otherwise they page through the list. */
+  filter: boolean;
+  /** The page size we ask for; the SP may still answer with fewer per page. */
+  pageSize: number;
+}
+
+/** Our page size when the SP states no maximum; SPs cap `count` at their own limit anyway. */
+export const DEFAULT_PAGE_SIZE = 100;
+/** Never more per page than this, whatever maxResults says: one page must fit comfortably in memory. */
+export const MAX_PAGE_SIZE = 1_000;
+
+/**
+ * An SP without a ServiceProviderConfig (RFC 7644 §4 makes it mandatory, but some omit it)
+ * is assumed to have the capabilities RFC 7644 itself requires: filtering and paging are
+ * optional, PATCH is optional too, but every SP we know of that omits the document supports
+ * both; a PATCH refused with 501 is then a clear error naming the SP's answer.
+ */
+export const ASSUMED_CAPABILITIES: Capabilities = { patch: true, filter: true, pageSize: DEFAULT_PAGE_SIZE };
+
+export function capabilitiesFrom(config: unknown): Capabilities {
+  const doc = (typeof config === "object" && config !== null ? config : {}) as {
+    patch?: { supported?: unknown };
+    filter?: { supported?: unknown; maxResults?: unknown };
+  };
+  const maxResults = doc.filter?.maxResults;
+  const pageSize =
+    typeof maxResults === "number" && Number.isInteger(maxResults) && maxResults > 0 ? Math.min(maxResults, MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE;
+  return {
+    patch: supported(doc.patch?.supported, ASSUMED_CAPABILITIES.patch),
+    filter: supported(doc.filter?.supported, ASSUMED_CAPABILITIES.filter),
+    pageSize,
+  };
+}
+
+/** Entra-style SPs send booleans as strings; an absent flag keeps the assumption. */
+function supported(value: unknown, assumed: boolean): boolean {
+  if (typeof value === "boolean") return value;
+  if (typeof value === "string" && /^(true|false)$/i.test(value)) return value.toLowerCase() === "true";
+  return assumed;
+}
