@@ -7,11 +7,10 @@ import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/pr
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { generate, existingMeta, inputsDir } from "../compile/generate.js";
+import { existingMeta, generate, inputsDir, repoRoot } from "../compile/generate.js";
 import { startFaultProxy } from "../../test/support/fault-proxy.js";
 
-const REPO = fileURLToPath(new URL("../../../../", import.meta.url));
+const REPO = await repoRoot();
 
 function run(dir: string, env: Record<string, string>, ...args: string[]): Promise<{ code: number; ms: number; out: string }> {
   const started = Date.now();
