@@ -45,6 +45,16 @@ async function membersOf(url: string, token: string, id: string): Promise<string
 
 const log = { info: () => {} };
 
+/** A Python server on a loaded machine can take longer to listen than the shared helper waits. */
+async function answering(url: string, token: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const ok = await fetch(`${url}/ServiceProviderConfig`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} never answered`);
+}
+
 describe.each([
   ["the sandbox", "sandbox"],
   ["scim2-server", "peer"],
@@ -69,6 +79,7 @@ describe.each([
       const peer: RunningPeer = await startScim2Server(inject("scim2ServerBin"));
       ({ url, token } = peer);
       stop = () => peer.stop();
+      await answering(url, token);
     }
     ids = await createUsers(url, token, `lg-${which}-`);
     // At rate 0 the proxy only counts; it is how we see which requests the provider sent.
