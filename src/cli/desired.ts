@@ -6,15 +6,19 @@ import { IsoDate } from "../model/common.js";
 import type { DesiredState } from "../model/desired-state.js";
 import type { Inputs } from "../model/inputs.js";
 import type { Policy } from "../model/policy.js";
+import type { PreviousRecord } from "../model/previous.js";
 import type { StackSettings } from "../model/stack-settings.js";
 import { checkTargetLimits } from "../targets/limits.js";
 import { RefusedError, UsageError } from "./context.js";
 import { formatFindings } from "./findings-format.js";
 
-/** Loads and compiles a desired-state folder as of a date (default: today in the policy's timezone). */
-export async function loadAndCompile(dir: string, asOf: string | undefined): Promise<{ inputs: Inputs; desired: DesiredState }> {
+/**
+ * Loads and compiles a desired-state folder as of a date (default: today in the policy's
+ * timezone), against a stack's previous record when there is one (it pins the logins).
+ */
+export async function loadAndCompile(dir: string, asOf: string | undefined, previous?: PreviousRecord): Promise<{ inputs: Inputs; desired: DesiredState }> {
   if (asOf !== undefined && !IsoDate.safeParse(asOf).success) throw new UsageError(`--as-of ${asOf} is not a date; use YYYY-MM-DD`);
-  const inputs = await loadDesiredState(path.resolve(dir));
+  const inputs: Inputs = { ...(await loadDesiredState(path.resolve(dir))), ...(previous ? { previous } : {}) };
   return { inputs, desired: compile(inputs, asOf ?? todayIn(inputs.policy.organization.timezone)) };
 }
 
@@ -27,8 +31,8 @@ export function errorCount(desired: DesiredState): number {
  * Loads and compiles a desired-state folder, printing findings to stderr. Errors refuse the
  * run (exit 1): nothing is previewed or applied from inputs that did not validate.
  */
-export async function compileDir(dir: string, asOf: string | undefined, targets?: StackSettings["targets"]): Promise<{ desired: DesiredState; policy: Policy }> {
-  const { inputs, desired } = await loadAndCompile(dir, asOf);
+export async function compileDir(dir: string, asOf: string | undefined, targets?: StackSettings["targets"], previous?: PreviousRecord): Promise<{ desired: DesiredState; policy: Policy }> {
+  const { inputs, desired } = await loadAndCompile(dir, asOf, previous);
   // What the stack's targets would refuse is refused here, before the engine starts.
   if (targets) desired.findings.push(...checkTargetLimits(targets, desired, inputs));
   if (desired.findings.length > 0) process.stderr.write(formatFindings(desired.findings, "text", dir) + "\n");

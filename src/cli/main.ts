@@ -19,6 +19,7 @@ const cli = new Command("rolecall")
 
 const dirOption = () => new Option("--dir <dir>", "the desired-state folder").default("desired-state");
 const asOfOption = () => new Option("--as-of <date>", "evaluate dates as of this day (YYYY-MM-DD; default: today in the policy's timezone)");
+const recordOption = () => new Option("--against <stack>", "compile against this stack's record of its last apply (pins logins and emails as plan and apply do); without it, identities are derived from the roster alone");
 const stackOption = () => new Option("--stack <name>", "the stack (stacks/Pulumi.<name>.yaml)").default("local");
 
 cli
@@ -28,6 +29,7 @@ cli
   .addOption(asOfOption())
   .addOption(new Option("--format <format>", "how to print findings").choices(["text", "json", "github"]).default("text"))
   .option("--stack <name>", "check only this stack's file and its targets' limits (default: every stacks/Pulumi.*.yaml)")
+  .addOption(recordOption())
   .action(validateCommand);
 
 cli
@@ -36,6 +38,7 @@ cli
   .addOption(dirOption())
   .addOption(asOfOption())
   .option("--out <file>", "write to a file instead of stdout ('-')", "-")
+  .addOption(recordOption())
   .action(compileCommand);
 
 cli

@@ -11,6 +11,9 @@ import { parseStackSettings } from "../engine/settings.js";
 import { declareTargets, type PreviousDeclarations, type TargetConnections } from "../targets/declare.js";
 import { oktaPrevious } from "../targets/okta/previous.js";
 import { stackParallelism } from "../targets/parallelism.js";
+import { lastOutputs } from "../engine/operations.js";
+import type { PreviousRecord } from "../model/previous.js";
+import { readPreviousRecord } from "../targets/record.js";
 import { progress, RefusedError, sandboxPort } from "./context.js";
 import { formatFindings } from "./findings-format.js";
 import { checkStacks } from "./stack-files.js";
@@ -46,7 +49,7 @@ export async function prepareStackRun(projectDir: string, stackName: string): Pr
   const parallel = stackParallelism(Object.keys(settings.targets), process.env.PULUMI_PARALLEL);
   if (parallel !== undefined) stack.workspace.envVars.PULUMI_PARALLEL = String(parallel);
   if (settings.targets.okta) declared.previous = { okta: oktaPrevious(await stack.exportStack()) };
-  const { desired, policy } = await compileDir(path.join(projectDir, settings.desiredState), undefined, settings.targets);
+  const { desired, policy } = await compileDir(path.join(projectDir, settings.desiredState), undefined, settings.targets, await previousOf(stack));
   declared.desired = desired;
   declared.connections = await resolveConnections(settings, {
     projectDir,
@@ -64,6 +67,19 @@ async function refuseInvalidStackFile(projectDir: string, stackName: string): Pr
   if (errors.length === 0) return;
   process.stderr.write(formatFindings(checked!.findings, "text", path.relative(process.cwd(), projectDir)) + "\n");
   throw new RefusedError(`${errors.length} error${errors.length === 1 ? "" : "s"} in ${checked!.file}; nothing was previewed or applied`);
+}
+
+/** A stack's record, for `compile`/`validate --stack`: the engine is needed, the targets are not. */
+export async function readStackRecord(projectDir: string, stackName: string): Promise<PreviousRecord | undefined> {
+  const cli = await ensurePulumiCli(progress);
+  return previousOf(await openStack({ projectDir, stackName, cli, program: async () => ({}) }));
+}
+
+/** The record of the stack's last update: compile's identity ledger and what losses are explained against. */
+export async function previousOf(stack: Stack): Promise<PreviousRecord | undefined> {
+  const { record, problem } = readPreviousRecord(await lastOutputs(stack));
+  if (problem) throw new RefusedError(`${problem}; nothing was compiled into a plan`);
+  return record;
 }
 
 type ConfigMap = Awaited<ReturnType<Stack["getAllConfig"]>>;

@@ -1,17 +1,18 @@
 import type { DesiredState, Person } from "../model/desired-state.js";
 import type { Finding } from "../model/finding.js";
 import type { Inputs } from "../model/inputs.js";
-import type { Worker } from "../model/person.js";
-import type { Attributes } from "./conditions.js";
+import { attributeNames, type Attributes } from "./conditions.js";
 import { compileRules, rolesFor } from "./entitlements.js";
 import { grantsInForce } from "./grants.js";
 import { currentRows, staleEmailCollisions } from "./history.js";
-import { assignIdentities, type Identity } from "./identity.js";
+import { assignIdentities, ledgerFromAccounts, type Identity } from "./identity.js";
 import { checkIntegrity } from "./integrity.js";
 import { lifecycleOf, type Lifecycle } from "./lifecycle.js";
+import { explainLosses } from "./losses.js";
+import { managersWhoLeft, reportingLines } from "./org-chart.js";
 import { byString } from "./order.js";
 import { projectTargets } from "./project.js";
-import { indexRoles } from "./roles.js";
+import { indexRoles, roleGrantsOf } from "./roles.js";
 import { serviceAccountStates } from "./service-accounts.js";
 import { checkSeparationOfDuties } from "./sod.js";
 
@@ -32,9 +33,12 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
       findings.push({ severity: "warning", code: "protected-leaver", message: `protected account ${worker.workerId} has left; it is kept, disabled`, ...at, hint: "remove it from protected in policy.yaml to let it be deleted" });
     }
   }
-  const identities = assignIdentities(workers, inputs.policy);
+  const previous = inputs.previous;
+  const ledger = previous?.identities ?? (previous?.accounts ? ledgerFromAccounts(previous.accounts, rows, inputs.policy) : undefined);
+  const assignment = assignIdentities(rows, lives, inputs.policy, asOf, ledger);
+  const identities = assignment.identities;
   const declared = (id: string) => lives.get(id)!.account !== "absent";
-  findings.push(...emailCollisions(rows.filter((r) => declared(r.value.workerId)), identities));
+  findings.push(...assignment.findings, ...emailCollisions(rows.filter((r) => declared(r.value.workerId)), identities));
   findings.push(...staleEmailCollisions(rows, declared, (id) => identities.get(id)!.email));
   const grants = grantsInForce(inputs.grants, lives, roles, inputs.policy, asOf);
   findings.push(...grants.findings);
@@ -42,13 +46,17 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
   const rules = compileRules(inputs.rules);
   const grantsOf = new Map<string, typeof grants.holding>();
   for (const g of grants.holding) grantsOf.set(g.value.worker, [...(grantsOf.get(g.value.worker) ?? []), g]);
-  const managers = managerChains(workers);
-  const reports = new Set(workers.map((w) => w.managerId).filter((m): m is string => m !== undefined));
+  const { chains: managers, managers: reports } = reportingLines(workers, lives);
+  findings.push(...managersWhoLeft(rows, lives));
+  const tested = [...new Set(inputs.rules.flatMap((r) => [...attributeNames(r.value.when)]))].sort();
+  const attributesOf = new Map<string, Attributes>();
   const people: Person[] = rows
     .map(({ value: worker, at }) => {
       const life = lives.get(worker.workerId)!;
       const identity = identities.get(worker.workerId)!;
       const attributes: Attributes = { ...worker, reportsTo: managers.get(worker.workerId) ?? [], isManager: reports.has(worker.workerId) };
+      attributesOf.set(worker.workerId, attributes);
+      const seen = life.account === "absent" ? undefined : testedValues(attributes, tested);
       return {
         id: worker.workerId,
         state: life.state,
@@ -62,6 +70,7 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
         workerType: worker.workerType,
         startDate: worker.startDate,
         ...defined({ department: worker.department, location: worker.location, title: worker.title, managerId: worker.managerId }),
+        ...(seen ? { attributes: seen } : {}),
         roles: life.entitled ? rolesFor(attributes, rules, grantsOf.get(worker.workerId) ?? [], roles) : [],
         source: at,
       };
@@ -72,12 +81,20 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
   const serviceAccounts = serviceAccountStates(inputs.serviceAccounts, lives, roles, inputs.policy, asOf);
   findings.push(...serviceAccounts.findings);
 
+  const targets = projectTargets(people, serviceAccounts.states, roles, inputs.catalog, inputs.policy);
+  const roleGrants = roleGrantsOf(roles);
+  const losses = previous?.holdings
+    ? explainLosses({ previous, targets, people, lives, serviceAccounts: serviceAccounts.states, rules, roleGrants, grants: inputs.grants, holding: new Set(grants.holding.map((g) => g.value.id)), attributes: attributesOf, asOf })
+    : [];
   return {
     asOf,
     inputs: inputs.files,
     people,
     serviceAccounts: serviceAccounts.states.sort(byString((s) => s.id)),
-    targets: projectTargets(people, serviceAccounts.states, roles, inputs.catalog, inputs.policy),
+    targets,
+    identities: assignment.ledger,
+    roleGrants,
+    losses,
     findings,
   };
 }
@@ -96,16 +113,15 @@ function emailCollisions(rows: Inputs["roster"], identities: ReadonlyMap<string,
   return findings;
 }
 
-/** Every worker's management chain, nearest manager first; a cycle stops the walk. */
-function managerChains(workers: Worker[]): Map<string, string[]> {
-  const managerOf = new Map(workers.map((w) => [w.workerId, w.managerId]));
-  const chains = new Map<string, string[]>();
-  for (const worker of workers) {
-    const chain: string[] = [];
-    for (let m = worker.managerId; m !== undefined && !chain.includes(m) && m !== worker.workerId; m = managerOf.get(m)) chain.push(m);
-    chains.set(worker.workerId, chain);
+/** The values of the attributes some rule tests; absent ones and empty chains are left out. */
+function testedValues(attributes: Attributes, tested: readonly string[]): Record<string, string | boolean | string[]> {
+  const values: Record<string, string | boolean | string[]> = {};
+  for (const name of tested) {
+    const value = attributes[name];
+    if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
+    values[name] = Array.isArray(value) ? [...value] : (value as string | boolean);
   }
-  return chains;
+  return values;
 }
 
 function defined<T extends Record<string, string | undefined>>(fields: T): Partial<Record<keyof T, string>> {

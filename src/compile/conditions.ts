@@ -85,3 +85,12 @@ function holds(actual: Attributes[string], options: ReadonlySet<string | boolean
   if (typeof actual === "boolean" || typeof actual === "string") return options.has(actual) ? actual : undefined;
   return actual.find((v) => options.has(v));
 }
+
+/** Every attribute a condition names, at any depth. */
+export function attributeNames(condition: Condition, into = new Set<string>()): Set<string> {
+  if ("all" in condition && Array.isArray(condition.all)) for (const c of condition.all as Condition[]) attributeNames(c, into);
+  else if ("any" in condition && Array.isArray(condition.any)) for (const c of condition.any as Condition[]) attributeNames(c, into);
+  else if ("not" in condition && typeof condition.not === "object" && !Array.isArray(condition.not)) attributeNames(condition.not as Condition, into);
+  else for (const attribute of Object.keys(condition)) into.add(attribute);
+  return into;
+}

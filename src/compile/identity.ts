@@ -1,6 +1,10 @@
 import anyAscii from "any-ascii";
-import type { Worker } from "../model/person.js";
+import type { Finding } from "../model/finding.js";
+import type { Located, Worker } from "../model/person.js";
 import type { Policy } from "../model/policy.js";
+import type { IdentityLedger } from "../model/previous.js";
+import { addDays, daysBetween } from "./dates.js";
+import type { Lifecycle } from "./lifecycle.js";
 import { byString } from "./order.js";
 
 export interface Identity {
@@ -9,31 +13,192 @@ export interface Identity {
   displayName: string;
 }
 
+type Entry = IdentityLedger["assigned"][string];
+type Freed = IdentityLedger["retired"]["logins"][string];
+
 /**
- * Logins and emails from the policy templates, transliterated to ASCII. Colliding logins get
- * a numeric suffix in order of start date, then worker ID: whoever was there first keeps the
- * plain login, so a new arrival never renames an existing person.
+ * Logins and emails, pinned by the previous ledger (see IDENTITIES.md beside this file).
+ * Whoever holds a login keeps it whatever happens to anyone else; a worker ID that left keeps
+ * its login and email reserved (a rehire gets them back); nothing a worker ID ever held goes to
+ * another one unless `identity.reuseAfterDays` has passed since it was freed. Only newcomers
+ * are derived from the templates, in order of start date then worker ID, skipping everything
+ * taken, so their result does not depend on row order either.
  */
-export function assignIdentities(workers: Worker[], policy: Policy): Map<string, Identity> {
-  const taken = new Set<string>();
-  const identities = new Map<string, Identity>();
-  for (const worker of [...workers].sort(seniority)) {
-    const base = render(policy.identity.loginTemplate, worker, policy);
-    let login = base;
-    // Suffixes skip any login already given, even one that is someone else's plain login.
-    for (let n = 2; taken.has(login); n++) login = `${base}${n}`;
-    taken.add(login);
-    const generated = policy.identity.emailTemplate.replaceAll("{login}", login).replaceAll("{domain}", policy.organization.domain);
-    identities.set(worker.workerId, {
-      login,
-      email: policy.identity.useHrEmail && worker.email ? worker.email.toLowerCase() : generated,
-      displayName: `${worker.preferredName ?? worker.givenName} ${worker.familyName}`,
-    });
+export function assignIdentities(
+  rows: readonly Located<Worker>[],
+  lives: ReadonlyMap<string, Lifecycle>,
+  policy: Policy,
+  asOf: string,
+  previous: IdentityLedger | undefined,
+): { identities: Map<string, Identity>; ledger: IdentityLedger; findings: Finding[] } {
+  const { renames, reuseAfterDays, useHrEmail } = policy.identity;
+  const freedLongAgo = (on: string) => reuseAfterDays !== undefined && daysBetween(on, asOf) >= reuseAfterDays;
+  const inRoster = new Map(rows.map((r) => [r.value.workerId, r]));
+  const findings: Finding[] = [];
+
+  const assigned = new Map<string, Entry>();
+  const retiredLogins = new Map<string, Freed>();
+  const retiredEmails = new Map<string, Freed>();
+  const loginOwner = new Map<string, string>();
+  const emailOwner = new Map<string, string>();
+  const claim = (owners: Map<string, string>, value: string, workerId: string, what: string) => {
+    const other = owners.get(value);
+    if (other !== undefined && other !== workerId) {
+      findings.push({ severity: "error", code: "identity-ledger-conflict", message: `the stack's identity record gives the ${what} ${value} to both ${other} and ${workerId}`, hint: "the record was edited or merged by hand; restore it from the backend's history" });
+    }
+    owners.set(value, workerId);
+  };
+
+  for (const [workerId, entry] of sortedEntries(previous?.assigned)) {
+    if (entry.released && freedLongAgo(entry.released) && !inRoster.has(workerId)) continue;
+    assigned.set(workerId, { ...entry });
+    claim(loginOwner, entry.login, workerId, "login");
+    claim(emailOwner, entry.email, workerId, "email");
   }
-  return identities;
+  for (const [kind, from, into, owners] of [
+    ["login", previous?.retired.logins, retiredLogins, loginOwner],
+    ["email", previous?.retired.emails, retiredEmails, emailOwner],
+  ] as const) {
+    for (const [value, freed] of sortedEntries(from)) {
+      if (freedLongAgo(freed.on)) continue;
+      into.set(value, freed);
+      claim(owners, value, freed.workerId, kind);
+    }
+  }
+
+  const generatedEmail = (login: string) => policy.identity.emailTemplate.replaceAll("{login}", login).replaceAll("{domain}", policy.organization.domain);
+  const hrEmail = (worker: Worker) => (useHrEmail && worker.email ? worker.email.toLowerCase() : undefined);
+  const freeFor = (owners: Map<string, string>, value: string, workerId: string) => (owners.get(value) ?? workerId) === workerId;
+  /** The template's login, with the first numeric suffix that is free (and whose generated email is free too, if it is used). */
+  const pickLogin = (base: string, workerId: string, needsEmail: boolean) => {
+    let login = base;
+    for (let n = 2; !freeFor(loginOwner, login, workerId) || (needsEmail && !freeFor(emailOwner, generatedEmail(login), workerId)); n++) login = `${base}${n}`;
+    return login;
+  };
+  /** An email HR gives: refused when it is, or was, another worker ID's (two current holders are `duplicate-email`). */
+  const checkHrEmail = (email: string, row: Located<Worker>) => {
+    const other = emailOwner.get(email);
+    if (other === undefined || other === row.value.workerId) return;
+    const former = retiredEmails.get(email)?.workerId === other ? retiredEmails.get(email)!.on : assigned.get(other)?.released;
+    if (former === undefined) return;
+    findings.push({
+      severity: "error",
+      code: "email-taken",
+      message: `${row.value.workerId}'s work email ${email} belonged to ${other} until ${former}; an address is never given to another worker ID`,
+      ...row.at,
+      hint: reuseAfterDays === undefined ? "give the new worker another address in HR, or set identity.reuseAfterDays in policy.yaml" : `give the new worker another address in HR; identity.reuseAfterDays (${reuseAfterDays}) frees it on ${addDays(former, reuseAfterDays)}`,
+    });
+  };
+  const retire = (into: Map<string, Freed>, owners: Map<string, string>, value: string, workerId: string) => {
+    if (!into.has(value)) into.set(value, { workerId, on: asOf });
+    owners.set(value, workerId);
+  };
+  const reclaim = (into: Map<string, Freed>, owners: Map<string, string>, value: string, workerId: string) => {
+    if (into.get(value)?.workerId === workerId) into.delete(value);
+    owners.set(value, workerId);
+  };
+
+  // Pinned first, in worker-ID order: what someone already has is settled before any newcomer is named.
+  const rowsById = [...inRoster.values()].sort(byString((r) => r.value.workerId));
+  for (const row of rowsById) {
+    const entry = assigned.get(row.value.workerId);
+    if (!entry) continue;
+    const { workerId } = row.value;
+    const base = render(policy.identity.loginTemplate, row.value, policy);
+    const was = { login: entry.login, email: entry.email };
+    if (base !== (entry.base ?? entry.login) && base !== entry.login) {
+      if (renames === "follow") {
+        const login = pickLogin(base, workerId, !hrEmail(row.value));
+        if (login !== entry.login) {
+          retire(retiredLogins, loginOwner, entry.login, workerId);
+          reclaim(retiredLogins, loginOwner, login, workerId);
+          if (entry.email === generatedEmail(entry.login)) entry.email = generatedEmail(login);
+          entry.login = login;
+        }
+      } else {
+        findings.push({ severity: "info", code: "login-kept", message: `${workerId}'s name now gives the login ${base}; they keep ${entry.login} (policy identity.renames: keep)`, ...row.at, hint: "set identity.renames: follow in policy.yaml to rename logins with names" });
+      }
+    }
+    const fromHr = hrEmail(row.value);
+    if (fromHr !== undefined && fromHr !== entry.email) {
+      checkHrEmail(fromHr, row);
+      entry.email = fromHr;
+    }
+    if (entry.email !== was.email) {
+      retire(retiredEmails, emailOwner, was.email, workerId);
+      reclaim(retiredEmails, emailOwner, entry.email, workerId);
+    }
+    setBase(entry, base);
+    setReleased(entry, lives.get(workerId), asOf);
+  }
+
+  // Newcomers by seniority: among namesakes who arrive together, whoever started first gets the plain login.
+  for (const row of [...inRoster.values()].filter((r) => !assigned.has(r.value.workerId)).sort(byString((r) => `${r.value.startDate} ${r.value.workerId}`))) {
+    const { workerId } = row.value;
+    const base = render(policy.identity.loginTemplate, row.value, policy);
+    const fromHr = hrEmail(row.value);
+    const login = pickLogin(base, workerId, fromHr === undefined);
+    if (fromHr !== undefined) checkHrEmail(fromHr, row);
+    const entry: Entry = { login, email: fromHr ?? generatedEmail(login) };
+    setBase(entry, base);
+    setReleased(entry, lives.get(workerId), asOf);
+    assigned.set(workerId, entry);
+    loginOwner.set(login, workerId);
+    if (!emailOwner.has(entry.email)) emailOwner.set(entry.email, workerId);
+  }
+
+  // Worker IDs that dropped out of the export keep what they had, reserved from the first day they were missing.
+  for (const [workerId, entry] of assigned) if (!inRoster.has(workerId)) entry.released ??= asOf;
+
+  const identities = new Map<string, Identity>();
+  for (const { value: worker } of inRoster.values()) {
+    const { login, email } = assigned.get(worker.workerId)!;
+    identities.set(worker.workerId, { login, email, displayName: `${worker.preferredName ?? worker.givenName} ${worker.familyName}` });
+  }
+  return {
+    identities,
+    ledger: { assigned: sortedRecord(assigned), retired: { logins: sortedRecord(retiredLogins), emails: sortedRecord(retiredEmails) } },
+    findings,
+  };
 }
 
-const seniority = (a: Worker, b: Worker) => byString<Worker>((w) => `${w.startDate} ${w.workerId}`)(a, b);
+/** Freed once the account is gone for good: a leaver past the grace days. A pre-hire beyond the window keeps theirs reserved. */
+/**
+ * A ledger for a stack recorded before ledgers existed: each person's account keeps the email
+ * it was given (the login is its local part), and their current name counts as unchanged.
+ */
+export function ledgerFromAccounts(accounts: Record<string, { email: string; kind: string }>, rows: readonly Located<Worker>[], policy: Policy): IdentityLedger {
+  const workers = new Map(rows.map((r) => [r.value.workerId, r.value]));
+  const assigned: IdentityLedger["assigned"] = {};
+  for (const [workerId, account] of sortedEntries(accounts)) {
+    if (account.kind !== "person") continue;
+    const login = account.email.split("@")[0]!;
+    const worker = workers.get(workerId);
+    const base = worker ? render(policy.identity.loginTemplate, worker, policy) : login;
+    assigned[workerId] = { login, email: account.email, ...(base !== login ? { base } : {}) };
+  }
+  return { assigned, retired: { logins: {}, emails: {} } };
+}
+
+function setReleased(entry: Entry, life: Lifecycle | undefined, asOf: string): void {
+  if (life?.state === "leaver" && life.account === "absent") entry.released ??= asOf;
+  else delete entry.released;
+}
+
+function setBase(entry: Entry, base: string): void {
+  if (base === entry.login) delete entry.base;
+  else entry.base = base;
+}
+
+function sortedEntries<V>(record: Record<string, V> | undefined): [string, V][] {
+  return Object.keys(record ?? {})
+    .sort()
+    .map((k) => [k, record![k]!]);
+}
+
+function sortedRecord<V>(map: Map<string, V>): Record<string, V> {
+  return Object.fromEntries([...map.keys()].sort().map((k) => [k, map.get(k)!]));
+}
 
 function render(template: string, worker: Worker, policy: Policy): string {
   const part = (s: string | undefined) =>

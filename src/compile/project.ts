@@ -143,6 +143,14 @@ function holdings(holders: Holder[], roles: RoleIndex, pick: (e: Entitlements) =
   return (key) => [...(byItem.get(key) ?? [])].map(([user, because]) => ({ user, because })).sort(byString((m) => m.user));
 }
 
+/** Every holdable item of a projection as `kind:key`, with its holders. */
+export function itemsOf(projection: NonNullable<DesiredState["targets"][keyof DesiredState["targets"]]>): [string, Holders][] {
+  const items: [string, Holders][] = projection.groups.map((g) => [`group:${g.key}`, g.members]);
+  if ("adminRoles" in projection) items.push(...projection.adminRoles.map((r): [string, Holders] => [`adminRole:${r.key}`, r.members]));
+  if ("directoryRoles" in projection) items.push(...projection.directoryRoles.map((r): [string, Holders] => [`directoryRole:${r.key}`, r.members]));
+  return items;
+}
+
 /** A catalog section as a list in key order. */
 function items<V, T>(record: Record<string, V>, make: (key: string, value: V) => T): T[] {
   return Object.keys(record)

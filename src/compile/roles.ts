@@ -2,6 +2,7 @@ import type { Finding } from "../model/finding.js";
 import type { Located } from "../model/person.js";
 import type { Role } from "../model/role.js";
 import type { Reason } from "../model/desired-state.js";
+import type { RoleGrants } from "../model/previous.js";
 
 export interface RoleIndex {
   byId: Map<string, Located<Role>>;
@@ -92,3 +93,21 @@ function findCycles(byId: Map<string, Located<Role>>): string[][] {
   for (const id of [...byId.keys()].sort()) if (!state.has(id)) visit(id);
   return cycles;
 }
+
+/** What each role grants directly, per target as `kind:key`, and which roles it includes. */
+export function roleGrantsOf(roles: RoleIndex): RoleGrants {
+  const grants: RoleGrants = {};
+  for (const id of [...roles.byId.keys()].sort()) {
+    const { includes, entitlements } = roles.byId.get(id)!.value;
+    const items: Record<string, string[]> = {};
+    for (const [target, kinds] of Object.entries(entitlements) as [string, Record<string, string[]> | undefined][]) {
+      const list = Object.entries(kinds ?? {}).flatMap(([kind, keys]) => keys.map((key) => `${KIND_OF[kind] ?? kind}:${key}`));
+      if (list.length > 0) items[target] = list.sort();
+    }
+    grants[id] = { includes: [...includes], items };
+  }
+  return grants;
+}
+
+/** Entitlement lists → the item kinds projections and the stack record use. */
+const KIND_OF: Record<string, string> = { groups: "group", adminRoles: "adminRole", directoryRoles: "directoryRole" };

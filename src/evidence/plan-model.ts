@@ -1,12 +1,16 @@
 import { createHash } from "node:crypto";
-import type { DesiredState, DirectoryUser, HeldRole, Holders } from "../model/desired-state.js";
+import type { DesiredState, DirectoryUser, HeldRole, Holders, LossReason } from "../model/desired-state.js";
 import type { AccessChange, PersonChange, PersonChangeKind, PlanDocument, PlanStep, Risk } from "../model/plan.js";
 import { byString } from "../compile/order.js";
-import { itemsOf, type StackRecord } from "../targets/record.js";
+import { itemsOf } from "../compile/project.js";
+import type { StackRecord } from "../targets/record.js";
 import { changingSteps } from "./steps.js";
 
 /** Account resource types per target: their steps are the account's own changes. */
 const ACCOUNT_TYPES = new Set(["rolecall-scim:index:User", "okta:user/user:User", "azuread:index/user:User", "aws:identitystore/user:User"]);
+
+/** A loss compile did not see: the desired state was compiled against another record than this plan's. */
+const UNRECORDED: LossReason[] = [{ kind: "no-longer-earned" }];
 
 export type PlanCore = Omit<PlanDocument, "$schema" | "schemaVersion" | "manifest" | "guardrails">;
 
@@ -39,6 +43,9 @@ export function buildPlan(steps: PlanStep[], desired: DesiredState, previous: St
     for (const [item, holders] of Object.entries(items)) before.set(`${target}|${item}`, new Set(holders));
   }
 
+  // Compile explained every loss against the same record; the plan only looks them up.
+  const lostBecause = new Map(desired.losses.map((l) => [`${l.user}|${l.target}|${l.item}`, l.reasons]));
+
   const changes = new Map<string, { gains: AccessChange[]; losses: AccessChange[]; account: PersonChange["account"] }>();
   const entry = (key: string) => {
     let e = changes.get(key);
@@ -55,7 +62,7 @@ export function buildPlan(steps: PlanStep[], desired: DesiredState, previous: St
       const because = (heldBy.get(user) ?? []).filter((h) => holder.because.includes(h.role));
       entry(user).gains.push({ target, kind, item: catalogKey, because });
     }
-    for (const user of had) if (!has.has(user)) entry(user).losses.push({ target, kind, item: catalogKey, because: [], why: lossReason(user, people.get(user), desired, users) });
+    for (const user of had) if (!has.has(user)) entry(user).losses.push({ target, kind, item: catalogKey, because: [], lost: lostBecause.get(`${user}|${key}`) ?? UNRECORDED });
   }
   for (const step of changing.filter((s) => ACCOUNT_TYPES.has(s.type))) {
     entry(step.name).account.push({ target: step.target, op: step.op, changed: step.diffs });
@@ -155,13 +162,6 @@ function kindOf(c: { gains: AccessChange[]; losses: AccessChange[]; account: Per
   if (activeChanged) return user?.active ? "enabled" : "disabled";
   if (c.gains.length > 0 || c.losses.length > 0) return "mover";
   return "updated";
-}
-
-function lossReason(user: string, person: DesiredState["people"][number] | undefined, desired: DesiredState, users: Map<string, DirectoryUser>): string {
-  if (person && person.state !== "active") return person.stateReason;
-  if (!users.has(user)) return removedReason(user, desired);
-  const expired = desired.findings.find((f) => f.code === "grant-expired" && f.message.includes(` for ${user})`));
-  return expired ? expired.message : "no longer earned: no rule, role or grant gives it any more";
 }
 
 function removedReason(id: string, desired: DesiredState): string {

@@ -1,4 +1,4 @@
-import type { HeldRole, Reason } from "../model/desired-state.js";
+import type { HeldRole, LossReason, Reason } from "../model/desired-state.js";
 import type { AccessChange, GuardrailVerdict, PersonChange, PersonChangeKind, PlanDocument, Risk } from "../model/plan.js";
 
 /**
@@ -95,7 +95,34 @@ export function itemSegments(change: AccessChange): Segment[] {
 /** Why a change is made: the roles that earn a gain, or the reason a loss is no longer earned. */
 export function becauseSegments(change: AccessChange): Segment[] {
   if (change.because.length > 0) return join(change.because.map(heldRoleSegments), " · ");
-  return [change.why ?? "no reason recorded"];
+  return change.lost && change.lost.length > 0 ? join(change.lost.map(lossSegments), "; ") : ["no reason recorded"];
+}
+
+/** Why something is lost: rule `eng` stopped matching: department Engineering → Sales; grant `g` expired on D; … */
+export function lossSegments(reason: LossReason): Segment[] {
+  switch (reason.kind) {
+    case "lifecycle":
+      return [reason.reason];
+    case "service-account":
+      return ["service account ", { code: reason.serviceAccount }, ` no longer declared: ${reason.reason}`];
+    case "rule": {
+      const changed = reason.changed.map((c) => `${c.attribute} ${valueText(c.from)} → ${valueText(c.to)}`);
+      return ["rule ", { code: reason.rule }, " stopped matching", changed.length > 0 ? `: ${changed.join(", ")}` : ""];
+    }
+    case "grant":
+      return ["grant ", { code: reason.grant }, reason.ticket ? ` (ticket ${reason.ticket})` : "", reason.status === "expired" ? ` expired on ${reason.expires}` : " is not in force"];
+    case "include":
+      return ["role ", { code: reason.role }, " no longer includes role ", { code: reason.included }];
+    case "role":
+      return ["role ", { code: reason.role }, reason.change === "removed" ? " was removed" : " no longer grants it"];
+    case "no-longer-earned":
+      return ["no longer earned: no rule, role or grant gives it any more"];
+  }
+}
+
+function valueText(value: string | boolean | string[] | null): string {
+  if (value === null) return "(none)";
+  return Array.isArray(value) ? `[${value.join(", ")}]` : String(value);
 }
 
 function kindWord(kind: string): string {

@@ -3,6 +3,7 @@ import type { Finding } from "./finding.js";
 import type { Grant } from "./grant.js";
 import type { Located, Worker } from "./person.js";
 import type { Policy } from "./policy.js";
+import type { PreviousRecord } from "./previous.js";
 import type { Role } from "./role.js";
 import type { Rule } from "./rule.js";
 import type { ServiceAccount } from "./service-account.js";
@@ -23,6 +24,12 @@ export interface Inputs {
    * file then dotted path (`protected.0`), so a reference error points at the reference.
    */
   lines?: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /**
+   * The stack's record of its last apply, when compiling for a stack: the identity ledger that
+   * pins logins and emails, and what the previous losses are explained against. Absent: the
+   * first apply, or `compile`/`validate` without `--stack`.
+   */
+  previous?: PreviousRecord;
   /** Problems found while loading; an error here means compile must not be trusted. */
   findings: Finding[];
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { HeldRoleSchema, LifecycleState } from "./desired-state.js";
+import { HeldRoleSchema, LifecycleState, LossReasonSchema } from "./desired-state.js";
 import { FindingSchema } from "./finding.js";
 
 /** One engine step, as the engine reported it (secret values never appear: the engine masks them). */
@@ -21,7 +21,7 @@ export const AccessChangeSchema = z.strictObject({
   kind: z.string().describe("group, adminRole, directoryRole"),
   item: z.string().describe("Catalog key."),
   because: z.array(HeldRoleSchema).describe("For a gain: the roles that earn it, with their reasons."),
-  why: z.string().optional().describe("For a loss: why it is no longer earned."),
+  lost: z.array(LossReasonSchema).optional().describe("For a loss: why it is no longer held, as compile computed it."),
 });
 export type AccessChange = z.infer<typeof AccessChangeSchema>;
 

@@ -30,9 +30,19 @@ export const PolicySchema = z
           .describe("Placeholders: {given}, {family}, {preferred}, {workerId}, {domain}; transliterated to ASCII, lower-cased. Any other text: a-z, 0-9, '.', '_', '-'."),
         emailTemplate: z.string().default("{login}@{domain}").describe("Placeholders: {login}, {domain}. Exactly one @, {login} before it, a domain after it."),
         useHrEmail: z.boolean().default(true).describe("Prefer the roster's email when it has one."),
+        renames: z
+          .enum(["keep", "follow"])
+          .default("keep")
+          .describe("When a person's own name changes: keep the login and generated email they have, or follow the new name. An email HR supplies is always followed."),
+        reuseAfterDays: z
+          .number()
+          .int()
+          .min(0)
+          .optional()
+          .describe("Days after which a login or email its worker no longer uses may go to another worker ID. Absent: never."),
       })
       .strict()
-      .default({ loginTemplate: "{given}.{family}", emailTemplate: "{login}@{domain}", useHrEmail: true }),
+      .default({ loginTemplate: "{given}.{family}", emailTemplate: "{login}@{domain}", useHrEmail: true, renames: "keep" }),
     lifecycle: z
       .object({
         preHireDays: days(365, "preHireDays").default(7),

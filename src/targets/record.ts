@@ -1,15 +1,29 @@
-import type { DesiredState, Holders } from "../model/desired-state.js";
+import { itemsOf } from "../compile/project.js";
+import type { DesiredState } from "../model/desired-state.js";
+import { PreviousRecordSchema, type AttributeValue, type IdentityLedger, type PreviousRecord, type RoleGrants } from "../model/previous.js";
+
+export { itemsOf };
 
 /**
  * What a stack holds, in keys: every account and who holds each catalog item per target.
  * Declared as the stack's outputs, so the next plan can say — without asking any target —
  * what each person had before, and what they lose.
+ *
+ * It also carries what the next compile needs from this one (src/model/previous.ts reads it
+ * back): the identity ledger, which pins every worker ID's login and email — it lives here,
+ * in the stack's state, because that is what a fresh clone or a new CI machine reaches with
+ * the backend it already needs, and it is written by the very update that used it (see
+ * src/compile/IDENTITIES.md) —, the attributes rules saw per declared person, and what each
+ * role granted, so losses are explained against facts rather than guessed.
  */
 export interface StackRecord {
   asOf: string;
   /** `userName` and `state` are absent in records written before they were kept. */
   accounts: Record<string, { displayName: string; email: string; kind: string; protected: boolean; userName?: string; state?: string }>;
   holdings: Record<string, Record<string, string[]>>;
+  identities: IdentityLedger;
+  attributes: Record<string, Record<string, AttributeValue>>;
+  roleGrants: RoleGrants;
 }
 
 export function stackRecord(desired: DesiredState, targets: readonly string[]): StackRecord {
@@ -21,13 +35,21 @@ export function stackRecord(desired: DesiredState, targets: readonly string[]): 
     for (const u of projection.users) accounts[u.key] = { displayName: u.displayName, email: u.email, kind: u.kind, protected: u.protected, userName: u.userName, ...(u.state ? { state: u.state } : {}) };
     holdings[target] = Object.fromEntries(itemsOf(projection).map(([item, members]) => [item, members.map((m) => m.user)]));
   }
-  return { asOf: desired.asOf, accounts, holdings };
+  const attributes: StackRecord["attributes"] = {};
+  for (const p of desired.people) if (p.attributes && Object.keys(p.attributes).length > 0) attributes[p.id] = p.attributes;
+  return { asOf: desired.asOf, accounts, holdings, identities: desired.identities, attributes, roleGrants: desired.roleGrants };
 }
 
-/** Every holdable item of a projection as `kind:key`, with its holders. */
-export function itemsOf(projection: NonNullable<DesiredState["targets"][keyof DesiredState["targets"]]>): [string, Holders][] {
-  const items: [string, Holders][] = projection.groups.map((g) => [`group:${g.key}`, g.members]);
-  if ("adminRoles" in projection) items.push(...projection.adminRoles.map((r): [string, Holders] => [`adminRole:${r.key}`, r.members]));
-  if ("directoryRoles" in projection) items.push(...projection.directoryRoles.map((r): [string, Holders] => [`directoryRole:${r.key}`, r.members]));
-  return items;
+/**
+ * The record a stack's last update left, as compile reads it. A record that is there but does
+ * not parse is refused (undefined would mean "no history", and every login would be derived
+ * again): the caller stops with the message.
+ */
+export function readPreviousRecord(outputs: Record<string, unknown>): { record?: PreviousRecord; problem?: string } {
+  const raw = outputs.rolecall;
+  if (raw === undefined) return {};
+  const parsed = PreviousRecordSchema.safeParse(raw);
+  if (parsed.success) return { record: parsed.data };
+  const issue = parsed.error.issues[0]!;
+  return { problem: `the stack's record (output 'rolecall') is unreadable at ${issue.path.join(".") || "its root"}: ${issue.message}` };
 }

@@ -52,17 +52,19 @@ describe("plans as audit evidence", () => {
     expect(mover.change).toBe("mover");
     expect(mover.gains.map((g) => g.item)).toEqual(["marketing"]);
     expect(mover.gains[0]!.because[0]!.reasons).toEqual([{ kind: "rule", rule: "marketing", matched: { department: "Marketing" } }]);
-    expect(mover.losses.map((l) => l.item)).toEqual(["sales"]);
+    // Explained by the rule that stopped matching, from the attributes the last apply recorded.
+    expect(mover.losses.map((l) => [l.item, l.lost])).toEqual([["sales", [{ kind: "rule", rule: "sales", changed: [{ attribute: "department", from: "Sales", to: "Marketing" }] }]]]);
 
     const leaver = personIn(plan, "W1030")!;
     expect(leaver.change).toBe("leaver");
     expect(leaver.losses.map((l) => l.item).sort()).toEqual(["all-staff", "finance", "office-london"]);
 
     const granted = personIn(plan, "W1012")!;
-    expect(granted.losses).toEqual([expect.objectContaining({ item: "finance", why: expect.stringMatching(/grant 'fin-audit-support'.*expired on/) })]);
+    expect(granted.losses).toEqual([expect.objectContaining({ item: "finance", lost: [expect.objectContaining({ kind: "grant", grant: "fin-audit-support", status: "expired", expires: yesterday })] })]);
 
     const md = await readFile(path.join(dir, "plan.md"), "utf8");
     for (const needle of ["W2001", "W1022", "W1030", "W1012", "fin-audit-support", "`sales`"]) expect(md).toContain(needle);
+    expect(md).toContain("scim group `sales` — rule `sales` stopped matching: department Sales → Marketing");
     expect(md.indexOf("oiner")).toBeLessThan(md.indexOf("W2001"));
   });
 

@@ -132,6 +132,12 @@ function syntheticPlan(): PlanDocument {
         ],
       },
     },
+    identities: { assigned: {}, retired: { logins: {}, emails: {} } },
+    roleGrants: {},
+    losses: [
+      { user: "W2002", target: "scim", item: "group:engineers", reasons: [{ kind: "rule", rule: "engineering", changed: [{ attribute: "department", from: "Engineering", to: "Finance" }] }] },
+      { user: "W2003", target: "scim", item: "group:engineers", reasons: [{ kind: "lifecycle", state: "removed", reason: "no longer in the HR roster" }] },
+    ],
     findings: [],
   };
   const previous: StackRecord = {
@@ -141,6 +147,9 @@ function syntheticPlan(): PlanDocument {
       W2003: { displayName: "Fay Lund", email: "w2003@example.com", kind: "person", protected: false },
     },
     holdings: { scim: { "group:engineers": ["W2002", "W2003"] } },
+    identities: { assigned: {}, retired: { logins: {}, emails: {} } },
+    attributes: {},
+    roleGrants: {},
   };
   const urn = (type: string, name: string) => `urn:pulumi:local::rolecall::rolecall:targets:Scim$${type}::${name}`;
   const step = (op: string, type: string, name: string, diffs: string[] = []): PlanStep => ({ op, urn: urn(type, name), type, name, target: "scim", diffs });

@@ -62,7 +62,7 @@ describe("the local stack, end to end", () => {
     expect(leaverPlan).toMatchObject({ change: "leaver", account: [{ target: "scim", op: "delete" }] });
     const keyOf = new Map((await expected()).groups.map((g) => [g.displayName, g.key]));
     expect(leaverPlan.losses.map((l) => l.item).sort()).toEqual(theirGroups.map((g) => keyOf.get(g)).sort());
-    expect(leaverPlan.losses.every((l) => l.why === "terminated in HR (no end date)")).toBe(true);
+    expect(leaverPlan.losses.every((l) => l.lost?.length === 1 && l.lost[0]!.kind === "lifecycle" && l.lost[0]!.reason === "terminated in HR (no end date)")).toBe(true);
 
     await project.ok("apply", "--yes");
     const after = await ls();

@@ -31,7 +31,9 @@ function attributesOf(worker: Worker, roster: readonly Worker[]): Attrs {
     seen.add(m);
     chain.push(m);
   }
-  return { ...worker, reportsTo: chain, isManager: roster.some((w) => w.managerId === worker.workerId) };
+  // A report who has left makes nobody a manager.
+  const left = (w: Worker) => w.status === "terminated" || (w.endDate !== undefined && w.endDate < AS_OF);
+  return { ...worker, reportsTo: chain, isManager: roster.some((w) => w.managerId === worker.workerId && !left(w)) };
 }
 
 function satisfies(condition: Condition, attrs: Attrs): boolean {

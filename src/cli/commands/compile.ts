@@ -6,6 +6,8 @@ import { findProjectDir, RefusedError } from "../context.js";
 import { compileDir, loadAndCompile } from "../desired.js";
 import { formatFindings, type FindingsFormat } from "../findings-format.js";
 import { writeJson } from "../json-stream.js";
+import type { PreviousRecord } from "../../model/previous.js";
+import { readStackRecord } from "../stack-run.js";
 import { checkStacks, type CheckedStack } from "../stack-files.js";
 
 /**
@@ -14,8 +16,8 @@ import { checkStacks, type CheckedStack } from "../stack-files.js";
  * limits of every target that a stack provisioning this folder switches on — or, outside a
  * project or when no stack provisions it, of every target its catalog describes.
  */
-export async function validateCommand(opts: { dir: string; asOf?: string; format: FindingsFormat; stack?: string }): Promise<void> {
-  const { inputs, desired } = await loadAndCompile(opts.dir, opts.asOf);
+export async function validateCommand(opts: { dir: string; asOf?: string; format: FindingsFormat; stack?: string; against?: string }): Promise<void> {
+  const { inputs, desired } = await loadAndCompile(opts.dir, opts.asOf, await recordOf(opts.against));
   const projectDir = await findProjectDir().catch(() => undefined);
   const stacks = projectDir ? await checkStacks(projectDir, opts.stack) : [];
   const here = path.resolve(opts.dir);
@@ -61,7 +63,12 @@ function unique(findings: Finding[]): Finding[] {
 }
 
 /** `rolecall compile`: the DesiredState JSON, to stdout or a file. */
-export async function compileCommand(opts: { dir: string; asOf?: string; out: string }): Promise<void> {
-  const { desired } = await compileDir(opts.dir, opts.asOf);
+export async function compileCommand(opts: { dir: string; asOf?: string; out: string; against?: string }): Promise<void> {
+  const { desired } = await compileDir(opts.dir, opts.asOf, undefined, await recordOf(opts.against));
   await writeJson(desired, opts.out);
+}
+
+/** With --against, the stack's record of its last apply; without, none (the roster alone names people). */
+async function recordOf(stack: string | undefined): Promise<PreviousRecord | undefined> {
+  return stack === undefined ? undefined : readStackRecord(await findProjectDir(), stack);
 }

@@ -56,7 +56,7 @@ export function fixturePlan(): PlanDocument {
           ],
         },
       ],
-      losses: [{ target: "scim", kind: "group", item: "sales", because: [], why: "no longer earned: no rule, role or grant gives it any more" }],
+      losses: [{ target: "scim", kind: "group", item: "sales", because: [], lost: [{ kind: "rule", rule: "sales-dept", changed: [{ attribute: "department", from: "Sales", to: "Finance" }] }] }],
       risks: [],
     },
     {
@@ -83,8 +83,8 @@ export function fixturePlan(): PlanDocument {
       account: [{ target: "scim", op: "delete", changed: [] }],
       gains: [],
       losses: [
-        { target: "scim", kind: "group", item: "developers", because: [], why: "terminated on 2026-02-27 (grace 0 days)" },
-        { target: "okta", kind: "adminRole", item: "help-desk", because: [], why: "terminated on 2026-02-27 (grace 0 days)" },
+        { target: "scim", kind: "group", item: "developers", because: [], lost: [{ kind: "lifecycle", state: "leaver", reason: "terminated on 2026-02-27 (grace 0 days)" }] },
+        { target: "okta", kind: "adminRole", item: "help-desk", because: [], lost: [{ kind: "lifecycle", state: "leaver", reason: "terminated on 2026-02-27 (grace 0 days)" }] },
       ],
       risks: [],
     },

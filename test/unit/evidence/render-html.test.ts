@@ -82,7 +82,7 @@ describe("plan.html", () => {
   it("renders grants with ticket and expiry, several roles as a list, and losses with why", () => {
     const ben = sectionText(html, "person-W1002", "article");
     expect(ben).toContain("okta group fin-audit role fin-auditor: grant fin-audit-support (ticket IAM-4711, until 2027-01-31) role finance: rule finance-dept matched department = Finance and isManager = false");
-    expect(ben).toContain("Loses (1) Access Why scim group sales no longer earned");
+    expect(ben).toContain("Loses (1) Access Why scim group sales rule sales-dept stopped matching: department Sales → Finance");
     const cleo = sectionText(html, "person-W1010", "article");
     expect(cleo).toContain("State leaver (terminated on 2026-02-27 (grace 0 days))");
     expect(cleo).toContain("okta admin role help-desk terminated on 2026-02-27");

@@ -56,7 +56,8 @@ describe("plan.md", () => {
       "  - okta group `fin-audit` ← role `fin-auditor`: grant `fin-audit-support` (ticket IAM-4711, until 2027-01-31) · role `finance`: rule `finance-dept` matched department = Finance and isManager = false",
     );
     expect(md).toContain("- Account: scim update (department, title)");
-    expect(md).toContain("  - scim group `sales` — no longer earned: no rule, role or grant gives it any more");
+    // The fixture's expired grant is W1002's too: it is not what took the group away.
+    expect(md).toContain("  - scim group `sales` — rule `sales-dept` stopped matching: department Sales → Finance");
     expect(md).toContain("  - okta admin role `help-desk` — terminated on 2026-02-27 (grace 0 days)");
     expect(md).toContain("  - scim group `deployers` ← role `deployer`: service account `ci-deployer`");
     expect(md).toContain("- ⚠️ privileged: gains scim group platform-admins through platform-engineer");

@@ -1,0 +1,39 @@
+import type { Finding } from "../model/finding.js";
+import type { Located, Worker } from "../model/person.js";
+import type { Lifecycle } from "./lifecycle.js";
+
+/**
+ * The org chart as rules see it. Everyone's management chain (nearest manager first; a cycle
+ * stops the walk, and is an error finding elsewhere), and who is a manager: someone with at
+ * least one report who has not left. A leaver still listed as someone's report makes nobody a
+ * manager, so manager-only roles go when the last report does.
+ */
+export function reportingLines(workers: readonly Worker[], lives: ReadonlyMap<string, Lifecycle>): { chains: Map<string, string[]>; managers: Set<string> } {
+  const managerOf = new Map(workers.map((w) => [w.workerId, w.managerId]));
+  const chains = new Map<string, string[]>();
+  const managers = new Set<string>();
+  for (const worker of workers) {
+    const chain: string[] = [];
+    for (let m = worker.managerId; m !== undefined && !chain.includes(m) && m !== worker.workerId; m = managerOf.get(m)) chain.push(m);
+    chains.set(worker.workerId, chain);
+    if (worker.managerId !== undefined && lives.get(worker.workerId)?.state !== "leaver") managers.add(worker.managerId);
+  }
+  return { chains, managers };
+}
+
+/** Someone who has not left, reporting to someone who has: HR has a reporting line to fix. */
+export function managersWhoLeft(rows: readonly Located<Worker>[], lives: ReadonlyMap<string, Lifecycle>): Finding[] {
+  const findings: Finding[] = [];
+  for (const { value: worker, at } of rows) {
+    const manager = worker.managerId === undefined ? undefined : lives.get(worker.managerId);
+    if (manager?.state !== "leaver" || lives.get(worker.workerId)?.state === "leaver") continue;
+    findings.push({
+      severity: "warning",
+      code: "manager-left",
+      message: `${worker.workerId} reports to ${worker.managerId}, who has left (${manager.reason})`,
+      ...at,
+      hint: `give ${worker.workerId} their new manager in the HR export; rules on reportsTo still follow the old line`,
+    });
+  }
+  return findings;
+}
