@@ -21,9 +21,10 @@ export interface StackRecord {
   /** `userName` and `state` are absent in records written before they were kept. */
   accounts: Record<string, { displayName: string; email: string; kind: string; protected: boolean; userName?: string; state?: string }>;
   holdings: Record<string, Record<string, string[]>>;
-  identities: IdentityLedger;
-  attributes: Record<string, Record<string, AttributeValue>>;
-  roleGrants: RoleGrants;
+  /** These three are absent in records written before they were kept. */
+  identities?: IdentityLedger;
+  attributes?: Record<string, Record<string, AttributeValue>>;
+  roleGrants?: RoleGrants;
 }
 
 export function stackRecord(desired: DesiredState, targets: readonly string[]): StackRecord {
