@@ -3,6 +3,7 @@ import type { GuardrailVerdict } from "../model/plan.js";
 import type { Policy } from "../model/policy.js";
 import type { PlanCore } from "../evidence/plan-model.js";
 import type { StackRecord } from "../targets/record.js";
+import { harmsProtected } from "../evidence/protected.js";
 import { checkChangeLimits } from "./change-limits.js";
 
 /**
@@ -37,7 +38,7 @@ export function checkGuardrails(
     verdict: ok ? "pass" : override ? "overridden" : "fail",
     message: ok ? message : override ? `${message} — overridden: ${override}` : `${message}; if this is intended, run again with --allow-mass-deprovision "<reason>"`,
   });
-  const protectedChanges = plan.risks.filter((r) => r.code === "protected-account");
+  const protectedHarms = protectedOffences(plan, desired, policy);
   return [
     overridable("max-deprovision-count", `${limits.maxDeprovision.count} people`, `${leaving} people`, leaving <= limits.maxDeprovision.count, `${leaving} people lose their access (limit ${limits.maxDeprovision.count})`),
     overridable("max-deprovision-percent", fmt(limits.maxDeprovision.percent), fmt(percent), percent <= limits.maxDeprovision.percent, `${fmt(percent)} of ${base} people lose their access (limit ${fmt(limits.maxDeprovision.percent)})`),
@@ -46,10 +47,29 @@ export function checkGuardrails(
     {
       name: "protected-accounts",
       limit: "no change",
-      actual: `${protectedChanges.length} changed`,
-      verdict: protectedChanges.length === 0 ? "pass" : "fail",
-      message: protectedChanges.length === 0 ? "no protected account changes" : `protected accounts would change: ${protectedChanges.map((r) => r.subject).join(", ")}; change policy.yaml's protected list first`,
+      actual: `${protectedHarms.length} changed`,
+      verdict: protectedHarms.length === 0 ? "pass" : "fail",
+      message:
+        protectedHarms.length === 0
+          ? "no protected account is deleted, disabled or loses access"
+          : `protected accounts would be harmed: ${protectedHarms.join("; ")}; if intended, take them off policy.yaml's protected list in a reviewed change first`,
     },
     ...checkChangeLimits(plan, desired, previous, policy, changeOverride),
   ];
+}
+
+/**
+ * Judged from policy, not from what the stack recorded: every worker policy protects must be
+ * in the roster, and none may be deleted, disabled or lose access. Creating or updating one is
+ * fine.
+ */
+function protectedOffences(plan: PlanCore, desired: DesiredState, policy: Policy): string[] {
+  const inRoster = new Set(desired.people.map((p) => p.id));
+  const changes = new Map(plan.people.map((p) => [p.id, p]));
+  return policy.protected.flatMap((id) => {
+    if (!inRoster.has(id)) return [`${id} is not in the roster`];
+    const change = changes.get(id);
+    const harms = change ? harmsProtected(change) : [];
+    return harms.length > 0 ? [`${id}: ${harms.join(", ")}`] : [];
+  });
 }

@@ -4,10 +4,11 @@ import type { AccessChange, PersonChange, PersonChangeKind, PlanDocument, PlanSt
 import { byString } from "../compile/order.js";
 import { itemsOf } from "../compile/project.js";
 import type { StackRecord } from "../targets/record.js";
+import { harmsProtected } from "./protected.js";
 import { changingSteps } from "./steps.js";
 
 /** Account resource types per target: their steps are the account's own changes. */
-const ACCOUNT_TYPES = new Set(["rolecall-scim:index:User", "okta:user/user:User", "azuread:index/user:User", "aws:identitystore/user:User"]);
+export const ACCOUNT_TYPES: ReadonlySet<string> = new Set(["rolecall-scim:index:User", "okta:user/user:User", "azuread:index/user:User", "aws:identitystore/user:User"]);
 
 /** A loss compile did not see: the desired state was compiled against another record than this plan's. */
 const UNRECORDED: LossReason[] = [{ kind: "no-longer-earned" }];
@@ -78,10 +79,11 @@ export function buildPlan(steps: PlanStep[], desired: DesiredState, previous: St
       const privileged = c.gains.filter((g) => g.because.some((b: HeldRole) => b.privileged));
       const personRisks = [
         ...privileged.map((g) => `privileged: gains ${g.target} ${g.kind} ${g.item} through ${g.because.filter((b) => b.privileged).map((b) => b.role).join(", ")}`),
-        ...((user?.protected ?? was?.protected) && (c.account.length > 0 || c.losses.length > 0) ? ["protected account changes"] : []),
+        ...((user?.protected ?? was?.protected) ? harmsProtected({ change, ...c }).map((h) => `protected account: ${h}`) : []),
       ];
       for (const r of privileged) risks.push({ code: "privileged-grant", subject: id, message: `${id} gains privileged ${r.target} ${r.kind} ${r.item}` });
-      if (personRisks.includes("protected account changes")) risks.push({ code: "protected-account", subject: id, message: `protected account ${id} changes` });
+      const harms = personRisks.filter((r) => r.startsWith("protected account: "));
+      if (harms.length > 0) risks.push({ code: "protected-account", subject: id, message: `protected account ${id}: ${harms.map((h) => h.slice("protected account: ".length)).join("; ")}` });
       const sa = user?.serviceAccount ? serviceAccounts.get(user.serviceAccount) : undefined;
       const state: PersonChange["state"] = person?.state ?? (user ? "active" : "removed");
       return {
