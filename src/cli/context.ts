@@ -10,6 +10,17 @@ export class RefusedError extends Error {
   }
 }
 
+/**
+ * Changes are pending and were not applied — declined, or no --yes without a terminal: exit 3,
+ * so a scheduled job that forgot --yes does not go green.
+ */
+export class NotAppliedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "NotAppliedError";
+  }
+}
+
 /** A flag or argument that makes no sense: exit 2, like commander's own usage errors. */
 export class UsageError extends Error {
   constructor(message: string) {

@@ -1,13 +1,16 @@
 import { createRequire } from "node:module";
 import { Command, CommanderError, Option } from "commander";
-import { EnvironmentError } from "../engine/errors.js";
+import path from "node:path";
+import { EngineError, EnvironmentError } from "../engine/errors.js";
+import { causesOf } from "../engine/failure.js";
 import { setupPlugins } from "../engine/plugins.js";
 import { ensurePulumiCli } from "../engine/pulumi-cli.js";
 import { compileCommand, validateCommand } from "./commands/compile.js";
 import { evidenceVerify } from "./commands/evidence.js";
-import { applyCommand, planCommand } from "./commands/plan.js";
+import { applyCommand } from "./commands/apply.js";
+import { planCommand } from "./commands/plan.js";
 import { sandboxLs, sandboxReset, sandboxStart, sandboxStop } from "./commands/sandbox.js";
-import { progress, RefusedError, UsageError } from "./context.js";
+import { NotAppliedError, progress, RefusedError, UsageError } from "./context.js";
 
 const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
 
@@ -105,11 +108,16 @@ try {
   process.exitCode = exitCodeFor(error);
 }
 
+/** Exit codes (README, "Commands"): 0 done, 1 refused, 2 usage or environment, 3 changes pending but not applied, 4 the update failed. */
 function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
   if (error instanceof RefusedError) {
     process.stderr.write(`rolecall: ${error.message}\n`);
     return 1;
+  }
+  if (error instanceof NotAppliedError) {
+    process.stderr.write(`rolecall: ${error.message}\n`);
+    return 3;
   }
   if (error instanceof UsageError) {
     process.stderr.write(`rolecall: ${error.message}\n`);
@@ -119,6 +127,19 @@ function exitCodeFor(error: unknown): number {
     process.stderr.write(`rolecall: ${error.message}\n  hint: ${error.hint}\n`);
     return 2;
   }
-  process.stderr.write(`rolecall: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  if (error instanceof EngineError) {
+    const causes = error.causes.map((c) => `  ${c}`).join("\n");
+    process.stderr.write(`rolecall: ${error.message}\n${causes}\n  the engine's whole output: ${path.relative(process.cwd(), error.logFile)}\n`);
+    return error.kind === "update" ? 4 : 2;
+  }
+  if (error && typeof error === "object" && "commandResult" in error) {
+    // An engine command outside plan's and apply's own runs (selecting the stack, reading its
+    // config or outputs): its causes only; its output names people.
+    process.stderr.write(`rolecall: the Pulumi engine failed:\n${causesOf(error, []).map((c) => `  ${c}`).join("\n")}\n`);
+    return 2;
+  }
+  // Anything else is a defect of rolecall's: its first line, never a stack or the engine's output.
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`rolecall: unexpected error: ${message.split("\n")[0]}\n  please report it with the command you ran\n`);
   return 2;
 }

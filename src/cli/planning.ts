@@ -1,28 +1,39 @@
 import path from "node:path";
 import { createRequire } from "node:module";
+import type { EngineEvent } from "@pulumi/pulumi/automation/index.js";
+import { EngineError } from "../engine/errors.js";
+import { errorsByUrn } from "../engine/failure.js";
 import { checkGuardrails } from "../engine/guardrails.js";
-import { lastOutputs, preview } from "../engine/operations.js";
+import { preview } from "../engine/operations.js";
 import { PULUMI_VERSION } from "../engine/pulumi-version.js";
 import { gatherManifest } from "../evidence/manifest.js";
 import { buildPlan } from "../evidence/plan-model.js";
 import { stepsFromEvents } from "../evidence/steps.js";
 import type { PlanDocument } from "../model/plan.js";
-import type { StackRecord } from "../targets/record.js";
 import { progress } from "./context.js";
 import type { StackRun } from "./stack-run.js";
 
 const { version: ROLECALL_VERSION } = createRequire(import.meta.url)("../../package.json") as { version: string };
 
+/** The engine's words when a step would delete a resource whose state is protected (pkg/resource/deploy/step.go). */
+const DELETE_PROTECTED = /cannot be deleted because it is protected/;
+
+export interface Planned {
+  plan: PlanDocument;
+  /** The preview's raw events (protect changes are visible only here). */
+  events: EngineEvent[];
+}
+
 /**
  * Previews the stack and turns the result into the plan document: people-centric changes,
  * guardrail verdicts, and the manifest of what it was computed from.
  */
-export async function makePlan(run: StackRun, projectDir: string, override?: string, changeOverride?: string): Promise<PlanDocument> {
-  const previous = (await lastOutputs(run.stack)).rolecall as StackRecord | undefined;
+export async function makePlan(run: StackRun, projectDir: string, opts: { refresh: boolean; override?: string; changeOverride?: string }): Promise<Planned> {
   progress(`previewing stack ${run.stackName}…`);
-  const steps = stepsFromEvents(await preview(run.stack, progress));
+  const events = await previewAllowingProtectedDeletes(run);
+  const steps = stepsFromEvents(events);
   const targets = Object.keys(run.settings.targets);
-  const core = buildPlan(steps, run.desired, previous, targets);
+  const core = buildPlan(steps, run.desired, run.previous, targets);
   const manifest = await gatherManifest({
     stack: run.stackName,
     asOf: run.desired.asOf,
@@ -30,13 +41,35 @@ export async function makePlan(run: StackRun, projectDir: string, override?: str
     inputs: run.desired.inputs,
     versions: { rolecall: ROLECALL_VERSION, pulumi: PULUMI_VERSION, node: process.version },
     projectDir,
-    ...(override ? { override } : {}),
-    ...(changeOverride ? { changeOverride } : {}),
+    ...(opts.override ? { override: opts.override } : {}),
+    ...(opts.changeOverride ? { changeOverride: opts.changeOverride } : {}),
   });
-  return {
+  const plan: PlanDocument = {
     schemaVersion: 1,
     manifest,
     ...core,
-    guardrails: checkGuardrails(core, run.desired, previous, run.policy, override, changeOverride),
+    guardrails: checkGuardrails(core, run.desired, run.previous, run.policy, opts.override, opts.changeOverride),
   };
+  return { plan, events };
+
+  /**
+   * A preview whose only errors are deletes of resources the state protects still planned
+   * everything (the engine goes on past those errors and reports the delete steps). Whether
+   * such a delete may happen is policy's call, not the state's: the protected-accounts
+   * guardrail refuses it while policy protects the person, and apply unprotects it once a
+   * reviewed change took them off the list.
+   */
+  async function previewAllowingProtectedDeletes(r: StackRun): Promise<EngineEvent[]> {
+    const captured: EngineEvent[] = [];
+    try {
+      return await preview(r.stack, r.log, progress, { refresh: opts.refresh, events: captured });
+    } catch (error) {
+      const errors = [...errorsByUrn(captured).values()].flat();
+      const others = captured.filter((e) => e.diagnosticEvent?.severity === "error" && !e.diagnosticEvent.urn && !/^\s*(preview failed|an error occurred)\s*$/i.test(e.diagnosticEvent.message));
+      const crashed = error instanceof EngineError && error.causes.some((c) => c.startsWith("the Pulumi engine crashed"));
+      const onlyProtected = error instanceof EngineError && !crashed && others.length === 0 && errors.length > 0 && errors.every((m) => DELETE_PROTECTED.test(m));
+      if (!onlyProtected) throw error;
+      return captured;
+    }
+  }
 }

@@ -3,12 +3,15 @@ import type { Stack } from "@pulumi/pulumi/automation/index.js";
 import { checkPlugins } from "../engine/plugins.js";
 import { ensurePulumiCli } from "../engine/pulumi-cli.js";
 import { resolveConnections } from "../engine/connections.js";
-import { openStack } from "../engine/workspace.js";
+import { EngineLog } from "../engine/engine-log.js";
+import type { FileBackend, Recovered } from "../engine/recover.js";
+import { openStack, requireKnownStack } from "../engine/workspace.js";
 import type { DesiredState } from "../model/desired-state.js";
 import type { Policy } from "../model/policy.js";
 import type { StackSettings } from "../model/stack-settings.js";
 import { parseStackSettings } from "../engine/settings.js";
 import { declareTargets, type PreviousDeclarations, type TargetConnections } from "../targets/declare.js";
+import { stackRecord, type StackRecord } from "../targets/record.js";
 import { oktaPrevious } from "../targets/okta/previous.js";
 import { stackParallelism } from "../targets/parallelism.js";
 import { lastOutputs } from "../engine/operations.js";
@@ -25,6 +28,20 @@ export interface StackRun {
   desired: DesiredState;
   policy: Policy;
   settings: StackSettings;
+  /** The engine's whole output for this run. */
+  log: EngineLog;
+  /** Where locks and checkpoints are files, when the backend is a folder. */
+  backend?: FileBackend;
+  /** What was left over from an interrupted run and put right, in words. */
+  recovered: Recovered;
+  /**
+   * What the stack holds as of its last apply — the record plans compare against, read once
+   * the state is known to be sound. The program keeps it as the stack's output whatever it
+   * declares, so an update that fails or is killed never records what it did not do.
+   */
+  previous?: StackRecord;
+  /** The record of what this run declares; apply writes it once the update did its steps. */
+  declared: StackRecord;
 }
 
 /**
@@ -32,15 +49,20 @@ export interface StackRun {
  * desired state, and the connections to its targets (starting the sandbox when the stack
  * provisions into it). The inline program only declares what was compiled here.
  */
-export async function prepareStackRun(projectDir: string, stackName: string): Promise<StackRun> {
+export async function prepareStackRun(projectDir: string, stackName: string, verb: string): Promise<StackRun> {
+  await requireKnownStack(projectDir, stackName);
   await refuseInvalidStackFile(projectDir, stackName);
   const cli = await ensurePulumiCli(progress);
-  const declared: { desired?: DesiredState; connections?: TargetConnections; previous?: PreviousDeclarations } = {};
-  const stack = await openStack({
+  const declared: { desired?: DesiredState; connections?: TargetConnections; previous?: PreviousDeclarations; run?: StackRun } = {};
+  const { stack, backend, recovered } = await openStack({
     projectDir,
     stackName,
     cli,
-    program: async () => declareTargets(declared.desired!, declared.connections!, declared.previous),
+    program: async () => {
+      declareTargets(declared.desired!, declared.connections!, declared.previous);
+      const record = declared.run?.previous;
+      return record ? { rolecall: record } : {};
+    },
   });
   const config = await stack.getAllConfig();
   const settings = settingsOf(config, stackName);
@@ -57,7 +79,13 @@ export async function prepareStackRun(projectDir: string, stackName: string): Pr
     sandboxPort: sandboxPort(),
     needsOktaAdminRoles: (desired.targets.okta?.adminRoles.length ?? 0) > 0,
   });
-  return { stack, stackName, desired, policy, settings };
+  const log = await EngineLog.open(projectDir, stackName, verb);
+  for (const line of recovered) {
+    progress(`recovered: ${line}`);
+    log.note(`recovered: ${line}`);
+  }
+  declared.run = { stack, stackName, desired, policy, settings, log, recovered, ...(backend ? { backend } : {}), declared: stackRecord(desired, Object.keys(declared.connections)) };
+  return declared.run;
 }
 
 /** The stack file is checked with its lines before any engine starts (exit 1, not a stack trace). */

@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, writeFile, chmod } from "node:fs/promises";
+import { chmod, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { LocalWorkspace, type PulumiFn, type Stack } from "@pulumi/pulumi/automation/index.js";
 import { parse, stringify } from "yaml";
 import { EnvironmentError } from "./errors.js";
 import type { PulumiCli } from "./pulumi-cli.js";
+import { fileBackend, releaseStaleLocks, repairCheckpoint, type FileBackend, type Recovered } from "./recover.js";
 
 /** The stack that provisions into the local sandbox, with its state under .rolecall/. */
 export const LOCAL_STACK = "local";
@@ -42,18 +43,52 @@ export function engineEnv(projectDir: string, stackName: string): Record<string,
  * generated workspace under .rolecall/ — Pulumi writes a per-clone encryption salt into the
  * stack's settings file, which must not land in the tracked stacks/Pulumi.local.yaml.
  */
-export async function openStack(opts: WorkspaceOptions): Promise<Stack> {
+export async function openStack(opts: WorkspaceOptions): Promise<OpenedStack> {
   const envVars = engineEnv(opts.projectDir, opts.stackName);
   const project = await readProject(opts.projectDir);
+  await requireKnownStack(opts.projectDir, opts.stackName);
   let workDir = opts.projectDir;
   if (opts.stackName === LOCAL_STACK) {
     await mkdir(path.join(rolecallDir(opts.projectDir), "state"), { recursive: true });
     if (envVars.PULUMI_CONFIG_PASSPHRASE_FILE) await ensurePassphrase(envVars.PULUMI_CONFIG_PASSPHRASE_FILE);
     workDir = await materialiseLocalWorkspace(opts.projectDir, project);
   }
-  return LocalWorkspace.createOrSelectStack(
+  // Before the engine opens the stack: a damaged checkpoint fails even `stack select`.
+  const backend = fileBackend(envVars, project.name, opts.stackName);
+  const recovered = backend ? [...(await releaseStaleLocks(backend)), ...(await repairCheckpoint(backend))] : [];
+  const stack = await LocalWorkspace.createOrSelectStack(
     { stackName: opts.stackName, projectName: project.name, program: opts.program },
     { workDir, pulumiCommand: opts.cli.command, envVars },
+  );
+  return { stack, recovered, ...(backend ? { backend } : {}) };
+}
+
+export interface OpenedStack {
+  stack: Stack;
+  /** The backend's folder, when it is a file backend. */
+  backend?: FileBackend;
+  /** What an interrupted run had left behind and was put right (a stale lock, a damaged checkpoint). */
+  recovered: Recovered;
+}
+
+/** The stacks this project defines: one `Pulumi.<name>.yaml` each in the stack config folder. */
+export async function knownStacks(projectDir: string, stackConfigDir = "."): Promise<string[]> {
+  const names = await readdir(path.join(projectDir, stackConfigDir)).catch(() => [] as string[]);
+  return names.flatMap((n) => /^Pulumi\.(.+)\.yaml$/.exec(n)?.slice(1) ?? []).sort();
+}
+
+/**
+ * A stack must have its settings file before anything is written for it: a typo'd --stack
+ * would otherwise create a stack in the backend and a settings file beside the real ones.
+ */
+export async function requireKnownStack(projectDir: string, stackName: string): Promise<void> {
+  const project = await readProject(projectDir);
+  const known = await knownStacks(projectDir, project.stackConfigDir);
+  if (/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(stackName) && known.includes(stackName)) return;
+  const where = path.join(project.stackConfigDir ?? ".", `Pulumi.${stackName}.yaml`);
+  throw new EnvironmentError(
+    `there is no stack '${stackName}' (no ${where}); the stacks are: ${known.join(", ") || "none"}`,
+    `pass --stack with one of them, or create ${where} with its targets first (see stacks/Pulumi.prod.yaml.example)`,
   );
 }
 

@@ -37,9 +37,10 @@ export async function verifyBundle(dir: string, projectDir: string): Promise<str
   const key = (s: { urn: string; op: string }) => `${s.op} ${s.urn}`;
   const planned = new Set(changingSteps(plan.data.steps).map(key));
   const done = new Set(applied.data.steps.filter((s) => s.outcome === "done").map(key));
-  for (const s of planned) if (!done.has(s)) problems.push(`planned but not applied: ${s}`);
+  if (applied.data.result !== "started") for (const s of planned) if (!done.has(s)) problems.push(`planned but not applied: ${s}`);
   for (const s of done) if (!planned.has(s)) problems.push(`applied but not planned: ${s}`);
-  if (applied.data.result !== "succeeded") problems.push(`the apply ${applied.data.result}${applied.data.error ? `: ${applied.data.error}` : ""}`);
+  if (applied.data.result === "started") problems.push(`the apply started at ${applied.data.startedAt} and never recorded its end: it was interrupted, and what it did is not known from this bundle`);
+  else if (applied.data.result !== "succeeded") problems.push(`the apply ${applied.data.result}${applied.data.error ? `: ${applied.data.error}` : ""}`);
   return problems;
 }
 

@@ -103,15 +103,31 @@ export const PlanDocumentSchema = z.strictObject({
 });
 export type PlanDocument = z.infer<typeof PlanDocumentSchema>;
 
+/**
+ * One step of an apply and what really became of it. `done`: the engine reported it, or the
+ * read-back after a failed update found the change in place (`readBack`); `failed`: the
+ * engine reported an error and the change is still missing; `skipped`: never attempted (it
+ * waited on a step that failed) and still missing; `unknown`: no read-back could tell.
+ */
+export const AppliedStepSchema = z.strictObject({
+  op: z.string(),
+  urn: z.string(),
+  outcome: z.enum(["done", "failed", "skipped", "unknown"]),
+  error: z.string().optional().describe("The error the engine or the target reported for this step, in its own words."),
+  readBack: z.boolean().optional().describe("The outcome was settled by reading the target after the update, not by the engine's report."),
+});
+export type AppliedStep = z.infer<typeof AppliedStepSchema>;
+
 /** applied.json: each step's outcome after apply, tied to the plan it executed. */
 export const AppliedDocumentSchema = z.strictObject({
   schemaVersion: z.literal(1),
   planDigest: z.string(),
   startedAt: z.string(),
-  finishedAt: z.string(),
-  result: z.enum(["succeeded", "failed"]),
-  error: z.string().optional(),
-  steps: z.array(z.strictObject({ op: z.string(), urn: z.string(), outcome: z.enum(["done", "failed"]) })),
+  finishedAt: z.string().optional().describe("Absent while the update runs: a bundle left so was interrupted."),
+  result: z.enum(["started", "succeeded", "failed"]).describe("'started': written before the update; an apply that never got further was interrupted."),
+  error: z.string().optional().describe("Why the update failed, in a few lines."),
+  log: z.string().optional().describe("The file holding the engine's whole output, relative to the project."),
+  recovered: z.array(z.string()).optional().describe("What was left over from an interrupted run and put right before this one."),
+  steps: z.array(AppliedStepSchema),
 });
 export type AppliedDocument = z.infer<typeof AppliedDocumentSchema>;
-

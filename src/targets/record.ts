@@ -54,3 +54,50 @@ export function readPreviousRecord(outputs: Record<string, unknown>): { record?:
   const issue = parsed.error.issues[0]!;
   return { problem: `the stack's record (output 'rolecall') is unreadable at ${issue.path.join(".") || "its root"}: ${issue.message}` };
 }
+
+/** A step of a failed update that did not happen: its target and resource name. */
+export interface Unsettled {
+  target: string;
+  name: string;
+  /** The step was on an account resource (named by the identity), not on a holding. */
+  account: boolean;
+}
+
+/**
+ * What a stack really holds after an update that failed part-way: the declared record where
+ * the update did its steps, the previous one where it did not. An account or a holding stays
+ * as it was when a step on its resource did not happen — the account resource named by the worker ID;
+ * for a holding, the resource named by the item's catalog key, the holder, or `<item>/<holder>` for per-holder resources. The next plan then
+ * still shows every gain and risk that was not applied.
+ */
+export function settleRecord(previous: StackRecord | undefined, declared: StackRecord, unsettled: readonly Unsettled[]): StackRecord {
+  if (unsettled.length === 0) return declared;
+  const pending = new Set(unsettled.filter((u) => !u.account).map((u) => `${u.target}|${u.name}`));
+  const pendingNames = new Set(unsettled.filter((u) => u.account).map((u) => u.name));
+  const before: StackRecord = previous ?? { asOf: declared.asOf, accounts: {}, holdings: {} };
+
+  const accounts: StackRecord["accounts"] = {};
+  for (const key of new Set([...Object.keys(before.accounts), ...Object.keys(declared.accounts)])) {
+    const account = pendingNames.has(key) ? before.accounts[key] : declared.accounts[key];
+    if (account) accounts[key] = account;
+  }
+
+  const holdings: StackRecord["holdings"] = {};
+  for (const target of new Set([...Object.keys(before.holdings), ...Object.keys(declared.holdings)])) {
+    const items: Record<string, string[]> = {};
+    const was = before.holdings[target] ?? {};
+    const now = declared.holdings[target] ?? {};
+    for (const item of new Set([...Object.keys(was), ...Object.keys(now)])) {
+      const key = item.slice(item.indexOf(":") + 1);
+      const had = new Set(was[item] ?? []);
+      const has = new Set(now[item] ?? []);
+      const holders = [...new Set([...had, ...has])].filter((user) => {
+        const open = [key, user, `${key}/${user}`, `${user}/${key}`].some((name) => pending.has(`${target}|${name}`));
+        return open ? had.has(user) : has.has(user);
+      });
+      if (holders.length > 0 || (item in now && !pending.has(`${target}|${key}`)) || (item in was && pending.has(`${target}|${key}`))) items[item] = holders.sort();
+    }
+    holdings[target] = items;
+  }
+  return { asOf: declared.asOf, accounts, holdings };
+}

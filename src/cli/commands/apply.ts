@@ -1,0 +1,185 @@
+import { createInterface } from "node:readline/promises";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { EngineError } from "../../engine/errors.js";
+import { errorsByUrn, nameOf } from "../../engine/failure.js";
+import { preview, refresh, up } from "../../engine/operations.js";
+import { isIntegrityFailure, pendingOperations, releaseStaleLocks, repairIntegrity } from "../../engine/recover.js";
+import { editState, protectChanges, stateResources, toUnprotect } from "../../engine/state-sync.js";
+import { writeApplied } from "../../evidence/bundle.js";
+import { ACCOUNT_TYPES } from "../../evidence/plan-model.js";
+import { appliedSteps, changingSteps, stepsFromEvents } from "../../evidence/steps.js";
+import { PlanDocumentSchema, type AppliedDocument, type PlanDocument, type PlanStep } from "../../model/plan.js";
+import { settleRecord } from "../../targets/record.js";
+import { findProjectDir, NotAppliedError, progress, RefusedError } from "../context.js";
+import { makePlan } from "../planning.js";
+import { prepareStackRun, type StackRun } from "../stack-run.js";
+import { readRecord, refuseOnGuardrails, writeAndShow, type PlanOptions } from "./plan.js";
+
+interface ApplyOptions extends PlanOptions {
+  yes?: boolean;
+  allowMassDeprovision?: string;
+  allowMassChange?: string;
+  reviewed?: string;
+}
+
+/**
+ * `rolecall apply`: recover what an interrupted run left, refresh once from the targets,
+ * preview, check the guardrails, write the evidence, confirm, then apply — only if a fresh
+ * preview still matches the plan shown (and the reviewed one, if given). The real outcome of
+ * every step goes into applied.json, also when the update fails.
+ */
+export async function applyCommand(opts: ApplyOptions): Promise<void> {
+  const projectDir = await findProjectDir();
+  const run = await prepareStackRun(projectDir, opts.stack, "apply");
+  try {
+    await apply(run, projectDir, opts);
+  } finally {
+    await run.log.close();
+  }
+}
+
+async function apply(run: StackRun, projectDir: string, opts: ApplyOptions): Promise<void> {
+  const recovered = [...run.recovered, ...(await resolvePending(run))];
+  run.previous = await readRecord(run);
+  const overrides = { ...(opts.allowMassDeprovision ? { override: opts.allowMassDeprovision } : {}), ...(opts.allowMassChange ? { changeOverride: opts.allowMassChange } : {}) };
+  const { plan, events } = await makePlan(run, projectDir, { refresh: false, ...overrides });
+  const dir = await writeAndShow(projectDir, opts, plan);
+  refuseOnGuardrails(plan, "nothing was applied");
+  if (opts.reviewed) await matchReviewed(plan, opts.reviewed);
+
+  const changes = changingSteps(plan.steps).length;
+  const protects = protectChanges(events);
+  if (changes === 0 && protects.length === 0) {
+    // An apply stopped after its update but before writing its record leaves it behind.
+    if (await editState(run.stack, { record: { name: "rolecall", value: run.declared } })) progress("brought the stack's record of what it holds up to date");
+    return;
+  }
+  if (changes > 0) {
+    if (!opts.yes && !(await confirm("Apply these changes?"))) {
+      throw new NotAppliedError(`nothing was applied: ${changes} change${changes === 1 ? " is" : "s are"} pending (pass --yes to apply unattended)`);
+    }
+    const fresh = await makePlan(run, projectDir, { refresh: false, ...overrides });
+    if (fresh.plan.digest !== plan.digest) {
+      throw new RefusedError("the targets or inputs changed since this plan was made (a fresh preview differs); nothing was applied — run apply again to review the new plan");
+    }
+  }
+  await unprotectPerPolicy(run);
+
+  progress(`applying stack ${opts.stack}…`);
+  const log = path.relative(projectDir, run.log.file);
+  const started: AppliedDocument = { schemaVersion: 1, planDigest: plan.digest, startedAt: new Date().toISOString(), result: "started", log, ...(recovered.length ? { recovered } : {}), steps: [] };
+  await writeApplied(dir, started);
+  const { events: upEvents, error } = await up(run.stack, run.log, progress);
+  const readBack = error ? await readBackAfterFailure(run, recovered) : undefined;
+  const steps = appliedSteps(plan.steps, upEvents, errorsByUrn(upEvents), readBack);
+  const applied: AppliedDocument = { ...started, finishedAt: new Date().toISOString(), result: error ? "failed" : "succeeded", ...(error ? { error: error.causes.join("\n") } : {}), ...(recovered.length ? { recovered } : {}), steps };
+  await writeApplied(dir, applied);
+
+  const byUrn = new Map<string, PlanStep>([...plan.steps, ...stepsFromEvents(upEvents)].map((s) => [s.urn, s]));
+  const unsettled = steps.filter((s) => s.outcome !== "done").map((s) => ({ target: byUrn.get(s.urn)?.target ?? "", name: byUrn.get(s.urn)?.name ?? "", account: ACCOUNT_TYPES.has(byUrn.get(s.urn)?.type ?? "") }));
+  await editState(run.stack, { record: { name: "rolecall", value: settleRecord(run.previous, run.declared, unsettled) } });
+  const done = steps.filter((s) => s.outcome === "done").length;
+  if (error) {
+    const open = steps.filter((s) => s.outcome !== "done");
+    throw new EngineError(
+      `the update failed: ${done} of ${steps.length} steps done, ${open.length} not (${open.map((s) => `${s.outcome} ${s.op} ${nameOf(s.urn)}`).slice(0, 10).join(", ")}${open.length > 10 ? ", …" : ""}); every step's outcome is in ${path.relative(process.cwd(), path.join(dir, "applied.json"))}`,
+      error.causes,
+      run.log.file,
+      "update",
+    );
+  }
+  const unplanned = steps.filter((s) => !plan.steps.some((p) => p.urn === s.urn && p.op === s.op));
+  if (unplanned.length > 0) throw new RefusedError(`the update did steps the plan did not show: ${unplanned.map((s) => `${s.op} ${s.urn}`).join(", ")}`);
+  if (protects.length > 0) progress(`protection now follows policy.yaml for ${protects.map(nameOf).join(", ")}`);
+  process.stdout.write(`\nApplied to stack ${opts.stack}: ${done} steps done. Evidence: ${path.relative(process.cwd(), dir)}\n`);
+}
+
+/**
+ * Operations an interrupted update (a killed rolecall, engine or provider) left pending are
+ * resolved against what the targets hold: one refresh reads every resource back, and pending
+ * creates are dropped so the update creates them again — the provider adopts whatever the
+ * interrupted create had already made. The one refresh apply does anyway.
+ */
+async function resolvePending(run: StackRun): Promise<string[]> {
+  const repaired: string[] = [];
+  const pending = await pendingOperations(run.stack);
+  progress("refreshing the state from the targets…");
+  const refreshOnce = () => refresh(run.stack, run.log, progress, { clearPendingCreates: pending.some((p) => p.type === "creating") });
+  try {
+    await refreshOnce();
+  } catch (error) {
+    if (!isIntegrityFailure(error)) throw error;
+    repaired.push(...(await repairIntegrity(run.stack)));
+    for (const line of repaired) {
+      progress(`recovered: ${line}`);
+      run.log.note(`recovered: ${line}`);
+    }
+    await refreshOnce();
+  }
+  if (pending.length === 0) return repaired;
+  const left = await pendingOperations(run.stack);
+  if (left.length > 0) throw new EngineError("pending operations remain after a refresh", left.map((p) => `${p.type} ${nameOf(p.urn)}`), run.log.file, "environment");
+  const what = pending.map((p) => `${p.type} ${nameOf(p.urn)}`);
+  const line = `an interrupted update had left ${pending.length} operation${pending.length === 1 ? "" : "s"} pending (${what.slice(0, 8).join(", ")}${what.length > 8 ? ", …" : ""}); refreshed from the targets and cleared them${pending.some((p) => p.type === "creating") ? " — interrupted creates are made again, adopting what the target already holds" : ""}`;
+  progress(`recovered: ${line}`);
+  run.log.note(`recovered: ${line}`);
+  return [...repaired, line];
+}
+
+/** Takes `protect` off resources whose person a reviewed policy change took off the protected list. */
+async function unprotectPerPolicy(run: StackRun): Promise<void> {
+  const identities = new Set([...run.desired.people.map((p) => p.id), ...Object.keys(run.previous?.accounts ?? {}), ...Object.keys(run.declared.accounts)]);
+  const urns = toUnprotect(stateResources(await run.stack.exportStack()), new Set(run.policy.protected), identities);
+  if (urns.length === 0) return;
+  await editState(run.stack, { unprotect: urns });
+  progress(`unprotected ${urns.map(nameOf).join(", ")}: policy.yaml no longer protects them`);
+}
+
+/**
+ * After a failed update: a refreshing preview, to tell steps whose write happened from those
+ * still missing. An engine that crashed leaves its lock (and perhaps a checkpoint failing its
+ * integrity check) behind; both are put right first, and said so.
+ */
+async function readBackAfterFailure(run: StackRun, recovered: string[]): Promise<PlanStep[] | undefined> {
+  progress("the update failed; reading the targets back to record what was really done…");
+  const note = (lines: string[]) => {
+    for (const line of lines) {
+      progress(`recovered: ${line}`);
+      run.log.note(`recovered: ${line}`);
+      recovered.push(line);
+    }
+  };
+  if (run.backend) note(await releaseStaleLocks(run.backend));
+  const readBack = () => preview(run.stack, run.log, progress, { refresh: true }).then(stepsFromEvents);
+  try {
+    return await readBack();
+  } catch (error) {
+    if (!isIntegrityFailure(error)) return undefined;
+    note(await repairIntegrity(run.stack));
+    return readBack().catch(() => undefined);
+  }
+}
+
+/** Refuses unless this preview does exactly what a reviewed plan (a bundle or its plan.json) showed. */
+async function matchReviewed(plan: PlanDocument, reviewed: string): Promise<void> {
+  const file = reviewed.endsWith(".json") ? reviewed : path.join(reviewed, "plan.json");
+  const parsed = PlanDocumentSchema.safeParse(JSON.parse(await readFile(file, "utf8")));
+  if (!parsed.success) throw new RefusedError(`${file} is not a rolecall plan`);
+  if (parsed.data.digest !== plan.digest) {
+    throw new RefusedError(`this preview differs from the reviewed plan in ${file} (digest ${plan.digest.slice(0, 12)}… vs ${parsed.data.digest.slice(0, 12)}…); nothing was applied`);
+  }
+}
+
+async function confirm(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) {
+    progress("not a terminal and no --yes: nothing is applied");
+    return false;
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
+}

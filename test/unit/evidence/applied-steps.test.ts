@@ -1,0 +1,37 @@
+import type { EngineEvent } from "@pulumi/pulumi/automation/index.js";
+import { describe, expect, it } from "vitest";
+import { appliedSteps } from "../../../src/evidence/steps.js";
+import type { PlanStep } from "../../../src/model/plan.js";
+
+const urn = (name: string) => `urn:pulumi:local::rolecall::rolecall:targets:Scim$rolecall-scim:index:User::${name}`;
+const step = (op: string, name: string): PlanStep => ({ op, urn: urn(name), type: "rolecall-scim:index:User", name, target: "scim", diffs: [] });
+const outputs = (op: string, name: string) => ({ sequence: 0, timestamp: 0, resOutputsEvent: { metadata: { op, urn: urn(name), type: "t" } } }) as unknown as EngineEvent;
+const failed = (op: string, name: string) => ({ sequence: 0, timestamp: 0, resOpFailedEvent: { metadata: { op, urn: urn(name), type: "t" }, status: 1, steps: 1 } }) as unknown as EngineEvent;
+
+describe("each applied step's real outcome", () => {
+  const planned = [step("update", "W1"), step("delete", "W2"), step("update", "W3"), step("create", "W4")];
+  const events = [outputs("delete", "W2"), failed("update", "W1"), failed("update", "W3")];
+  const errors = new Map([
+    [urn("W1"), ["HTTP 409 (uniqueness)"]],
+    [urn("W3"), ["socket hang up"]],
+  ]);
+
+  it("without a read-back, a step the engine did not report done is unknown, never failed by assumption", () => {
+    expect(appliedSteps(planned, events, errors)).toEqual([
+      { op: "update", urn: urn("W1"), outcome: "unknown", error: "HTTP 409 (uniqueness)" },
+      { op: "delete", urn: urn("W2"), outcome: "done" },
+      { op: "update", urn: urn("W3"), outcome: "unknown", error: "socket hang up" },
+      { op: "create", urn: urn("W4"), outcome: "unknown" },
+    ]);
+  });
+
+  it("the read-back settles it: a write that happened is done, the rest failed or skipped, every failure with its cause", () => {
+    const readBack = [step("update", "W1"), step("same", "W3"), step("create", "W4")];
+    expect(appliedSteps(planned, events, errors, readBack)).toEqual([
+      { op: "update", urn: urn("W1"), outcome: "failed", readBack: true, error: "HTTP 409 (uniqueness)" },
+      { op: "delete", urn: urn("W2"), outcome: "done" },
+      { op: "update", urn: urn("W3"), outcome: "done", readBack: true, error: "socket hang up" },
+      { op: "create", urn: urn("W4"), outcome: "skipped", readBack: true },
+    ]);
+  });
+});
