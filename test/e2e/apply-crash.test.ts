@@ -1,0 +1,87 @@
+import { execFile, spawn } from "node:child_process";
+import { readdir, readFile, readlink } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../support/scim2-server.js";
+import { planned } from "./support/plan.js";
+import { TempProject } from "./support/project.js";
+
+/**
+ * A kill -9 mid-apply of each process involved — rolecall, the engine, the SCIM provider —
+ * followed by a plain `apply` that recovers by itself: the sandbox holds exactly what is
+ * declared, the next plan is empty, no operation is left pending, no process is left behind.
+ * Each round empties the sandbox first, so the apply has every account to create again.
+ */
+describe("an apply killed mid-way recovers on the next apply", () => {
+  let project: TempProject;
+
+  beforeAll(async () => {
+    project = await TempProject.create({ ROLECALL_SANDBOX_PORT: String(await freePort()) });
+    await project.ok("apply", "--yes");
+  });
+  afterAll(async () => {
+    await project.run("sandbox", "stop");
+    await project.remove();
+  });
+
+  /** Processes of this project: by command line or working directory, the sandbox daemon aside. */
+  const leftovers = async (): Promise<string[]> => {
+    const found: string[] = [];
+    for (const pid of await readdir("/proc").then((names) => names.filter((n) => /^\d+$/.test(n)))) {
+      const cmd = await readFile(`/proc/${pid}/cmdline`, "utf8").then((c) => c.replaceAll("\0", " "), () => "");
+      const cwd = await readlink(`/proc/${pid}/cwd`).catch(() => "");
+      if (!(cmd.includes(project.dir) || cwd.startsWith(project.dir)) || cmd.includes("sandbox/main.js") || cmd.includes("sandbox start")) continue;
+      found.push(`${pid} ${cmd.slice(0, 120)}`);
+    }
+    return found;
+  };
+  const children = async (pid: number): Promise<{ pid: number; cmd: string }[]> => {
+    const { stdout } = await promisify(execFile)("ps", ["-eo", "pid=,ppid=,args="]);
+    const rows = stdout.split("\n").map((l) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l)).filter((m): m is RegExpExecArray => m !== null);
+    const out: { pid: number; cmd: string }[] = [];
+    const walk = (parent: number) => {
+      for (const r of rows) if (Number(r[2]) === parent) {
+        out.push({ pid: Number(r[1]), cmd: r[3]! });
+        walk(Number(r[1]));
+      }
+    };
+    walk(pid);
+    return out;
+  };
+  const waitFor = async (check: () => Promise<boolean>, ms: number) => {
+    for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 500))) if (await check()) return true;
+    return false;
+  };
+
+  for (const victim of ["rolecall", "engine", "provider"] as const) {
+    it(`after a kill -9 of ${victim} mid-apply, a plain apply converges`, async () => {
+      await project.ok("sandbox", "reset");
+      const child = spawn(process.execPath, [path.join(project.dir, "bin", "rolecall.js"), "apply", "--yes"], { cwd: project.dir, env: { ...process.env, ...project.env, NO_COLOR: "1" }, stdio: ["ignore", "ignore", "pipe"] });
+      let stderr = "";
+      child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+      const exited = new Promise((resolve) => child.on("exit", resolve));
+      // Mid-apply: some accounts created, not all.
+      expect(await waitFor(async () => /applying stack/.test(stderr) && (await sandboxCount()) >= 5, 300_000), stderr).toBe(true);
+      const tree = await children(child.pid!);
+      const target =
+        victim === "rolecall" ? child.pid! : victim === "engine" ? tree.find((p) => /pulumi up /.test(p.cmd))?.pid : tree.find((p) => /scim\/provider\/main\.js/.test(p.cmd))?.pid;
+      expect(target, `${victim} among ${JSON.stringify(tree)}`).toBeDefined();
+      process.kill(target!, "SIGKILL");
+      await exited;
+      expect(await waitFor(async () => (await leftovers()).length === 0, 60_000), `left behind: ${(await leftovers()).join("\n")}`).toBe(true);
+
+      const recovery = await project.run("apply", "--yes");
+      expect(recovery.code, recovery.stderr).toBe(0);
+      expect((await planned(project, "plan")).plan.people).toEqual([]);
+      const state = JSON.parse(await readFile(path.join(project.dir, ".rolecall", "state", ".pulumi", "stacks", "rolecall", "local.json"), "utf8")) as { checkpoint: { latest: { pending_operations?: unknown[] } } };
+      expect(state.checkpoint.latest.pending_operations ?? []).toEqual([]);
+      expect(await leftovers()).toEqual([]);
+    }, 900_000);
+  }
+
+  async function sandboxCount(): Promise<number> {
+    const result = await project.run("sandbox", "ls", "--json");
+    return result.code === 0 ? (JSON.parse(result.stdout) as { users: unknown[] }).users.length : 0;
+  }
+});
