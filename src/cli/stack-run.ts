@@ -100,7 +100,7 @@ async function refuseInvalidStackFile(projectDir: string, stackName: string): Pr
 /** A stack's record, for `compile`/`validate --stack`: the engine is needed, the targets are not. */
 export async function readStackRecord(projectDir: string, stackName: string): Promise<PreviousRecord | undefined> {
   const cli = await ensurePulumiCli(progress);
-  return previousOf(await openStack({ projectDir, stackName, cli, program: async () => ({}) }));
+  return previousOf((await openStack({ projectDir, stackName, cli, program: async () => ({}) })).stack);
 }
 
 /** The record of the stack's last update: compile's identity ledger and what losses are explained against. */

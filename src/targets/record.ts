@@ -99,5 +99,7 @@ export function settleRecord(previous: StackRecord | undefined, declared: StackR
     }
     holdings[target] = items;
   }
-  return { asOf: declared.asOf, accounts, holdings };
+  // The identity ledger stays the declared one: a login handed out by a half-done update must
+  // never go to someone else on the next run.
+  return { ...declared, accounts, holdings };
 }
