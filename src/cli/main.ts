@@ -3,16 +3,19 @@ import { Command, CommanderError, Option } from "commander";
 import path from "node:path";
 import { EngineError, EnvironmentError } from "../engine/errors.js";
 import { causesOf } from "../engine/failure.js";
-import { setupPlugins } from "../engine/plugins.js";
-import { ensurePulumiCli } from "../engine/pulumi-cli.js";
-import { compileCommand, validateCommand } from "./commands/compile.js";
-import { evidenceVerify } from "./commands/evidence.js";
-import { applyCommand } from "./commands/apply.js";
-import { planCommand } from "./commands/plan.js";
-import { sandboxLs, sandboxReset, sandboxStart, sandboxStop } from "./commands/sandbox.js";
 import { NotAppliedError, progress, RefusedError, UsageError } from "./context.js";
 
 const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
+
+/**
+ * Each command's module is loaded only when it runs: `validate` in a pre-commit hook or a
+ * corpus of cases must not pay for loading the Pulumi SDK and every provider.
+ */
+const lazy =
+  <A extends unknown[]>(load: () => Promise<(...args: A) => unknown>) =>
+  async (...args: A): Promise<void> => {
+    await (await load())(...args);
+  };
 
 const cli = new Command("rolecall")
   .description("Identity provisioning as code: the HR roster compiled into accounts, groups and roles, applied with Pulumi.")
@@ -33,7 +36,7 @@ cli
   .addOption(new Option("--format <format>", "how to print findings").choices(["text", "json", "github"]).default("text"))
   .option("--stack <name>", "check only this stack's file and its targets' limits (default: every stacks/Pulumi.*.yaml)")
   .addOption(recordOption())
-  .action(validateCommand);
+  .action(lazy(async () => (await import("./commands/compile.js")).validateCommand));
 
 cli
   .command("compile")
@@ -42,14 +45,14 @@ cli
   .addOption(asOfOption())
   .option("--out <file>", "write to a file instead of stdout ('-')", "-")
   .addOption(recordOption())
-  .action(compileCommand);
+  .action(lazy(async () => (await import("./commands/compile.js")).compileCommand));
 
 cli
   .command("schemas")
   .description("write the JSON Schemas of the desired-state files (editors validate against them)")
   .option("--out <dir>", "the folder to write them to", "schemas")
   .option("--check", "write nothing; exit 1 when the folder differs from what the zod schemas generate")
-  .action(async (opts: { out: string; check?: boolean }) => (await import("./commands/schemas.js")).schemasCommand(opts));
+  .action(lazy(async () => (await import("./commands/schemas.js")).schemasCommand));
 
 const evidenceOption = () => new Option("--evidence <dir>", "write the evidence bundle here (default: evidence/<stack>/<UTC time>/)");
 
@@ -58,7 +61,7 @@ cli
   .description("preview what applying the stack would change, in people, and write the evidence bundle")
   .addOption(stackOption())
   .addOption(evidenceOption())
-  .action(planCommand);
+  .action(lazy(async () => (await import("./commands/plan.js")).planCommand));
 
 cli
   .command("apply")
@@ -69,20 +72,20 @@ cli
   .option("--allow-mass-deprovision <reason>", "override the deprovisioning and roster-size guardrails; the reason is recorded in the evidence")
   .option("--allow-mass-change <reason>", "override the reactivation and rename guardrails; the reason is recorded in the evidence")
   .option("--reviewed <bundle>", "apply only if the preview matches this reviewed plan (a bundle folder or its plan.json)")
-  .action(applyCommand);
+  .action(lazy(async () => (await import("./commands/apply.js")).applyCommand));
 
 cli
   .command("evidence")
   .description("audit evidence")
   .command("verify <dir>")
   .description("re-hash a bundle's inputs and files and check what was applied against the plan")
-  .action(evidenceVerify);
+  .action(lazy(async () => (await import("./commands/evidence.js")).evidenceVerify));
 
 const sandbox = cli.command("sandbox").description("the local SCIM 2.0 sandbox the local stack provisions into");
-sandbox.command("start").description("start it in the background").action(sandboxStart);
-sandbox.command("stop").description("stop it").action(sandboxStop);
-sandbox.command("ls").description("list its users and groups").option("--json", "as JSON").action(sandboxLs);
-sandbox.command("reset").description("empty it").action(sandboxReset);
+sandbox.command("start").description("start it in the background").action(lazy(async () => (await import("./commands/sandbox.js")).sandboxStart));
+sandbox.command("stop").description("stop it").action(lazy(async () => (await import("./commands/sandbox.js")).sandboxStop));
+sandbox.command("ls").description("list its users and groups").option("--json", "as JSON").action(lazy(async () => (await import("./commands/sandbox.js")).sandboxLs));
+sandbox.command("reset").description("empty it").action(lazy(async () => (await import("./commands/sandbox.js")).sandboxReset));
 
 cli
   .command("setup")
@@ -90,6 +93,8 @@ cli
   .option("--stack <name>", "install the plugins this stack's targets need (stacks/Pulumi.<name>.yaml)", "local")
   .option("--all-plugins", "install the plugins of every cloud target (okta, azuread, aws)")
   .action(async (opts: { stack: string; allPlugins?: boolean }) => {
+    const { ensurePulumiCli } = await import("../engine/pulumi-cli.js");
+    const { setupPlugins } = await import("../engine/plugins.js");
     const found = await ensurePulumiCli(progress);
     process.stdout.write(`Pulumi CLI ready: ${found.root}/bin/pulumi (${found.source})\n`);
     const plugins = await setupPlugins(found, process.cwd(), { stack: opts.stack, all: opts.allPlugins }, progress);

@@ -7,7 +7,6 @@ import { compileDir, loadAndCompile } from "../desired.js";
 import { formatFindings, type FindingsFormat } from "../findings-format.js";
 import { writeJson } from "../json-stream.js";
 import type { PreviousRecord } from "../../model/previous.js";
-import { readStackRecord } from "../stack-run.js";
 import { checkStacks, type CheckedStack } from "../stack-files.js";
 
 /**
@@ -70,5 +69,8 @@ export async function compileCommand(opts: { dir: string; asOf?: string; out: st
 
 /** With --against, the stack's record of its last apply; without, none (the roster alone names people). */
 async function recordOf(stack: string | undefined): Promise<PreviousRecord | undefined> {
-  return stack === undefined ? undefined : readStackRecord(await findProjectDir(), stack);
+  if (stack === undefined) return undefined;
+  // Reading a record opens the stack's workspace: only `--against` pays for loading the engine's SDK.
+  const { readStackRecord } = await import("../stack-run.js");
+  return readStackRecord(await findProjectDir(), stack);
 }
