@@ -70,6 +70,9 @@ describe("an apply you can trust", () => {
   it("a target refusing one rename does not stop a leaver elsewhere; its message is in the output and applied.json", async () => {
     // Someone outside rolecall took the login W1011's rename needs: the sandbox answers 409.
     const squatter = await sandbox("POST", "/Users", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: "kwame.okoro@example.com", externalId: "not-ours" });
+    // Logins follow names only by policy; by default W1011 would keep the old one.
+    const policy = path.join(project.dir, "desired-state", "policy.yaml");
+    await writeFile(policy, (await readFile(policy, "utf8")).replace(/^identity:\n/m, "identity:\n  renames: follow\n"));
     await project.editRoster((row) => (row["Employee ID"] === "W1011" ? { ...row, "Last Name": "Okoro" } : row));
 
     const { dir, result } = await planned(project, "apply", "--yes");
