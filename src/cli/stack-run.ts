@@ -12,6 +12,7 @@ import type { StackSettings } from "../model/stack-settings.js";
 import { parseStackSettings } from "../engine/settings.js";
 import { declareTargets, type PreviousDeclarations, type TargetConnections } from "../targets/declare.js";
 import { stackRecord, type StackRecord } from "../targets/record.js";
+import { azureAdPrevious } from "../targets/azuread/previous.js";
 import { oktaPrevious } from "../targets/okta/previous.js";
 import { stackParallelism } from "../targets/parallelism.js";
 import { lastOutputs } from "../engine/operations.js";
@@ -70,7 +71,11 @@ export async function prepareStackRun(projectDir: string, stackName: string, ver
   // The targets' API limits, applied to every preview and update of this stack (targets/parallelism.ts).
   const parallel = stackParallelism(Object.keys(settings.targets), process.env.PULUMI_PARALLEL);
   if (parallel !== undefined) stack.workspace.envVars.PULUMI_PARALLEL = String(parallel);
-  if (settings.targets.okta) declared.previous = { okta: oktaPrevious(await stack.exportStack()) };
+  // What the last run left, for decisions that depend on it (Okta statuses, Entra groups changing form).
+  if (settings.targets.okta || settings.targets.azuread) {
+    const state = await stack.exportStack();
+    declared.previous = { okta: oktaPrevious(state), azuread: azureAdPrevious(state) };
+  }
   const { desired, policy } = await compileDir(path.join(projectDir, settings.desiredState), undefined, settings.targets, await previousOf(stack));
   declared.desired = desired;
   declared.connections = await resolveConnections(settings, {

@@ -6,6 +6,7 @@ import type { OktaTargetSettings } from "../model/target-settings/okta.js";
 import { AwsTarget } from "./aws/component.js";
 import { AzureAdTarget } from "./azuread/component.js";
 import { OktaTarget } from "./okta/component.js";
+import type { AzureAdPrevious } from "./azuread/previous.js";
 import type { OktaPrevious } from "./okta/previous.js";
 import { stackRecord, type StackRecord } from "./record.js";
 import { ScimTarget } from "./scim/component.js";
@@ -27,6 +28,7 @@ export interface TargetConnections {
 /** What the stack's last run left, for targets whose next step depends on it (from the exported state). */
 export interface PreviousDeclarations {
   okta?: OktaPrevious;
+  azuread?: AzureAdPrevious;
 }
 
 export function declareTargets(desired: DesiredState, connections: TargetConnections, previous?: PreviousDeclarations): { rolecall: StackRecord } {
@@ -34,7 +36,7 @@ export function declareTargets(desired: DesiredState, connections: TargetConnect
   if (connections.scim) new ScimTarget("scim", { projection: desired.targets.scim ?? { users, groups: [] }, ...connections.scim });
   if (connections.okta) new OktaTarget("okta", { projection: desired.targets.okta ?? { users, groups: [], adminRoles: [] }, settings: connections.okta, previous: previous?.okta });
   if (connections.azuread) {
-    new AzureAdTarget("azuread", { projection: desired.targets.azuread ?? { users, groups: [], directoryRoles: [] }, settings: connections.azuread });
+    new AzureAdTarget("azuread", { projection: desired.targets.azuread ?? { users, groups: [], directoryRoles: [] }, settings: connections.azuread, previous: previous?.azuread });
   }
   if (connections.aws) {
     new AwsTarget("aws", { projection: desired.targets.aws ?? { users, groups: [], accounts: [], permissionSets: [], assignments: [] }, settings: connections.aws });

@@ -6,7 +6,8 @@ import type { AzureAdProjection, DesiredState } from "../../src/model/desired-st
 import type { Inputs } from "../../src/model/inputs.js";
 import type { AzureAdTargetSettings } from "../../src/model/target-settings/azuread.js";
 import { AzureAdTarget } from "../../src/targets/azuread/component.js";
-import { AZUREAD_TYPES, REPLACE_ON_CHANGE } from "../../src/targets/azuread/convert.js";
+import { AZUREAD_TYPES } from "../../src/targets/azuread/convert.js";
+import { replacingInputs } from "./support/replacement.js";
 import { planAzureAd, plannedResources } from "../../src/targets/azuread/plan.js";
 import { recordRegistrations, type Registered } from "../support/pulumi-mocks.js";
 
@@ -38,7 +39,7 @@ let baseline: { registered: Registered[]; constructed: Constructed[] };
 beforeAll(async () => {
   sample = await loadDesiredState("desired-state");
   baseline = await declare(projectionOf(desiredFor(sample)));
-});
+}, 120_000);
 
 /** Waits until the mocked engine has stopped receiving registrations. */
 async function settle(): Promise<void> {
@@ -167,8 +168,14 @@ describe("the azuread target with Pulumi's mocks: the sample organisation on 202
     expect(svc.inputs).toMatchObject({ userPrincipalName: "svc-payroll-export@example.com", accountEnabled: true, forcePasswordChange: true });
     expect(svc.inputs).not.toHaveProperty("employeeId");
 
-    // The password only seeds the account; nobody in the sample is protected.
-    for (const c of constructed.filter((c) => c.type === AZUREAD_TYPES.user)) expect(c.ignoreChanges).toEqual(["password"]);
+    // Everything rolecall does not set is left as the tenant has it (the provider would send nulls),
+    // and the password only seeds the account; nobody in the sample is protected.
+    const adaIgnores = constructed.find((c) => c.type === AZUREAD_TYPES.user && c.name === "W1001")!.ignoreChanges;
+    for (const unowned of ["password", "usageLocation", "businessPhones", "mobilePhone", "officeLocation", "managerId", "city", "onpremisesImmutableId"]) expect(adaIgnores).toContain(unowned);
+    for (const owned of Object.keys(ada.inputs).filter((k) => k !== "password")) expect(adaIgnores).not.toContain(owned);
+    // W1002 has an HR manager with an account: the manager is rolecall's to set, by object ID.
+    expect(find(rs, AZUREAD_TYPES.user, "W1002").inputs.managerId).toBe("oid-W1001");
+    expect(constructed.find((c) => c.type === AZUREAD_TYPES.user && c.name === "W1002")!.ignoreChanges).not.toContain("managerId");
     expect(constructed.filter((c) => c.protect)).toEqual([]);
   });
 
@@ -267,7 +274,7 @@ describe("the azuread target through the lifecycle", () => {
     expect([...diff.changed.keys()]).toEqual([`${AZUREAD_TYPES.user} W1008`]);
     const fields = diff.changed.get(`${AZUREAD_TYPES.user} W1008`)!;
     expect(fields).toEqual(expect.arrayContaining(["userPrincipalName", "mail", "surname", "displayName"]));
-    expect(fields.filter((f) => REPLACE_ON_CHANGE[AZUREAD_TYPES.user]!.includes(f))).toEqual([]);
+    expect(fields.filter((f) => replacingInputs(AZUREAD_TYPES.user).includes(f))).toEqual([]);
     expect(find(after, AZUREAD_TYPES.user, "W1008").inputs).toMatchObject({ userPrincipalName: "hannah.okonkwo@example.com", employeeId: "W1008" });
   });
 

@@ -3,12 +3,15 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { AzureAdProjection } from "../../model/desired-state.js";
 import type { AzureAdTargetSettings } from "../../model/target-settings/azuread.js";
-import { INITIAL_PASSWORD } from "./convert.js";
+import { AZUREAD_TYPES, azureAdUserIgnoreChanges, groupMemberName, INITIAL_PASSWORD } from "./convert.js";
+import { AZUREAD_COMPONENT_TYPE, type AzureAdPrevious } from "./previous.js";
 import { planAzureAd, type PlannedGroup, type PlannedUser } from "./plan.js";
 
 export interface AzureAdTargetArgs {
   projection: AzureAdProjection;
   settings: AzureAdTargetSettings;
+  /** What the stack's last run left (from its exported state); undefined when unknown. */
+  previous?: AzureAdPrevious;
 }
 
 /**
@@ -20,22 +23,33 @@ export interface AzureAdTargetArgs {
  */
 export class AzureAdTarget extends pulumi.ComponentResource {
   readonly users: ReadonlyMap<string, azuread.User>;
-  readonly groups: ReadonlyMap<string, azuread.Group>;
+  readonly groups: ReadonlyMap<string, azuread.Group | azuread.GroupWithoutMembers>;
   readonly directoryRoles: ReadonlyMap<string, azuread.DirectoryRole>;
 
   constructor(name: string, args: AzureAdTargetArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("rolecall:targets:AzureAd", name, {}, opts);
-    const plan = planAzureAd(args.projection, args.settings);
+    super(AZUREAD_COMPONENT_TYPE, name, {}, opts);
+    const plan = planAzureAd(args.projection, args.settings, args.previous);
     // Client ID, secret, OIDC and environment come from the provider's ARM_* variables; the
     // tenant is pinned by stack settings so a stray ARM_TENANT_ID cannot redirect the stack.
     const provider = new azuread.Provider(name, { tenantId: args.settings.tenantId }, { parent: this });
 
     const users = new Map<string, azuread.User>();
-    for (const user of plan.users) users.set(user.key, this.declareUser(user, provider));
+    // A manager may come later in the projection than the people who report to them: their
+    // object IDs are looked up once every user is declared (plan.ts refuses manager cycles).
+    let declaredAll: () => void = () => {};
+    const allDeclared = pulumi.output(new Promise<boolean>((resolve) => (declaredAll = () => resolve(true))));
+    const managerObjectId = (key: string) => allDeclared.apply(() => users.get(key)!.objectId);
+    for (const user of plan.users) {
+      const manager = plan.managers.get(user.key);
+      users.set(user.key, this.declareUser(user, manager === undefined ? undefined : managerObjectId(manager), provider));
+    }
+    declaredAll();
 
     const objectIdOf = (key: string) => users.get(key)!.objectId;
-    const groups = new Map<string, azuread.Group>();
-    for (const group of plan.groups) groups.set(group.key, this.declareGroup(group, objectIdOf, provider));
+    const groups = new Map<string, azuread.Group | azuread.GroupWithoutMembers>();
+    for (const group of plan.groups) {
+      groups.set(group.key, group.memberwise ? this.declareLargeGroup(group, group.memberwise, objectIdOf, provider) : this.declareGroup(group, objectIdOf, provider));
+    }
 
     const directoryRoles = new Map<string, azuread.DirectoryRole>();
     for (const role of plan.directoryRoles) {
@@ -62,21 +76,49 @@ export class AzureAdTarget extends pulumi.ComponentResource {
     this.registerOutputs({ users: users.size, groups: groups.size, roleAssignments: plan.roleAssignments.length });
   }
 
-  private declareUser(user: PlannedUser, provider: azuread.Provider): azuread.User {
+  private declareUser(user: PlannedUser, managerId: pulumi.Output<string> | undefined, provider: azuread.Provider): azuread.User {
     const password = new random.RandomPassword(user.key, { ...INITIAL_PASSWORD }, { parent: this, protect: user.protect });
     return new azuread.User(
       user.key,
-      { ...user.fields, password: pulumi.secret(password.result) },
+      { ...user.fields, ...(managerId ? { managerId } : {}), password: pulumi.secret(password.result) },
       {
         parent: this,
         provider,
         protect: user.protect,
-        // The password only seeds the account: Graph never returns it, so the user's own changes
-        // cause no diff, but a new RandomPassword would reset it (the provider sends a changed
-        // password with forcePasswordChange). Ignoring it after creation rules that out.
-        ignoreChanges: ["password"],
+        // Whatever rolecall does not set is left as the tenant has it — the provider's update would
+        // otherwise send nulls and remove the manager. The password only seeds the account: a new
+        // RandomPassword would reset it (the provider sends a changed password with forcePasswordChange).
+        ignoreChanges: azureAdUserIgnoreChanges({ ...user.fields, ...(managerId ? { managerId: "" } : {}) }),
       },
     );
+  }
+
+  /**
+   * A large group: the group without members, and one GroupMember per member, each created and
+   * deleted on its own (an error fails that step). Aliased to the inline Group of the same name, so
+   * a group crossing INLINE_MEMBERS_MAX keeps its object; the members it already held are imported
+   * rather than added again (GroupMember's create refuses an existing member).
+   */
+  private declareLargeGroup(
+    group: PlannedGroup,
+    memberwise: NonNullable<PlannedGroup["memberwise"]>,
+    objectIdOf: (key: string) => pulumi.Output<string>,
+    provider: azuread.Provider,
+  ): azuread.GroupWithoutMembers {
+    const withoutMembers = new azuread.GroupWithoutMembers(group.key, { ...group.fields }, {
+      parent: this,
+      provider,
+      aliases: [{ type: AZUREAD_TYPES.group }],
+    });
+    for (const member of group.members) {
+      const adopt = memberwise.adopt.get(member);
+      new azuread.GroupMember(
+        groupMemberName(group.key, member),
+        { groupObjectId: withoutMembers.objectId, memberObjectId: objectIdOf(member) },
+        { parent: this, provider, ...(adopt ? { import: adopt } : {}) },
+      );
+    }
+    return withoutMembers;
   }
 
   private declareGroup(group: PlannedGroup, objectIdOf: (key: string) => pulumi.Output<string>, provider: azuread.Provider): azuread.Group {

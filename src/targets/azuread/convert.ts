@@ -7,24 +7,12 @@ export const AZUREAD_TYPES = {
   user: "azuread:index/user:User",
   initialPassword: "random:index/randomPassword:RandomPassword",
   group: "azuread:index/group:Group",
+  /** A large group: the group without its members, which are one GroupMember each. */
+  groupWithoutMembers: "azuread:index/groupWithoutMembers:GroupWithoutMembers",
+  groupMember: "azuread:index/groupMember:GroupMember",
   directoryRole: "azuread:index/directoryRole:DirectoryRole",
   directoryRoleAssignment: "azuread:index/directoryRoleAssignment:DirectoryRoleAssignment",
 } as const;
-
-/**
- * Inputs that make the provider replace (delete + create) the resource when they change, for
- * each type we declare, from the provider's schema (ForceNew) — a rename must touch none of
- * them. azuread.User has none: user_principal_name, mail and the names are in-place updates
- * (terraform-provider-azuread internal/services/users/user_resource.go). random's resources
- * are replaced on any input change.
- */
-export const REPLACE_ON_CHANGE: Readonly<Record<string, readonly string[]>> = {
-  [AZUREAD_TYPES.user]: [],
-  [AZUREAD_TYPES.initialPassword]: ["length", "special", "upper", "lower", "numeric", "minUpper", "minLower", "minNumeric", "minSpecial", "overrideSpecial", "keepers"],
-  [AZUREAD_TYPES.group]: ["assignableToRole", "behaviors", "mailNickname", "provisioningOptions", "types"],
-  [AZUREAD_TYPES.directoryRole]: ["displayName", "templateId"],
-  [AZUREAD_TYPES.directoryRoleAssignment]: ["roleId", "principalObjectId", "directoryScopeId", "appScopeId"],
-};
 
 /** The user fields rolecall sets, as plain values (the password is declared beside them). */
 export interface AzureAdUserFields {
@@ -38,6 +26,34 @@ export interface AzureAdUserFields {
   employeeId?: string;
   department?: string;
   jobTitle?: string;
+  /** Set by the component to the manager's object ID when HR names a manager who has an account here. */
+  managerId?: string;
+  /** The worker ID, when the UPN's domain is federated (Entra ID requires it on create there). */
+  onpremisesImmutableId?: string;
+}
+
+/**
+ * Every input of azuread.User (@pulumi/azuread 6.9.1). The provider's update sends the whole
+ * user with each unset field as an explicit null (user_resource.go, userResourceUpdate:
+ * nullable.NoZero of every attribute), and removes the manager when managerId is empty.
+ */
+export const AZUREAD_USER_INPUTS = [
+  "accountEnabled", "ageGroup", "businessPhones", "city", "companyName", "consentProvidedForMinor", "costCenter", "country",
+  "department", "disablePasswordExpiration", "disableStrongPassword", "displayName", "division", "employeeHireDate",
+  "employeeId", "employeeType", "faxNumber", "forcePasswordChange", "givenName", "jobTitle", "mail", "mailNickname",
+  "managerId", "mobilePhone", "officeLocation", "onpremisesImmutableId", "otherMails", "password", "postalCode",
+  "preferredLanguage", "showInAddressList", "state", "streetAddress", "surname", "usageLocation", "userPrincipalName",
+] as const;
+
+/**
+ * What the engine must leave as the tenant has it: every input rolecall does not set for this
+ * account (usageLocation, phones, office, a manager when HR names none…), and the password,
+ * which only seeds the account. The bridge drops ignored attributes from the diff, so the
+ * provider's update re-sends what the refreshed state holds instead of nulls.
+ */
+export function azureAdUserIgnoreChanges(fields: AzureAdUserFields): string[] {
+  const owned = new Set<string>(Object.keys(fields));
+  return AZUREAD_USER_INPUTS.filter((input) => input === "password" || !owned.has(input));
 }
 
 /** Entra ID caps employeeId at 16 characters (user_resource.go: StringLenBetween(0, 16)). */
@@ -77,7 +93,7 @@ export function employeeId(user: Pick<DirectoryUser, "key" | "kind" | "externalI
 }
 
 /** The azuread.User fields of one account, the password aside. */
-export function azureAdUserFields(user: DirectoryUser, settings: Pick<AzureAdTargetSettings, "upnDomain">): AzureAdUserFields {
+export function azureAdUserFields(user: DirectoryUser, settings: Pick<AzureAdTargetSettings, "upnDomain" | "federated">): AzureAdUserFields {
   const id = employeeId(user);
   return {
     userPrincipalName: userPrincipalName(user, settings.upnDomain),
@@ -92,6 +108,8 @@ export function azureAdUserFields(user: DirectoryUser, settings: Pick<AzureAdTar
     ...(id === undefined ? {} : { employeeId: id }),
     ...(user.department ? { department: user.department } : {}),
     ...(user.title ? { jobTitle: user.title } : {}),
+    // Federated domains: Entra ID refuses to create a user without it; the IdP sends the same value.
+    ...(settings.federated ? { onpremisesImmutableId: user.externalId } : {}),
   };
 }
 
@@ -126,6 +144,19 @@ export function azureAdGroupFields(group: Pick<DirectoryGroup, "displayName" | "
     mailEnabled: false,
     preventDuplicateNames: true,
   };
+}
+
+/**
+ * Past this many members a group's membership is one GroupMember per member on a
+ * GroupWithoutMembers instead of the Group's inline `members`: inline members cost one call
+ * per member on create and a full member listing on every refresh (7,000 members took 8–15
+ * minutes per refresh, 80,000 crashed: terraform-provider-azuread #862, #754).
+ */
+export const INLINE_MEMBERS_MAX = 1000;
+
+/** Name of one member of a large group: `<group key>/<user key>`. */
+export function groupMemberName(groupKey: string, userKey: string): string {
+  return `${groupKey}/${userKey}`;
 }
 
 /** Name of the assignment of directory role `roleKey` to user `userKey`: `<role key>/<user key>`. */

@@ -4,10 +4,13 @@ import {
   AZUREAD_TYPES,
   azureAdGroupFields,
   azureAdUserFields,
+  groupMemberName,
+  INLINE_MEMBERS_MAX,
   roleAssignmentName,
   type AzureAdGroupFields,
   type AzureAdUserFields,
 } from "./convert.js";
+import type { AzureAdPrevious } from "./previous.js";
 
 /** One account: an azuread.User and the RandomPassword that seeds it, both named by the key. */
 export interface PlannedUser {
@@ -21,6 +24,12 @@ export interface PlannedGroup {
   key: string;
   fields: AzureAdGroupFields;
   members: string[];
+  /**
+   * Managed member by member (GroupWithoutMembers + one GroupMember each) rather than inline:
+   * past INLINE_MEMBERS_MAX members, and from then on. `adopt` lists the members the inline
+   * group already held when it crossed over, with the import ID of each (`<group>/member/<user>`).
+   */
+  memberwise?: { crossing: boolean; adopt: ReadonlyMap<string, string> };
 }
 
 /** One built-in directory role to activate, named by catalog key. */
@@ -44,6 +53,8 @@ export interface AzureAdPlan {
   groups: PlannedGroup[];
   directoryRoles: PlannedDirectoryRole[];
   roleAssignments: PlannedRoleAssignment[];
+  /** The HR manager of each account whose manager has an account here: user key → manager key. */
+  managers: ReadonlyMap<string, string>;
 }
 
 /**
@@ -51,20 +62,32 @@ export interface AzureAdPlan {
  * given; compile sorts it). Every membership and assignment must name a declared user; a
  * projection that breaks this is a compiler bug and is reported, not papered over.
  */
-export function planAzureAd(projection: AzureAdProjection, settings: Pick<AzureAdTargetSettings, "upnDomain">): AzureAdPlan {
+export function planAzureAd(
+  projection: AzureAdProjection,
+  settings: Pick<AzureAdTargetSettings, "upnDomain" | "federated" | "inlineMembersMax">,
+  previous?: AzureAdPrevious,
+): AzureAdPlan {
   const declared = new Map(projection.users.map((u) => [u.key, u]));
   const unknown = (where: string, user: string) =>
     new Error(`azuread: ${where} names user '${user}', who is not among the projection's users; the desired state is inconsistent (a compile bug)`);
 
   const users = projection.users.map((user) => ({ key: user.key, fields: azureAdUserFields(user, settings), protect: user.protected }));
-  const groups = projection.groups.map((group) => ({
-    key: group.key,
-    fields: azureAdGroupFields(group),
-    members: group.members.map((m) => {
+  const groups = projection.groups.map((group): PlannedGroup => {
+    const members = group.members.map((m) => {
       if (!declared.has(m.user)) throw unknown(`group '${group.key}'`, m.user);
       return m.user;
-    }),
-  }));
+    });
+    const planned: PlannedGroup = { key: group.key, fields: azureAdGroupFields(group), members };
+    const already = previous?.memberwise.has(group.key) ?? false;
+    if (!already && members.length <= (settings.inlineMembersMax ?? INLINE_MEMBERS_MAX)) return planned;
+    const inline = already ? undefined : previous?.inline.get(group.key);
+    const adopt = new Map<string, string>();
+    for (const member of members) {
+      const objectId = previous?.users.get(member);
+      if (inline && objectId && inline.members.has(objectId)) adopt.set(member, `${inline.objectId}/member/${objectId}`);
+    }
+    return { ...planned, memberwise: { crossing: inline !== undefined, adopt } };
+  });
   const directoryRoles = projection.directoryRoles.map((role) => ({ key: role.key, displayName: role.displayName }));
   const roleAssignments = projection.directoryRoles.flatMap((role) =>
     role.members.map((m) => {
@@ -73,7 +96,11 @@ export function planAzureAd(projection: AzureAdProjection, settings: Pick<AzureA
       return { name: roleAssignmentName(role.key, m.user), role: role.key, user: m.user, protect: user.protected };
     }),
   );
-  return { users, groups, directoryRoles, roleAssignments };
+  const managers = new Map(
+    projection.users.filter((u) => u.managerId !== undefined && u.managerId !== u.key && declared.has(u.managerId)).map((u) => [u.key, u.managerId!]),
+  );
+  refuseManagerCycles(managers);
+  return { users, groups, directoryRoles, roleAssignments, managers };
 }
 
 /** The resources a plan declares as (type, name), in the component's registration order. */
@@ -84,8 +111,27 @@ export function plannedResources(plan: AzureAdPlan, componentName = "azuread"): 
       { type: AZUREAD_TYPES.initialPassword, name: u.key },
       { type: AZUREAD_TYPES.user, name: u.key },
     ]),
-    ...plan.groups.map((g) => ({ type: AZUREAD_TYPES.group, name: g.key })),
+    ...plan.groups.flatMap((g): { type: string; name: string }[] =>
+      g.memberwise
+        ? [{ type: AZUREAD_TYPES.groupWithoutMembers, name: g.key }, ...g.members.map((m) => ({ type: AZUREAD_TYPES.groupMember, name: groupMemberName(g.key, m) }))]
+        : [{ type: AZUREAD_TYPES.group, name: g.key }],
+    ),
     ...plan.directoryRoles.map((r) => ({ type: AZUREAD_TYPES.directoryRole, name: r.key })),
     ...plan.roleAssignments.map((a) => ({ type: AZUREAD_TYPES.directoryRoleAssignment, name: a.name })),
   ];
+}
+
+/**
+ * A user's managerId is the manager's object ID, known only once the manager exists: a cycle in
+ * the HR manager chain would leave every user in it waiting for another. Refused by name.
+ */
+function refuseManagerCycles(managers: ReadonlyMap<string, string>): void {
+  for (const start of managers.keys()) {
+    const chain = [start];
+    for (let at = managers.get(start); at !== undefined; at = managers.get(at)) {
+      if (at === start) throw new Error(`azuread: the HR managers of ${chain.join(" → ")} → ${start} form a cycle; correct the Manager ID column of the roster`);
+      if (chain.includes(at) || chain.length > managers.size) break;
+      chain.push(at);
+    }
+  }
 }

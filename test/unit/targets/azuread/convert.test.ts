@@ -7,12 +7,12 @@ import {
   EMPLOYEE_ID_MAX,
   employeeId,
   INITIAL_PASSWORD,
-  REPLACE_ON_CHANGE,
   AZUREAD_TYPES,
   roleAssignmentName,
   userPrincipalName,
 } from "../../../../src/targets/azuread/convert.js";
 import { person } from "../../../support/directory-fixtures.js";
+import { replacingInputs } from "../../../program/support/replacement.js";
 
 const serviceAccount = (): DirectoryUser => {
   const { state: _state, title: _title, department: _department, ...rest } = person();
@@ -95,7 +95,7 @@ describe("azureAdUserFields", () => {
   });
   it("sets no replacement-forcing field, so a rename is an update", () => {
     const fields = Object.keys(azureAdUserFields(person(), {}));
-    expect(fields.filter((f) => REPLACE_ON_CHANGE[AZUREAD_TYPES.user]!.includes(f))).toEqual([]);
+    expect(fields.filter((f) => replacingInputs(AZUREAD_TYPES.user).includes(f))).toEqual([]);
   });
 });
 
@@ -111,7 +111,7 @@ describe("azureAdGroupFields", () => {
   });
   it("sets no replacement-forcing field", () => {
     const fields = Object.keys(azureAdGroupFields({ displayName: "X", description: "Y" }));
-    expect(fields.filter((f) => REPLACE_ON_CHANGE[AZUREAD_TYPES.group]!.includes(f))).toEqual([]);
+    expect(fields.filter((f) => replacingInputs(AZUREAD_TYPES.group).includes(f))).toEqual([]);
   });
 });
 

@@ -1,0 +1,41 @@
+import { AZUREAD_TYPES } from "./convert.js";
+
+export const AZUREAD_COMPONENT_TYPE = "rolecall:targets:AzureAd";
+
+/** What the stack's last run left of the Entra ID target, for groups that change form. */
+export interface AzureAdPrevious {
+  /** Groups already managed member by member (a GroupWithoutMembers in state): they stay so. */
+  memberwise: ReadonlySet<string>;
+  /** Inline groups: their object ID and the member object IDs the last refresh read. */
+  inline: ReadonlyMap<string, { objectId: string; members: ReadonlySet<string> }>;
+  /** Users' object IDs, by key. */
+  users: ReadonlyMap<string, string>;
+}
+
+interface StateResource {
+  urn: string;
+  type: string;
+  parent?: string;
+  outputs?: Record<string, unknown>;
+}
+
+const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
+
+/** The Entra ID part of an exported deployment (Automation API `exportStack`). Pure. */
+export function azureAdPrevious(deployment: unknown, component = "azuread"): AzureAdPrevious {
+  const resources = ((deployment as { deployment?: { resources?: StateResource[] } } | undefined)?.deployment?.resources ?? []) as StateResource[];
+  const owner = resources.find((r) => r.type === AZUREAD_COMPONENT_TYPE && nameOf(r.urn) === component);
+  const memberwise = new Set<string>();
+  const inline = new Map<string, { objectId: string; members: ReadonlySet<string> }>();
+  const users = new Map<string, string>();
+  for (const r of resources) {
+    if (!owner || r.parent !== owner.urn) continue;
+    const objectId = typeof r.outputs?.objectId === "string" ? r.outputs.objectId : undefined;
+    if (r.type === AZUREAD_TYPES.groupWithoutMembers) memberwise.add(nameOf(r.urn));
+    else if (r.type === AZUREAD_TYPES.group && objectId) {
+      const members = Array.isArray(r.outputs?.members) ? (r.outputs.members as unknown[]).filter((m): m is string => typeof m === "string") : [];
+      inline.set(nameOf(r.urn), { objectId, members: new Set(members) });
+    } else if (r.type === AZUREAD_TYPES.user && objectId) users.set(nameOf(r.urn), objectId);
+  }
+  return { memberwise, inline, users };
+}
