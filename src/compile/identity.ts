@@ -133,14 +133,24 @@ export function assignIdentities(
   }
 
   // Newcomers by seniority: among namesakes who arrive together, whoever started first gets the plain login.
-  for (const row of [...inRoster.values()].filter((r) => !assigned.has(r.value.workerId)).sort(byString((r) => `${r.value.startDate} ${r.value.workerId}`))) {
+  // A row that had ended before any record of it (an old contract kept in the export) was never
+  // given an account: it comes after everyone who gets one, claims nothing from them and is not
+  // recorded, so history neither renames nor blocks anyone current (history.ts warns on it).
+  const neverProvisioned = (r: Located<Worker>) => endedUnprovisioned(lives.get(r.value.workerId));
+  const unrecorded = new Map<string, Entry>();
+  const newcomers = [...inRoster.values()].filter((r) => !assigned.has(r.value.workerId));
+  for (const row of newcomers.sort(byString((r) => `${neverProvisioned(r) ? 1 : 0} ${r.value.startDate} ${r.value.workerId}`))) {
     const { workerId } = row.value;
     const base = render(policy.identity.loginTemplate, row.value, policy);
     const fromHr = hrEmail(row.value);
     const login = pickLogin(base, workerId, fromHr === undefined);
-    if (fromHr !== undefined) checkHrEmail(fromHr, row);
     const entry: Entry = { login, email: fromHr ?? generatedEmail(login) };
     setBase(entry, base);
+    if (neverProvisioned(row)) {
+      unrecorded.set(workerId, entry);
+      continue;
+    }
+    if (fromHr !== undefined) checkHrEmail(fromHr, row);
     setReleased(entry, lives.get(workerId), asOf);
     assigned.set(workerId, entry);
     loginOwner.set(login, workerId);
@@ -152,7 +162,7 @@ export function assignIdentities(
 
   const identities = new Map<string, Identity>();
   for (const { value: worker } of inRoster.values()) {
-    const { login, email } = assigned.get(worker.workerId)!;
+    const { login, email } = assigned.get(worker.workerId) ?? unrecorded.get(worker.workerId)!;
     identities.set(worker.workerId, { login, email, displayName: `${worker.preferredName ?? worker.givenName} ${worker.familyName}` });
   }
   return {
@@ -180,8 +190,13 @@ export function ledgerFromAccounts(accounts: Record<string, { email: string; kin
   return { assigned, retired: { logins: {}, emails: {} } };
 }
 
+/** A leaver past the grace days: no account is declared for them. */
+function endedUnprovisioned(life: Lifecycle | undefined): boolean {
+  return life?.state === "leaver" && life.account === "absent";
+}
+
 function setReleased(entry: Entry, life: Lifecycle | undefined, asOf: string): void {
-  if (life?.state === "leaver" && life.account === "absent") entry.released ??= asOf;
+  if (endedUnprovisioned(life)) entry.released ??= asOf;
   else delete entry.released;
 }
 

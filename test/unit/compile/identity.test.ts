@@ -85,6 +85,19 @@ describe("logins and emails", () => {
     expect(d.findings).toContainEqual(expect.objectContaining({ severity: "error", code: "email-taken", file: "hr/roster.csv", line: 2 }));
   });
 
+  it("a record that ended before any account was given (an old contract) neither renames, blocks nor is recorded", () => {
+    const hr = policyWith({ useHrEmail: true });
+    const oldContract = w("C1", "Ada", "King", { email: "ada.king@example.com", workerType: "contractor", status: "terminated", startDate: "2017-01-01", endDate: "2018-12-31" });
+    const generated = run([oldContract, senior], undefined, hr);
+    expect([loginOf(generated, "W1"), emailOf(generated, "W1")]).toEqual(["ada.king", "ada.king@example.com"]);
+    const fromHr = run([oldContract, { ...senior, email: "ada.king@example.com" }], undefined, hr);
+    expect(codes(fromHr)).not.toContain("email-taken");
+    expect(fromHr.findings).toContainEqual(expect.objectContaining({ severity: "warning", code: "stale-duplicate-email", line: 2 }));
+    expect(fromHr.identities.assigned.C1).toBeUndefined();
+    // The next run reads the ledger: still nothing held by the old record, no conflict.
+    expect(codes(run([oldContract, { ...senior, email: "ada.king@example.com" }], fromHr, hr))).not.toContain("identity-ledger-conflict");
+  });
+
   it("a person's own name change keeps their login by default, and follows it with renames: follow", () => {
     const first = run([senior, junior]);
     const renamed = { ...senior, familyName: "Lovelace" };
