@@ -77,6 +77,6 @@ corpus("stack files", [
   { name: "a desired-state folder outside the project", edits: { [LOCAL_STACK]: replace("rolecall:desiredState: desired-state", "rolecall:desiredState: ../elsewhere") }, code: "stack-schema", file: LOCAL_STACK, at: "../elsewhere" },
   { name: "an unknown target", edits: { [LOCAL_STACK]: local("    scim:\n      endpoint: sandbox\n    gcp: {}\n") }, code: "stack-schema", file: LOCAL_STACK, at: "gcp" },
   { name: "a misspelt top-level key", edits: { [LOCAL_STACK]: (t) => t.replace("config:", "confg:") }, code: "stack-schema", file: LOCAL_STACK, at: "confg" },
-  { name: "an unknown rolecall setting", edits: { [LOCAL_STACK]: (t) => `${t}  rolecall:desiredStat: desired-state\n` }, code: "stack-schema", file: LOCAL_STACK, at: "desiredStat" },
+  { name: "an unknown rolecall setting", edits: { [LOCAL_STACK]: (t) => `${t}  rolecall:desiredStat: desired-state\n` }, code: "stack-schema", file: LOCAL_STACK, at: "rolecall:desiredStat:" },
   { name: "an aws target missing its identity store, checked with --stack", edits: { [CLOUD_STACK]: () => "config:\n  rolecall:targets:\n    aws:\n      region: eu-central-1\n      instanceArn: arn:aws:sso:::instance/ssoins-1234567890abcdef\n" }, code: "stack-schema", file: CLOUD_STACK, at: "region: eu-central-1", args: ["--stack", "cloud"] },
 ]);

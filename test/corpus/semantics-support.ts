@@ -42,7 +42,11 @@ export const replace = (from: string, to: string): Edit => (text) => {
   if (index < 0 || text.indexOf(from, index + 1) >= 0) throw new Error(`'${from}' must occur exactly once`);
   return text.slice(0, index) + to + text.slice(index + from.length);
 };
-export const append = (lines: string): Edit => (text) => `${text.replace(/\n?$/, "\n")}${lines}\n`;
+/** Appends lines in the file's own line ending (the sample roster is CRLF, as HR systems export it). */
+export const append = (lines: string): Edit => (text) => {
+  const eol = text.includes("\r\n") ? "\r\n" : "\n";
+  return `${text.replace(/(\r?\n)?$/, eol)}${lines.split("\n").join(eol)}${eol}`;
+};
 /** A stack switching on the cloud targets (their limits), provisioning the sample folder. */
 export const cloudStack = (targets: string): Edit => () => `config:\n  rolecall:desiredState: desired-state\n  rolecall:targets:\n${targets}`;
 export const OKTA = "    okta: {}\n";
