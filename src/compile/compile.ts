@@ -3,6 +3,7 @@ import type { Finding } from "../model/finding.js";
 import type { Inputs } from "../model/inputs.js";
 import { attributeNames, type Attributes } from "./conditions.js";
 import { compileRules, rolesFor } from "./entitlements.js";
+import { indexExclusions, withoutExcluded } from "./exclusions.js";
 import { grantsInForce } from "./grants.js";
 import { currentRows, staleEmailCollisions } from "./history.js";
 import { assignIdentities, ledgerFromAccounts, type Identity } from "./identity.js";
@@ -44,6 +45,8 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
   findings.push(...grants.findings);
 
   const rules = compileRules(inputs.rules);
+  const exclusions = indexExclusions(inputs.exclusions ?? [], roles, new Set(lives.keys()));
+  findings.push(...exclusions.findings);
   const grantsOf = new Map<string, typeof grants.holding>();
   for (const g of grants.holding) grantsOf.set(g.value.worker, [...(grantsOf.get(g.value.worker) ?? []), g]);
   const { chains: managers, managers: reports } = reportingLines(workers, lives);
@@ -71,7 +74,7 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
         startDate: worker.startDate,
         ...defined({ department: worker.department, location: worker.location, title: worker.title, managerId: worker.managerId }),
         ...(seen ? { attributes: seen } : {}),
-        roles: life.entitled ? rolesFor(attributes, rules, grantsOf.get(worker.workerId) ?? [], roles) : [],
+        roles: life.entitled ? withoutExcluded(rolesFor(attributes, rules, grantsOf.get(worker.workerId) ?? [], roles), exclusions.index.get(worker.workerId)) : [],
         source: at,
       };
     })

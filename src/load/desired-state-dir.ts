@@ -3,7 +3,9 @@ import { readdir } from "node:fs/promises";
 import path from "node:path";
 import type { z } from "zod";
 import { CatalogSchema, type Catalog } from "../model/catalog.js";
+import { ExclusionsFileSchema } from "../model/exclusion.js";
 import type { Finding } from "../model/finding.js";
+import { GithubFileSchema, type GithubFile } from "../model/github.js";
 import { GrantsFileSchema } from "../model/grant.js";
 import { HrSourceSchema } from "../model/hr-source.js";
 import type { Inputs } from "../model/inputs.js";
@@ -116,6 +118,10 @@ export async function loadDesiredState(dir: string): Promise<Inputs> {
     }
   }
 
+  // The access review files behind exclusions: not parsed, but hashed into the inputs (the evidence).
+  for (const name of (await readdir(path.join(dir, "reviews")).catch(() => [] as string[])).filter((n) => n.endsWith(".csv")).sort()) await read(`reviews/${name}`, true);
+  const github = (await single("github.yaml", GithubFileSchema, false))?.value as GithubFile | undefined;
+
   return {
     policy: policy ?? PolicySchema.parse({ organization: { domain: "invalid.example" } }),
     catalog,
@@ -125,6 +131,8 @@ export async function loadDesiredState(dir: string): Promise<Inputs> {
     grants: await many("grants", GrantsFileSchema, "grants"),
     serviceAccounts: await many("service-accounts", ServiceAccountsFileSchema, "serviceAccounts"),
     lines: { "policy.yaml": policyFile?.linesUnder([]) ?? {}, "catalog.yaml": catalogFile?.linesUnder([]) ?? {} },
+    exclusions: await many("exclusions", ExclusionsFileSchema, "exclusions"),
+    ...(github ? { github: { value: github, at: { file: "github.yaml", line: 1 } } } : {}),
     files: files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     findings,
   };

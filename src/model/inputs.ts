@@ -1,5 +1,7 @@
 import type { Catalog } from "./catalog.js";
+import type { Exclusion } from "./exclusion.js";
 import type { Finding } from "./finding.js";
+import type { GithubFile } from "./github.js";
 import type { Grant } from "./grant.js";
 import type { Located, Worker } from "./person.js";
 import type { Policy } from "./policy.js";
@@ -17,6 +19,10 @@ export interface Inputs {
   rules: Located<Rule>[];
   grants: Located<Grant>[];
   serviceAccounts: Located<ServiceAccount>[];
+  /** Reviewed decisions that take rule-earned roles away (exclusions/*.yaml). */
+  exclusions?: Located<Exclusion>[];
+  /** Workers' GitHub handles and the security team (github.yaml), when the repository has one. */
+  github?: Located<GithubFile>;
   /** Every file read, relative to the desired-state directory, with its content hash. */
   files: { path: string; sha256: string }[];
   /**

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { CatalogSchema } from "./catalog.js";
 import { IsoDate } from "./common.js";
+import { ExclusionsFileSchema } from "./exclusion.js";
+import { GithubFileSchema } from "./github.js";
 import { GrantsFileSchema } from "./grant.js";
 import { HrSourceSchema } from "./hr-source.js";
 import { AppliedDocumentSchema, PlanDocumentSchema } from "./plan.js";
@@ -27,6 +29,20 @@ export const DESIRED_STATE_FILE_KINDS: readonly DesiredStateFileKind[] = [
     schema: CatalogSchema,
     title: "rolecall catalog",
     description: "catalog.yaml: what exists in each target system, by key. Roles refer to these keys; a key becomes a resource name.",
+  },
+  {
+    name: "exclusions",
+    files: ["exclusions/*.yaml"],
+    schema: ExclusionsFileSchema,
+    title: "rolecall exclusions",
+    description: "exclusions/*.yaml: reviewed decisions that a worker must not hold a role that rules would give them (access reviews).",
+  },
+  {
+    name: "github",
+    files: ["github.yaml"],
+    schema: GithubFileSchema,
+    title: "rolecall GitHub handles",
+    description: "github.yaml: each worker's GitHub handle and the security team, for CODEOWNERS and the plan workflow's author check.",
   },
   {
     name: "grants",

@@ -97,6 +97,8 @@ describe("JSON Schemas of the desired-state files", () => {
     expect(Object.keys(generated)).toEqual([
       "applied.schema.json",
       "catalog.schema.json",
+      "exclusions.schema.json",
+      "github.schema.json",
       "grants.schema.json",
       "hr-source.schema.json",
       "plan.schema.json",
