@@ -36,6 +36,8 @@ cli
   .addOption(new Option("--format <format>", "how to print findings").choices(["text", "json", "github"]).default("text"))
   .option("--stack <name>", "check only this stack's file and its targets' limits (default: every stacks/Pulumi.*.yaml)")
   .addOption(recordOption())
+  .option("--pr-author <handle>", "the pull request's author on GitHub: refuse privileged grants they approved (env ROLECALL_PR_AUTHOR)", process.env.ROLECALL_PR_AUTHOR || undefined)
+  .option("--pr-base <dir>", "the base branch's desired-state folder: grants it has unchanged are not the author's")
   .action(lazy(async () => (await import("./commands/compile.js")).validateCommand));
 
 cli
@@ -53,6 +55,41 @@ cli
   .option("--out <dir>", "the folder to write them to", "schemas")
   .option("--check", "write nothing; exit 1 when the folder differs from what the zod schemas generate")
   .action(lazy(async () => (await import("./commands/schemas.js")).schemasCommand));
+
+const access = cli
+  .command("access")
+  .description("access review: who holds what, in which target, since when, why, and who owns the role")
+  .addOption(dirOption())
+  .addOption(asOfOption())
+  .addOption(stackOption().default("local", "local: its evidence history says since when"))
+  .option("--person <worker>", "only this worker (or service-account key)")
+  .option("--group <key>", "only this entitlement (a catalog key, or target:key)")
+  .option("--owner <worker>", "only roles this worker owns")
+  .option("--manager <worker>", "only this manager's direct reports")
+  .addOption(new Option("--format <format>", "output format").choices(["text", "csv", "json", "html"]).default("text"))
+  .option("--campaign <dir>", "write one review file per role owner and per manager into this folder (csv unless --format says otherwise)")
+  .option("--out <file>", "write to a file instead of stdout ('-')", "-")
+  .action(lazy(async () => (await import("./commands/access.js")).accessCommand));
+// --dir and --as-of are access's own options: commander hands them to the parent command.
+access
+  .command("apply-review <file>")
+  .description("turn a reviewer's CSV with revoke marks into the desired-state change for a pull request")
+  .option("--ticket <ticket>", "the review campaign's ticket, recorded with every exclusion")
+  .action(async (file: string, _opts, command: Command) => (await import("./commands/access.js")).applyReviewCommand(file, command.optsWithGlobals()));
+
+cli
+  .command("explain <worker> [entitlement]")
+  .description("why a worker holds a role or entitlement — or why not")
+  .addOption(dirOption())
+  .addOption(asOfOption())
+  .action(lazy(async () => (await import("./commands/access.js")).explainCommand));
+
+cli
+  .command("codeowners")
+  .description("write .github/CODEOWNERS from the role owners and github.yaml")
+  .addOption(dirOption())
+  .option("--check", "write nothing; exit 1 when the file is out of date")
+  .action(lazy(async () => (await import("./commands/codeowners.js")).codeownersCommand));
 
 const evidenceOption = () => new Option("--evidence <dir>", "write the evidence bundle here (default: evidence/<stack>/<UTC time>/)");
 

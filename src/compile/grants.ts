@@ -67,3 +67,33 @@ export function grantsInForce(
   }
   return { holding, findings };
 }
+
+/**
+ * Privileged grants a pull request's author approved themselves, for the plan workflow: the
+ * approver written in the file is the person who wrote it, so nobody independent approved.
+ * Authors are GitHub users, mapped to workers through github.yaml (`handles`). `unchanged`
+ * says which grants the base branch already had exactly so — those were approved in an
+ * earlier review and are not this pull request's doing. An author with no worker mapped
+ * cannot be told apart from an approver, so their privileged grants are refused too.
+ */
+export function grantsApprovedByAuthor(
+  grants: readonly Located<Grant>[],
+  roles: RoleIndex,
+  handles: Readonly<Record<string, string>>,
+  author: string,
+  unchanged: (grant: Grant) => boolean,
+): Finding[] {
+  const login = author.replace(/^@/, "").toLowerCase();
+  const authors = new Set(Object.entries(handles).filter(([, handle]) => handle.toLowerCase() === login).map(([worker]) => worker));
+  const privileged = (role: string) => roles.closure(role).some((r) => roles.byId.get(r.role)?.value.privileged === true);
+  const findings: Finding[] = [];
+  for (const { value: grant, at } of grants) {
+    if (!privileged(grant.role) || unchanged(grant)) continue;
+    if (authors.size === 0) {
+      findings.push({ severity: "error", code: "grant-author-unknown", message: `privileged grant '${grant.id}' is changed by @${login}, who is no worker in github.yaml: rolecall cannot tell whether they approved it themselves`, ...at, hint: `add the author's worker ID and GitHub handle to github.yaml, or have someone else open the pull request` });
+    } else if (grant.approvedBy !== undefined && authors.has(grant.approvedBy)) {
+      findings.push({ severity: "error", code: "grant-approved-by-author", message: `privileged grant '${grant.id}' is approved by ${grant.approvedBy}, who opened this pull request (@${login})`, ...at, hint: "the approver must be someone other than the pull request's author: have the approver open it, or name an independent approver who reviews it" });
+    }
+  }
+  return findings;
+}

@@ -8,6 +8,7 @@ import { formatFindings, type FindingsFormat } from "../findings-format.js";
 import { writeJson } from "../json-stream.js";
 import type { PreviousRecord } from "../../model/previous.js";
 import { checkStacks, type CheckedStack } from "../stack-files.js";
+import { controlPlaneFindings, type ControlPlaneOptions } from "./codeowners.js";
 
 /**
  * `rolecall validate`: every finding, like a compiler; exit 1 when any is an error. Checks
@@ -15,8 +16,9 @@ import { checkStacks, type CheckedStack } from "../stack-files.js";
  * limits of every target that a stack provisioning this folder switches on — or, outside a
  * project or when no stack provisions it, of every target its catalog describes.
  */
-export async function validateCommand(opts: { dir: string; asOf?: string; format: FindingsFormat; stack?: string; against?: string }): Promise<void> {
+export async function validateCommand(opts: { dir: string; asOf?: string; format: FindingsFormat; stack?: string; against?: string } & ControlPlaneOptions): Promise<void> {
   const { inputs, desired } = await loadAndCompile(opts.dir, opts.asOf, await recordOf(opts.against));
+  desired.findings.push(...(await controlPlaneFindings(opts.dir, inputs, opts)));
   const projectDir = await findProjectDir().catch(() => undefined);
   const stacks = projectDir ? await checkStacks(projectDir, opts.stack) : [];
   const here = path.resolve(opts.dir);

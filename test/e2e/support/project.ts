@@ -24,7 +24,7 @@ export class TempProject {
 
   static async create(env: Record<string, string> = {}): Promise<TempProject> {
     const dir = await mkdtemp(path.join(os.tmpdir(), "rolecall-e2e-"));
-    for (const entry of ["Pulumi.yaml", "stacks", "desired-state", "bin", "package.json"]) {
+    for (const entry of ["Pulumi.yaml", "stacks", "desired-state", "bin", "package.json", ".github"]) {
       await cp(path.join(REPO, entry), path.join(dir, entry), { recursive: true });
     }
     for (const entry of ["node_modules", "dist"]) await symlink(path.join(REPO, entry), path.join(dir, entry));
