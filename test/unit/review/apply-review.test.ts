@@ -22,7 +22,8 @@ function decide(csv: string, decisions: Record<string, { decision: string; comme
   return stringify(rows, { header: true, columns: Object.keys(rows[0]!) });
 }
 
-describe("rolecall access apply-review", () => {
+// Each case runs the CLI several times; on a shared 2-core machine that takes a while.
+describe("rolecall access apply-review", { timeout: 240_000 }, () => {
   let project: TempProject;
   let csv: string;
   const git = (...args: string[]) => run("git", args, { cwd: project.dir });
@@ -34,7 +35,7 @@ describe("rolecall access apply-review", () => {
     await git("add", "-A");
     await git("-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "sample");
     csv = (await project.ok("access", "--owner", "W1004", "--format", "csv", "--as-of", asOf)).stdout;
-  });
+  }, 120_000);
   afterAll(async () => project.remove());
 
   it("turns revoke marks into a removed grant and an exclusion a reviewer can read; validate passes and compile no longer grants them", async () => {

@@ -18,14 +18,15 @@ const PRIVILEGED_GRANT = [
   "",
 ].join("\n");
 
-describe("control-plane safety", () => {
+// Each case runs the CLI several times; on a shared 2-core machine that takes a while.
+describe("control-plane safety", { timeout: 240_000 }, () => {
   let project: TempProject;
   const file = (rel: string) => path.join(project.dir, rel);
   const edit = async (rel: string, change: (text: string) => string) => writeFile(file(rel), change(await readFile(file(rel), "utf8")));
 
   beforeEach(async () => {
     project = await TempProject.create();
-  });
+  }, 60_000);
   afterEach(async () => project.remove());
 
   it("refuses a privileged grant approved by its own grantee, at the grant's line", async () => {

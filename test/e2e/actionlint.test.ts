@@ -9,7 +9,7 @@ import { ensureActionlint } from "../support/actionlint.js";
 /**
  * The workflows are code that holds the credentials: actionlint checks their syntax,
  * expressions, action inputs and job permissions. Installed once into the tool cache from
- * the Go module proxy (here rather than in the global setup, so only this suite waits for it).
+ * the Go module proxy (here rather than in the e2e global setup, so only this suite waits for it).
  */
 describe("the GitHub workflows", () => {
   let actionlint: string;
