@@ -9,6 +9,7 @@ import { PULUMI_VERSION } from "../engine/pulumi-version.js";
 import { gatherManifest } from "../evidence/manifest.js";
 import { buildPlan } from "../evidence/plan-model.js";
 import { stepsFromEvents } from "../evidence/steps.js";
+import { driftReports } from "../targets/drift.js";
 import type { PlanDocument } from "../model/plan.js";
 import { progress } from "./context.js";
 import type { StackRun } from "./stack-run.js";
@@ -31,6 +32,7 @@ export interface Planned {
 export async function makePlan(run: StackRun, projectDir: string, opts: { refresh: boolean; override?: string; changeOverride?: string }): Promise<Planned> {
   progress(`previewing stack ${run.stackName}…`);
   const events = await previewAllowingProtectedDeletes(run);
+  showDrift(run, events);
   const steps = stepsFromEvents(events);
   const targets = Object.keys(run.settings.targets);
   const core = buildPlan(steps, run.desired, run.previous, targets);
@@ -71,5 +73,18 @@ export async function makePlan(run: StackRun, projectDir: string, opts: { refres
       if (!onlyProtected) throw error;
       return captured;
     }
+  }
+}
+
+const driftShown = new WeakMap<StackRun, Set<string>>();
+
+/** What the targets leave as another writer set it (an administrator's block), once per run: otherwise only in the engine's log. */
+function showDrift(run: StackRun, events: EngineEvent[]): void {
+  const shown = driftShown.get(run) ?? new Set<string>();
+  driftShown.set(run, shown);
+  for (const line of driftReports(events)) {
+    if (shown.has(line)) continue;
+    shown.add(line);
+    progress(`drift: ${line}`);
   }
 }

@@ -43,6 +43,12 @@ export interface StackRun {
   previous?: StackRecord;
   /** The record of what this run declares; apply writes it once the update did its steps. */
   declared: StackRecord;
+  /**
+   * Reads again what the state holds of the targets (Okta's raw statuses, Entra ID's enabled
+   * flags, group members), for the program to compare with: apply calls it after its refresh,
+   * so the drift it reports is what the targets hold now, not at the last run.
+   */
+  readTargetState: () => Promise<void>;
 }
 
 /**
@@ -60,8 +66,8 @@ export async function prepareStackRun(projectDir: string, stackName: string, ver
     stackName,
     cli,
     program: async () => {
-      declareTargets(declared.desired!, declared.connections!, declared.previous);
       const record = declared.run?.previous;
+      declareTargets(declared.desired!, declared.connections!, { ...declared.previous, ...(record ? { record } : {}) });
       return record ? { rolecall: record } : {};
     },
   });
@@ -72,10 +78,12 @@ export async function prepareStackRun(projectDir: string, stackName: string, ver
   const parallel = stackParallelism(Object.keys(settings.targets), process.env.PULUMI_PARALLEL);
   if (parallel !== undefined) stack.workspace.envVars.PULUMI_PARALLEL = String(parallel);
   // What the last run left, for decisions that depend on it (Okta statuses, Entra groups changing form).
-  if (settings.targets.okta || settings.targets.azuread) {
+  const readTargetState = async () => {
+    if (!settings.targets.okta && !settings.targets.azuread) return;
     const state = await stack.exportStack();
     declared.previous = { okta: oktaPrevious(state), azuread: azureAdPrevious(state) };
-  }
+  };
+  await readTargetState();
   const { desired, policy } = await compileDir(path.join(projectDir, settings.desiredState), undefined, settings.targets, await previousOf(stack));
   declared.desired = desired;
   declared.connections = await resolveConnections(settings, {
@@ -89,7 +97,18 @@ export async function prepareStackRun(projectDir: string, stackName: string, ver
     progress(`recovered: ${line}`);
     log.note(`recovered: ${line}`);
   }
-  declared.run = { stack, stackName, desired, policy, settings, log, recovered, ...(backend ? { backend } : {}), declared: stackRecord(desired, Object.keys(declared.connections)) };
+  declared.run = {
+    stack,
+    stackName,
+    desired,
+    policy,
+    settings,
+    log,
+    recovered,
+    ...(backend ? { backend } : {}),
+    declared: stackRecord(desired, Object.keys(declared.connections)),
+    readTargetState,
+  };
   return declared.run;
 }
 

@@ -29,6 +29,8 @@ export interface TargetConnections {
 export interface PreviousDeclarations {
   okta?: OktaPrevious;
   azuread?: AzureAdPrevious;
+  /** The stack's record of its last apply (settled for failed steps): what rolecall itself did. */
+  record?: StackRecord;
 }
 
 export function declareTargets(desired: DesiredState, connections: TargetConnections, previous?: PreviousDeclarations): { rolecall: StackRecord } {
@@ -36,7 +38,7 @@ export function declareTargets(desired: DesiredState, connections: TargetConnect
   if (connections.scim) new ScimTarget("scim", { projection: desired.targets.scim ?? { users, groups: [] }, ...connections.scim });
   if (connections.okta) new OktaTarget("okta", { projection: desired.targets.okta ?? { users, groups: [], adminRoles: [] }, settings: connections.okta, previous: previous?.okta });
   if (connections.azuread) {
-    new AzureAdTarget("azuread", { projection: desired.targets.azuread ?? { users, groups: [], directoryRoles: [] }, settings: connections.azuread, previous: previous?.azuread });
+    new AzureAdTarget("azuread", { projection: desired.targets.azuread ?? { users, groups: [], directoryRoles: [] }, settings: connections.azuread, previous: previous?.azuread && { ...previous.azuread, ...(previous.record ? { record: previous.record } : {}) } });
   }
   if (connections.aws) {
     new AwsTarget("aws", { projection: desired.targets.aws ?? { users, groups: [], accounts: [], permissionSets: [], assignments: [] }, settings: connections.aws });

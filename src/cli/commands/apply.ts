@@ -41,6 +41,7 @@ export async function applyCommand(opts: ApplyOptions): Promise<void> {
 
 async function apply(run: StackRun, projectDir: string, opts: ApplyOptions): Promise<void> {
   const recovered = [...run.recovered, ...(await resolvePending(run))];
+  await run.readTargetState();
   run.previous = await readRecord(run);
   const overrides = { ...(opts.allowMassDeprovision ? { override: opts.allowMassDeprovision } : {}), ...(opts.allowMassChange ? { changeOverride: opts.allowMassChange } : {}) };
   const { plan, events } = await makePlan(run, projectDir, { refresh: false, ...overrides });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { unknownSettings } from "./unknown-settings.js";
 
-const SETTINGS_KEYS = ["tenantId", "upnDomain", "federated", "inlineMembersMax"] as const;
+const SETTINGS_KEYS = ["tenantId", "upnDomain", "federated", "inlineMembersMax", "statusDrift"] as const;
 
 /**
  * The Entra ID (azuread) target's stack settings: `rolecall:targets: { azuread: {...} }` in
@@ -40,6 +40,12 @@ export const AzureAdTargetSettingsSchema = z.strictObject(
       .optional()
       .describe(
         "Past this many members (default 1000) a group's members are managed one GroupMember each instead of inline on the group: inline members are listed whole on every refresh. A group that crossed stays member by member.",
+      ),
+    statusDrift: z
+      .enum(["report", "revert"], { error: "statusDrift must be report (leave accounts disabled outside rolecall, warn) or revert (enable them again)" })
+      .optional()
+      .describe(
+        "What to do when the account of an active person is disabled outside rolecall (an administrator blocking sign-in during an incident): report leaves it disabled and warns; revert enables it again. Default report.",
       ),
   },
   {

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { AzureAdProjection } from "../../model/desired-state.js";
 import type { AzureAdTargetSettings } from "../../model/target-settings/azuread.js";
+import { reportDrift } from "../drift.js";
 import { AZUREAD_TYPES, azureAdUserIgnoreChanges, groupMemberName, INITIAL_PASSWORD } from "./convert.js";
 import { AZUREAD_COMPONENT_TYPE, type AzureAdPrevious } from "./previous.js";
 import { planAzureAd, type PlannedGroup, type PlannedUser } from "./plan.js";
@@ -78,7 +79,7 @@ export class AzureAdTarget extends pulumi.ComponentResource {
 
   private declareUser(user: PlannedUser, managerId: pulumi.Output<string> | undefined, provider: azuread.Provider): azuread.User {
     const password = new random.RandomPassword(user.key, { ...INITIAL_PASSWORD }, { parent: this, protect: user.protect });
-    return new azuread.User(
+    const account = new azuread.User(
       user.key,
       { ...user.fields, ...(managerId ? { managerId } : {}), password: pulumi.secret(password.result) },
       {
@@ -88,9 +89,13 @@ export class AzureAdTarget extends pulumi.ComponentResource {
         // Whatever rolecall does not set is left as the tenant has it — the provider's update would
         // otherwise send nulls and remove the manager. The password only seeds the account: a new
         // RandomPassword would reset it (the provider sends a changed password with forcePasswordChange).
-        ignoreChanges: azureAdUserIgnoreChanges({ ...user.fields, ...(managerId ? { managerId: "" } : {}) }),
+        ignoreChanges: azureAdUserIgnoreChanges({ ...user.fields, ...(managerId ? { managerId: "" } : {}) }, user.holdEnabled),
       },
     );
+    if (user.disabledOutside) {
+      reportDrift(`azuread user ${user.key} is disabled in Entra ID (set outside rolecall), rolecall declares it enabled: left as it is (statusDrift: revert undoes it)`, account);
+    }
+    return account;
   }
 
   /**

@@ -47,13 +47,14 @@ export const AZUREAD_USER_INPUTS = [
 
 /**
  * What the engine must leave as the tenant has it: every input rolecall does not set for this
- * account (usageLocation, phones, office, a manager when HR names none…), and the password,
- * which only seeds the account. The bridge drops ignored attributes from the diff, so the
- * provider's update re-sends what the refreshed state holds instead of nulls.
+ * account (usageLocation, phones, office, a manager when HR names none…), the password, which
+ * only seeds the account, and `accountEnabled` while it is held (enabled.ts). The bridge drops
+ * ignored attributes from the diff, so the provider's update re-sends what the refreshed state
+ * holds instead of nulls. Ignored inputs still count at creation.
  */
-export function azureAdUserIgnoreChanges(fields: AzureAdUserFields): string[] {
+export function azureAdUserIgnoreChanges(fields: AzureAdUserFields, holdEnabled = false): string[] {
   const owned = new Set<string>(Object.keys(fields));
-  return AZUREAD_USER_INPUTS.filter((input) => input === "password" || !owned.has(input));
+  return AZUREAD_USER_INPUTS.filter((input) => input === "password" || !owned.has(input) || (holdEnabled && input === "accountEnabled"));
 }
 
 /** Entra ID caps employeeId at 16 characters (user_resource.go: StringLenBetween(0, 16)). */

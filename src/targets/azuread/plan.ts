@@ -10,6 +10,7 @@ import {
   type AzureAdGroupFields,
   type AzureAdUserFields,
 } from "./convert.js";
+import { holdsEnabled, recordedEnabled } from "./enabled.js";
 import type { AzureAdPrevious } from "./previous.js";
 
 /** One account: an azuread.User and the RandomPassword that seeds it, both named by the key. */
@@ -17,6 +18,10 @@ export interface PlannedUser {
   key: string;
   fields: AzureAdUserFields;
   protect: boolean;
+  /** `accountEnabled` is left as the tenant has it (enabled.ts): a block of sign-in by someone else stays. */
+  holdEnabled: boolean;
+  /** The last refresh read the account disabled while rolecall holds it enabled: reported, not reverted. */
+  disabledOutside?: true;
 }
 
 /** One security group, named by catalog key, with its whole membership (user keys). */
@@ -64,14 +69,19 @@ export interface AzureAdPlan {
  */
 export function planAzureAd(
   projection: AzureAdProjection,
-  settings: Pick<AzureAdTargetSettings, "upnDomain" | "federated" | "inlineMembersMax">,
+  settings: Pick<AzureAdTargetSettings, "upnDomain" | "federated" | "inlineMembersMax" | "statusDrift">,
   previous?: AzureAdPrevious,
 ): AzureAdPlan {
   const declared = new Map(projection.users.map((u) => [u.key, u]));
   const unknown = (where: string, user: string) =>
     new Error(`azuread: ${where} names user '${user}', who is not among the projection's users; the desired state is inconsistent (a compile bug)`);
 
-  const users = projection.users.map((user) => ({ key: user.key, fields: azureAdUserFields(user, settings), protect: user.protected }));
+  const users = projection.users.map((user): PlannedUser => {
+    const fields = azureAdUserFields(user, settings);
+    const holdEnabled = holdsEnabled(fields.accountEnabled, recordedEnabled(previous?.record, user.key), settings.statusDrift === "revert");
+    const disabledOutside = holdEnabled && previous?.enabled?.get(user.key) === false;
+    return { key: user.key, fields, protect: user.protected, holdEnabled, ...(disabledOutside ? { disabledOutside } : {}) };
+  });
   const groups = projection.groups.map((group): PlannedGroup => {
     const members = group.members.map((m) => {
       if (!declared.has(m.user)) throw unknown(`group '${group.key}'`, m.user);

@@ -1,8 +1,9 @@
+import type { StackRecord } from "../record.js";
 import { AZUREAD_TYPES } from "./convert.js";
 
 export const AZUREAD_COMPONENT_TYPE = "rolecall:targets:AzureAd";
 
-/** What the stack's last run left of the Entra ID target, for groups that change form. */
+/** What the stack's last run left of the Entra ID target: for groups that change form, and accounts others disabled. */
 export interface AzureAdPrevious {
   /** Groups already managed member by member (a GroupWithoutMembers in state): they stay so. */
   memberwise: ReadonlySet<string>;
@@ -10,6 +11,10 @@ export interface AzureAdPrevious {
   inline: ReadonlyMap<string, { objectId: string; members: ReadonlySet<string> }>;
   /** Users' object IDs, by key. */
   users: ReadonlyMap<string, string>;
+  /** `accountEnabled` as the last refresh read it, by key: for the drift report only. */
+  enabled?: ReadonlyMap<string, boolean>;
+  /** The stack's record of the last apply (its `rolecall` output): whether rolecall itself enabled each account. */
+  record?: Pick<StackRecord, "accounts">;
 }
 
 interface StateResource {
@@ -28,6 +33,7 @@ export function azureAdPrevious(deployment: unknown, component = "azuread"): Azu
   const memberwise = new Set<string>();
   const inline = new Map<string, { objectId: string; members: ReadonlySet<string> }>();
   const users = new Map<string, string>();
+  const enabled = new Map<string, boolean>();
   for (const r of resources) {
     if (!owner || r.parent !== owner.urn) continue;
     const objectId = typeof r.outputs?.objectId === "string" ? r.outputs.objectId : undefined;
@@ -35,7 +41,10 @@ export function azureAdPrevious(deployment: unknown, component = "azuread"): Azu
     else if (r.type === AZUREAD_TYPES.group && objectId) {
       const members = Array.isArray(r.outputs?.members) ? (r.outputs.members as unknown[]).filter((m): m is string => typeof m === "string") : [];
       inline.set(nameOf(r.urn), { objectId, members: new Set(members) });
-    } else if (r.type === AZUREAD_TYPES.user && objectId) users.set(nameOf(r.urn), objectId);
+    } else if (r.type === AZUREAD_TYPES.user && objectId) {
+      users.set(nameOf(r.urn), objectId);
+      if (typeof r.outputs?.accountEnabled === "boolean") enabled.set(nameOf(r.urn), r.outputs.accountEnabled);
+    }
   }
-  return { memberwise, inline, users };
+  return { memberwise, inline, users, enabled };
 }

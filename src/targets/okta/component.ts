@@ -2,6 +2,7 @@ import * as okta from "@pulumi/okta";
 import * as pulumi from "@pulumi/pulumi";
 import type { OktaProjection } from "../../model/desired-state.js";
 import type { OktaTargetSettings } from "../../model/target-settings/okta.js";
+import { reportDrift } from "../drift.js";
 import { planOkta } from "./plan.js";
 import { OKTA_RATE_LIMITS } from "./rate-limits.js";
 import { OKTA_COMPONENT_TYPE, type OktaPrevious } from "./previous.js";
@@ -40,7 +41,7 @@ export class OktaTarget extends pulumi.ComponentResource {
       const user = new okta.user.User(key, fields, { ...inThis, protect: options.protect, ignoreChanges: options.ignoreChanges });
       users.set(key, user);
       if (drift) {
-        pulumi.log.warn(`okta user ${key} is ${drift} in Okta (set outside rolecall), rolecall declares ${fields.status}: left as it is (statusDrift: revert undoes it)`, user);
+        reportDrift(`okta user ${key} is ${drift} in Okta (set outside rolecall), rolecall declares ${fields.status}: left as it is (statusDrift: revert undoes it)`, user);
       }
     }
     const groups = new Map<string, okta.group.Group>();

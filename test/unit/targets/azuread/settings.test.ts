@@ -13,6 +13,8 @@ describe("the azuread target's stack settings", () => {
     { settings: { tenantId: TENANT.toUpperCase() } },
     { settings: { tenantId: TENANT, upnDomain: "contoso.onmicrosoft.com" } },
     { settings: { tenantId: TENANT, upnDomain: "example.com" } },
+    { settings: { tenantId: TENANT, statusDrift: "report" } },
+    { settings: { tenantId: TENANT, statusDrift: "revert" } },
   ])("accepts $settings", ({ settings }) => {
     expect(AzureAdTargetSettingsSchema.parse(settings)).toEqual(settings);
   });
@@ -24,10 +26,11 @@ describe("the azuread target's stack settings", () => {
     { value: { tenantId: TENANT, upnDomain: "@example.com" }, path: "upnDomain", message: /verified domain of the tenant in lower case/ },
     { value: { tenantId: TENANT, upnDomain: "Example.COM" }, path: "upnDomain", message: /in lower case/ },
     { value: { tenantId: TENANT, upnDomain: "localhost" }, path: "upnDomain", message: /e\.g\. example\.com/ },
+    { value: { tenantId: TENANT, statusDrift: "enable" }, path: "statusDrift", message: /statusDrift must be report .* or revert/ },
     {
       value: { tenantId: TENANT, clientSecret: "s3cret" },
       path: "",
-      message: /unknown azuread setting 'clientSecret': it takes tenantId, upnDomain, federated, inlineMembersMax; credentials come from ARM_\* environment variables/,
+      message: /unknown azuread setting 'clientSecret': it takes tenantId, upnDomain, federated, inlineMembersMax, statusDrift; credentials come from ARM_\* environment variables/,
     },
   ])("refuses $value at '$path' with a message that says what to do", ({ value, path, message }) => {
     expect(problems(value)).toEqual([{ path, message: expect.stringMatching(message) }]);
