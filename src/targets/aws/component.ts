@@ -2,7 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AwsProjection } from "../../model/desired-state.js";
 import type { AwsTargetSettings } from "../../model/target-settings/aws.js";
+import { awsGroupIgnoreChanges, awsPermissionSetIgnoreChanges, awsUserIgnoreChanges } from "./convert.js";
 import { planAwsTarget, type AwsPlan } from "./plan.js";
+import { AWS_RETRY_MODE } from "./rate-limits.js";
 
 export interface AwsTargetArgs {
   projection: AwsProjection;
@@ -43,6 +45,7 @@ export class AwsTarget extends pulumi.ComponentResource {
       {
         region: settings.region,
         maxRetries: settings.maxRetries,
+        retryMode: AWS_RETRY_MODE,
         ...(settings.accountId ? { allowedAccountIds: [settings.accountId] } : {}),
       },
       { parent: this },
@@ -55,14 +58,15 @@ export class AwsTarget extends pulumi.ComponentResource {
         u.name,
         // identitystore_user docs: user_name and identity_store_id force replacement, and an email
         // must be unique in the store — so a replacement has to delete the old user first.
-        new aws.identitystore.User(u.name, { identityStoreId, ...u.args }, { ...child, protect: u.protect, deleteBeforeReplace: true }),
+        // What others write on the user (phones, addresses, locale…) is left alone: convert.ts.
+        new aws.identitystore.User(u.name, { identityStoreId, ...u.args }, { ...child, protect: u.protect, deleteBeforeReplace: true, ignoreChanges: awsUserIgnoreChanges(u.args) }),
       );
     }
 
     const groups = new Map<string, aws.identitystore.Group>();
     for (const g of plan.groups) {
       // terraform-provider-aws #39416 (merged 2024): display_name no longer forces replacement.
-      groups.set(g.name, new aws.identitystore.Group(g.name, { identityStoreId, ...g.args }, child));
+      groups.set(g.name, new aws.identitystore.Group(g.name, { identityStoreId, ...g.args }, { ...child, ignoreChanges: awsGroupIgnoreChanges(g.args) }));
     }
 
     const memberships = new Map<string, aws.identitystore.GroupMembership>();
@@ -75,7 +79,7 @@ export class AwsTarget extends pulumi.ComponentResource {
     const permissionSets = new Map<string, aws.ssoadmin.PermissionSet>();
     const policyAttachments = new Map<string, aws.ssoadmin.ManagedPolicyAttachmentsExclusive>();
     for (const p of plan.permissionSets) {
-      const set = new aws.ssoadmin.PermissionSet(p.name, { instanceArn, ...p.args }, child);
+      const set = new aws.ssoadmin.PermissionSet(p.name, { instanceArn, ...p.args }, { ...child, ignoreChanges: awsPermissionSetIgnoreChanges(p.args) });
       permissionSets.set(p.name, set);
       // ssoadmin_managed_policy_attachments_exclusive: the whole policy set in one resource, one
       // re-provisioning per change; its delete is a no-op, so removing a set never races a

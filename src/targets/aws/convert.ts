@@ -28,6 +28,45 @@ export function identityStoreUserName(user: Pick<DirectoryUser, "key">, settings
   return `${user.key}${settings.userNameSuffix ?? ""}`;
 }
 
+/**
+ * Every input of identitystore.User (@pulumi/aws 7.48), `name`'s parts spelled out. The
+ * provider's update sends one UpdateUser operation per attribute that differs from the
+ * refreshed state (identitystore/user.go, resourceUserUpdate: `d.HasChange` per field), and an
+ * attribute the program leaves unset differs from one another writer set: it goes as null,
+ * which removes it.
+ */
+export const AWS_USER_INPUTS = [
+  "addresses", "displayName", "emails", "identityStoreId", "locale", "name.familyName", "name.formatted", "name.givenName",
+  "name.honorificPrefix", "name.honorificSuffix", "name.middleName", "nickname", "phoneNumbers", "preferredLanguage",
+  "profileUrl", "region", "timezone", "title", "userName", "userType",
+] as const;
+
+/**
+ * What the engine leaves as Identity Center has it on a user: every input rolecall does not set
+ * for this account (phones, addresses, locale, the other name parts, a title when HR has none).
+ * The bridge drops ignored attributes from the diff, so no operation is sent for them.
+ * `identityStoreId` is set by the component; `region` comes from the provider.
+ */
+export function awsUserIgnoreChanges(args: IdentityStoreUserArgs): string[] {
+  const owned = new Set<string>(["identityStoreId", "region", ...Object.keys(args).filter((k) => k !== "name"), ...Object.keys(args.name).map((k) => `name.${k}`)]);
+  return AWS_USER_INPUTS.filter((input) => !owned.has(input));
+}
+
+/** The group's description is left alone when the catalog has none (others may have written one). */
+export function awsGroupIgnoreChanges(args: { description?: string }): string[] {
+  return args.description === undefined ? ["description"] : [];
+}
+
+/**
+ * A permission set's relay state and tags are not rolecall's, nor its description when the
+ * catalog has none. The provider's update sends description, relayState and sessionDuration
+ * from the planned state together (permission_set.go: the API clears an omitted relay state),
+ * so an ignored relay state is re-sent as Identity Center holds it.
+ */
+export function awsPermissionSetIgnoreChanges(args: { description?: string }): string[] {
+  return ["relayState", "tags", ...(args.description === undefined ? ["description"] : [])];
+}
+
 /** A DirectoryUser as identitystore.User arguments. Lifecycle is not here: see {@link holdsAccess}. */
 export function identityStoreUserArgs(user: DirectoryUser, settings: Pick<AwsTargetSettings, "userNameSuffix">): IdentityStoreUserArgs {
   return {

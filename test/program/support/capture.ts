@@ -47,7 +47,7 @@ export function joinDeclared(registered: Registered[], options: Map<string, pulu
  * value differs from what the target holds now (the refreshed state), except the ignored ones —
  * pulumi-terraform-bridge removes ignoreChanges paths from the Terraform diff, so for those the
  * provider keeps, and re-sends, what the target holds. An attribute the target holds but the
- * program leaves unset and unignored is planned as removed (`undefined`): the wipe to avoid.
+ * program leaves unset and unignored is planned as removed (`null`): the wipe to avoid.
  * `attributes`: the resource's input names (what the provider's schema lets the program set).
  */
 export function plannedChanges(
@@ -60,7 +60,8 @@ export function plannedChanges(
   for (const key of attributes) {
     if (ignored.has(key)) continue;
     const want = declared.inputs[key];
-    if (JSON.stringify(want) !== JSON.stringify(live[key])) changes[key] = want;
+    // A removal is null, not undefined: toEqual would not tell `{ phones: undefined }` from `{}`.
+    if (JSON.stringify(want) !== JSON.stringify(live[key])) changes[key] = want === undefined ? null : want;
   }
   return changes;
 }
