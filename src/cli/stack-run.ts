@@ -21,7 +21,7 @@ import { readPreviousRecord } from "../targets/record.js";
 import { progress, RefusedError, sandboxPort } from "./context.js";
 import { formatFindings } from "./findings-format.js";
 import { checkStacks } from "./stack-files.js";
-import { compileDir } from "./desired.js";
+import { compileDir, loadRefusingErrors } from "./desired.js";
 
 export interface StackRun {
   stack: Stack;
@@ -58,7 +58,8 @@ export interface StackRun {
  */
 export async function prepareStackRun(projectDir: string, stackName: string, verb: string): Promise<StackRun> {
   await requireKnownStack(projectDir, stackName);
-  await refuseInvalidStackFile(projectDir, stackName);
+  const fromFile = await refuseInvalidStackFile(projectDir, stackName);
+  const loaded = fromFile ? { dir: fromFile.desiredState, inputs: await loadRefusingErrors(path.join(projectDir, fromFile.desiredState), fromFile.targets) } : undefined;
   const cli = await ensurePulumiCli(progress);
   const declared: { desired?: DesiredState; connections?: TargetConnections; previous?: PreviousDeclarations; run?: StackRun } = {};
   const { stack, backend, recovered } = await openStack({
@@ -84,7 +85,8 @@ export async function prepareStackRun(projectDir: string, stackName: string, ver
     declared.previous = { okta: oktaPrevious(state), azuread: azureAdPrevious(state) };
   };
   await readTargetState();
-  const { desired, policy } = await compileDir(path.join(projectDir, settings.desiredState), undefined, settings.targets, await previousOf(stack));
+  const inputs = loaded?.dir === settings.desiredState ? loaded.inputs : undefined;
+  const { desired, policy } = await compileDir(path.join(projectDir, settings.desiredState), undefined, settings.targets, await previousOf(stack), inputs);
   declared.desired = desired;
   declared.connections = await resolveConnections(settings, {
     projectDir,
@@ -112,11 +114,11 @@ export async function prepareStackRun(projectDir: string, stackName: string, ver
   return declared.run;
 }
 
-/** The stack file is checked with its lines before any engine starts (exit 1, not a stack trace). */
-async function refuseInvalidStackFile(projectDir: string, stackName: string): Promise<void> {
+/** The stack file is checked with its lines before any engine starts (exit 1, not a stack trace); its settings. */
+async function refuseInvalidStackFile(projectDir: string, stackName: string): Promise<StackSettings | undefined> {
   const [checked] = await checkStacks(projectDir, stackName);
   const errors = checked!.findings.filter((f) => f.severity === "error");
-  if (errors.length === 0) return;
+  if (errors.length === 0) return checked!.settings;
   process.stderr.write(formatFindings(checked!.findings, "text", path.relative(process.cwd(), projectDir)) + "\n");
   throw new RefusedError(`${errors.length} error${errors.length === 1 ? "" : "s"} in ${checked!.file}; nothing was previewed or applied`);
 }
