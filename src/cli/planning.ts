@@ -29,7 +29,7 @@ export interface Planned {
  * Previews the stack and turns the result into the plan document: people-centric changes,
  * guardrail verdicts, and the manifest of what it was computed from.
  */
-export async function makePlan(run: StackRun, projectDir: string, opts: { refresh: boolean; override?: string; changeOverride?: string }): Promise<Planned> {
+export async function makePlan(run: StackRun, projectDir: string, opts: { refresh: boolean; override?: string; changeOverride?: string; fastPath?: "offboard" }): Promise<Planned> {
   progress(`previewing stack ${run.stackName}…`);
   const events = await previewAllowingProtectedDeletes(run);
   showDrift(run, events);
@@ -45,6 +45,7 @@ export async function makePlan(run: StackRun, projectDir: string, opts: { refres
     projectDir,
     ...(opts.override ? { override: opts.override } : {}),
     ...(opts.changeOverride ? { changeOverride: opts.changeOverride } : {}),
+    ...(opts.fastPath ? { fastPath: opts.fastPath } : {}),
   });
   const plan: PlanDocument = {
     schemaVersion: 1,

@@ -68,7 +68,8 @@ export async function prepareStackRun(projectDir: string, stackName: string, ver
     cli,
     program: async () => {
       const record = declared.run?.previous;
-      declareTargets(declared.desired!, declared.connections!, { ...declared.previous, ...(record ? { record } : {}) });
+      // The run's desired state, not the compiled one: the leaver fast path narrows it.
+      declareTargets(declared.run?.desired ?? declared.desired!, declared.connections!, { ...declared.previous, ...(record ? { record } : {}) });
       return record ? { rolecall: record } : {};
     },
   });

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import type { OffboardingProof } from "../model/offboarding.js";
 import type { AppliedDocument, PlanDocument } from "../model/plan.js";
 import { renderHtml } from "./render-html.js";
 import { renderMarkdown } from "./render-md.js";
@@ -32,6 +33,11 @@ export async function writePlanBundle(dir: string, plan: PlanDocument): Promise<
 /** Adds applied.json: each step's outcome, tied to the plan's digest. */
 export async function writeApplied(dir: string, applied: AppliedDocument): Promise<void> {
   await writeIndexed(dir, { "applied.json": json(applied) });
+}
+
+/** Adds offboarding.json: the leaver fast path's proof, read back from the targets. */
+export async function writeOffboarding(dir: string, proof: OffboardingProof): Promise<void> {
+  await writeIndexed(dir, { "offboarding.json": json(proof) });
 }
 
 export async function readIndex(dir: string): Promise<BundleIndex> {

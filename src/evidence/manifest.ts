@@ -11,6 +11,7 @@ export interface ManifestFacts {
   versions: Manifest["versions"];
   override?: string;
   changeOverride?: string;
+  fastPath?: "offboard";
   projectDir: string;
   now?: Date;
 }
@@ -28,6 +29,7 @@ export async function gatherManifest(facts: ManifestFacts): Promise<Manifest> {
     ranBy: ranBy(),
     ...(facts.override ? { override: facts.override } : {}),
     ...(facts.changeOverride ? { changeOverride: facts.changeOverride } : {}),
+    ...(facts.fastPath ? { fastPath: facts.fastPath } : {}),
   };
 }
 

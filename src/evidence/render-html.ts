@@ -72,6 +72,7 @@ function header(plan: PlanDocument): string {
     ["Desired state", `<code>${esc(m.desiredState)}</code> (${m.inputs.length} ${m.inputs.length === 1 ? "file" : "files"} hashed)`],
     ["Plan digest", `<code class="digest">${esc(plan.digest)}</code>`],
   ];
+  if (m.fastPath) rows.push(["Run", "<strong>leaver fast path</strong> (rolecall offboard): only revocations; every other change waits for the next full run"]);
   if (m.override !== undefined) rows.push(["Override", `<strong class="warn">--allow-mass-deprovision</strong>: ${esc(m.override)}`]);
   return [
     `<header>`,

@@ -34,6 +34,7 @@ export function renderMarkdown(plan: PlanDocument): string {
   const head = [
     `## rolecall plan · stack ${code(m.stack)} · as of ${text(m.asOf)}`,
     "",
+    ...(m.fastPath ? ["**Leaver fast path** (`rolecall offboard`): only revocations; every other change waits for the next full run.", ""] : []),
     ...summary(plan),
     "",
     ...guardrails(plan),

@@ -5,6 +5,7 @@ import { ExclusionsFileSchema } from "./exclusion.js";
 import { GithubFileSchema } from "./github.js";
 import { GrantsFileSchema } from "./grant.js";
 import { HrSourceSchema } from "./hr-source.js";
+import { OffboardingProofSchema } from "./offboarding.js";
 import { AppliedDocumentSchema, PlanDocumentSchema } from "./plan.js";
 import { PolicySchema } from "./policy.js";
 import { RolesFileSchema } from "./role.js";
@@ -99,6 +100,13 @@ export const DESIRED_STATE_FILE_KINDS: readonly DesiredStateFileKind[] = [
     schema: AppliedDocumentSchema,
     title: "rolecall applied",
     description: "applied.json in an evidence bundle: the outcome of each step of an apply, tied to its plan's digest.",
+  },
+  {
+    name: "offboarding",
+    files: [],
+    schema: OffboardingProofSchema,
+    title: "rolecall offboarding proof",
+    description: "offboarding.json in a leaver fast-path bundle: what was revoked per person and target, and whether the targets read back as declared.",
   },
 ];
 

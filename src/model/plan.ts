@@ -73,6 +73,7 @@ export const ManifestSchema = z.strictObject({
   ranBy: z.strictObject({ user: z.string(), host: z.string(), ci: z.string().optional() }),
   override: z.string().optional().describe("The reason given with --allow-mass-deprovision."),
   changeOverride: z.string().optional().describe("The reason given with --allow-mass-change (reactivations, renames)."),
+  fastPath: z.literal("offboard").optional().describe("A leaver fast-path run (rolecall offboard): only revocations were previewed and applied; every other change waits for the next full run."),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 

@@ -1,5 +1,5 @@
 import { itemsOf } from "../compile/project.js";
-import type { DesiredState } from "../model/desired-state.js";
+import type { DesiredState, DirectoryUser } from "../model/desired-state.js";
 import { PreviousRecordSchema, type AttributeValue, type IdentityLedger, type PreviousRecord, type RoleGrants } from "../model/previous.js";
 
 export { itemsOf };
@@ -18,8 +18,8 @@ export { itemsOf };
  */
 export interface StackRecord {
   asOf: string;
-  /** `userName` and `state` are absent in records written before they were kept. */
-  accounts: Record<string, { displayName: string; email: string; kind: string; protected: boolean; userName?: string; state?: string }>;
+  /** `userName` and `state` are absent in records written before they were kept; the other fields a DirectoryUser has, in records before the leaver fast path. */
+  accounts: Record<string, { displayName: string; email: string; kind: string; protected: boolean; userName?: string; state?: string } & Partial<Omit<DirectoryUser, "key" | "kind" | "state">>>;
   holdings: Record<string, Record<string, string[]>>;
   /** These three are absent in records written before they were kept. */
   identities?: IdentityLedger;
@@ -33,7 +33,8 @@ export function stackRecord(desired: DesiredState, targets: readonly string[]): 
   for (const target of targets) {
     const projection = desired.targets[target as keyof DesiredState["targets"]];
     if (!projection) continue;
-    for (const u of projection.users) accounts[u.key] = { displayName: u.displayName, email: u.email, kind: u.kind, protected: u.protected, userName: u.userName, ...(u.state ? { state: u.state } : {}) };
+    // Every field a target is given, so the leaver fast path can declare an account exactly as applied.
+    for (const { key, ...account } of projection.users) accounts[key] = account;
     holdings[target] = Object.fromEntries(itemsOf(projection).map(([item, members]) => [item, members.map((m) => m.user)]));
   }
   const attributes: StackRecord["attributes"] = {};

@@ -16,11 +16,25 @@ import { makePlan } from "../planning.js";
 import { prepareStackRun, type StackRun } from "../stack-run.js";
 import { readRecord, refuseOnGuardrails, writeAndShow, type PlanOptions } from "./plan.js";
 
-interface ApplyOptions extends PlanOptions {
+export interface ApplyOptions extends PlanOptions {
   yes?: boolean;
   allowMassDeprovision?: string;
   allowMassChange?: string;
   reviewed?: string;
+}
+
+/**
+ * How a run other than the full apply narrows it: `rolecall offboard` declares only
+ * revocations, refuses a preview holding anything else, and proves the result.
+ */
+export interface ApplyMode {
+  fastPath: "offboard";
+  /** Replaces what the run declares (run.desired, run.declared), once the stack's record is read. */
+  narrow(run: StackRun): void;
+  /** Throws when the preview holds what this mode must not apply. */
+  check(plan: PlanDocument): void;
+  /** After a successful update: reads the targets back and writes the proof into the bundle. */
+  prove(run: StackRun, dir: string, plan: PlanDocument): Promise<void>;
 }
 
 /**
@@ -39,14 +53,20 @@ export async function applyCommand(opts: ApplyOptions): Promise<void> {
   }
 }
 
-async function apply(run: StackRun, projectDir: string, opts: ApplyOptions): Promise<void> {
+export async function apply(run: StackRun, projectDir: string, opts: ApplyOptions, mode?: ApplyMode): Promise<void> {
   const recovered = [...run.recovered, ...(await resolvePending(run))];
   await run.readTargetState();
   run.previous = await readRecord(run);
-  const overrides = { ...(opts.allowMassDeprovision ? { override: opts.allowMassDeprovision } : {}), ...(opts.allowMassChange ? { changeOverride: opts.allowMassChange } : {}) };
+  mode?.narrow(run);
+  const overrides = {
+    ...(opts.allowMassDeprovision ? { override: opts.allowMassDeprovision } : {}),
+    ...(opts.allowMassChange ? { changeOverride: opts.allowMassChange } : {}),
+    ...(mode ? { fastPath: mode.fastPath } : {}),
+  };
   const { plan, events } = await makePlan(run, projectDir, { refresh: false, ...overrides });
   const dir = await writeAndShow(projectDir, opts, plan);
   refuseOnGuardrails(plan, "nothing was applied");
+  mode?.check(plan);
   if (opts.reviewed) await matchReviewed(plan, opts.reviewed);
 
   const changes = changingSteps(plan.steps).length;
@@ -94,6 +114,7 @@ async function apply(run: StackRun, projectDir: string, opts: ApplyOptions): Pro
   if (unplanned.length > 0) throw new RefusedError(`the update did steps the plan did not show: ${unplanned.map((s) => `${s.op} ${s.urn}`).join(", ")}`);
   if (protects.length > 0) progress(`protection now follows policy.yaml for ${protects.map(nameOf).join(", ")}`);
   process.stdout.write(`\nApplied to stack ${opts.stack}: ${done} steps done. Evidence: ${path.relative(process.cwd(), dir)}\n`);
+  await mode?.prove(run, dir, plan);
 }
 
 /**
