@@ -1,0 +1,94 @@
+import path from "node:path";
+import { preview } from "../../engine/operations.js";
+import { writeOffboarding } from "../../evidence/bundle.js";
+import { changingSteps, stepsFromEvents } from "../../evidence/steps.js";
+import type { PlanDocument } from "../../model/plan.js";
+import { notRevocations } from "../../offboard/only-revocations.js";
+import { AppliedRecordSchema, revocationsOnly, type Revocation } from "../../offboard/revocations.js";
+import { stackRecord } from "../../targets/record.js";
+import { findProjectDir, progress, RefusedError } from "../context.js";
+import { prepareStackRun, type StackRun } from "../stack-run.js";
+import { apply, type ApplyMode } from "./apply.js";
+
+export interface OffboardOptions {
+  stack: string;
+  evidence?: string;
+  yes?: boolean;
+}
+
+const FULL_RUN = "run `rolecall apply` (the full, reviewed run) for it";
+
+/**
+ * `rolecall offboard`: the leaver fast path. Applies only the revocations today's HR export
+ * implies against what the stack last applied — accounts of people who left, went on leave or
+ * dropped out disabled or deleted, and their holdings removed — with the full apply's
+ * recovery, guardrails, evidence (marked as a fast-path run) and a read-back proof. Anything
+ * else the preview would do refuses the run: joiners, movers, renames and catalog edits wait
+ * for the next full run.
+ */
+export async function offboardCommand(opts: OffboardOptions): Promise<void> {
+  const projectDir = await findProjectDir();
+  const run = await prepareStackRun(projectDir, opts.stack, "offboard");
+  try {
+    await apply(run, projectDir, opts, offboardMode());
+  } finally {
+    await run.log.close();
+  }
+}
+
+function offboardMode(): ApplyMode {
+  let revocations: Revocation[] = [];
+  return {
+    fastPath: "offboard",
+    narrow(run) {
+      if (!run.previous) throw new RefusedError(`stack ${run.stackName} has never been applied: the fast path only revokes what an apply gave; ${FULL_RUN}`);
+      const parsed = AppliedRecordSchema.safeParse(run.previous);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        throw new RefusedError(
+          `stack ${run.stackName}'s record of its last apply lacks what the fast path declares (${issue.path.join(".") || "its root"}: ${issue.message}) — it was written before the fast path existed; ${FULL_RUN} once`,
+        );
+      }
+      const targets = Object.keys(run.settings.targets);
+      const fast = revocationsOnly(run.desired, parsed.data, targets);
+      if (fast.blockers.length > 0) throw new RefusedError(`the fast path cannot run: ${fast.blockers.join("; ")}; ${FULL_RUN}`);
+      revocations = fast.revocations;
+      run.desired = fast.desired;
+      run.declared = stackRecord(fast.desired, targets);
+      progress(revocations.length === 0 ? "nothing to revoke" : `revoking access of ${revocations.length} ${revocations.length === 1 ? "person" : "people"}: ${revocations.map((r) => `${r.id} (${r.state})`).join(", ")}`);
+    },
+    check(plan) {
+      const problems = notRevocations(plan, revocations);
+      if (problems.length === 0) return;
+      const shown = problems.slice(0, 10).map((p) => `  - ${p}`);
+      throw new RefusedError(
+        `the fast-path preview holds more than revocations, so nothing was applied:\n${shown.join("\n")}${problems.length > 10 ? `\n  … and ${problems.length - 10} more` : ""}\n${FULL_RUN}`,
+      );
+    },
+    async prove(run, dir, plan) {
+      await prove(run, dir, plan, revocations);
+    },
+  };
+}
+
+/**
+ * The proof: after the update, a refreshing preview reads every resource back from the
+ * targets; none may differ from what the fast path declared. Written to offboarding.json in
+ * the bundle whatever it finds; a difference fails the run.
+ */
+async function prove(run: StackRun, dir: string, plan: PlanDocument, revocations: Revocation[]): Promise<void> {
+  progress("reading the targets back to prove the offboarding…");
+  const differences = changingSteps(stepsFromEvents(await preview(run.stack, run.log, progress, { refresh: true }))).map((s) => `${s.op} ${s.target} ${s.name} (${s.diffs.join(", ")})`);
+  await writeOffboarding(dir, {
+    schemaVersion: 1,
+    planDigest: plan.digest,
+    verifiedAt: new Date().toISOString(),
+    method: "a refreshing preview after the update read every declared resource back from its target and compared it with what the fast path declared",
+    proven: differences.length === 0,
+    differences,
+    people: revocations.map(({ id, state, reason, accounts, removed }) => ({ id, state, reason, accounts, removed })),
+  });
+  const proof = path.relative(process.cwd(), path.join(dir, "offboarding.json"));
+  if (differences.length > 0) throw new RefusedError(`the targets do not read back as offboarded (${differences.slice(0, 5).join("; ")}); see ${proof}`);
+  process.stdout.write(`Offboarding proven for ${revocations.map((r) => r.id).join(", ") || "nobody (nothing to revoke)"}: ${proof}\n`);
+}

@@ -1,0 +1,133 @@
+import { z } from "zod";
+import { byString } from "../compile/order.js";
+import { itemsOf } from "../compile/project.js";
+import { DirectoryUserSchema, type DesiredState, type DirectoryUser, type Holders, type Person } from "../model/desired-state.js";
+import { IdentityLedgerSchema, RoleGrantsSchema, AttributeValueSchema } from "../model/previous.js";
+
+/**
+ * What the leaver fast path needs of the stack's record: every account as it was declared
+ * (all the fields a target is given) and who held each item. Records written before accounts
+ * kept every field do not parse, and the fast path refuses: it never guesses a field it would
+ * then write back to a target.
+ */
+export const AppliedRecordSchema = z.object({
+  asOf: z.string(),
+  accounts: z.record(z.string(), DirectoryUserSchema.omit({ key: true })),
+  holdings: z.record(z.string(), z.record(z.string(), z.array(z.string()))),
+  identities: IdentityLedgerSchema.optional(),
+  attributes: z.record(z.string(), z.record(z.string(), AttributeValueSchema)).optional(),
+  roleGrants: RoleGrantsSchema.optional(),
+});
+export type AppliedRecord = z.infer<typeof AppliedRecordSchema>;
+
+/** One person the fast path revokes access from, and what becomes of their account in each target. */
+export interface Revocation {
+  id: string;
+  state: Person["state"] | "removed";
+  reason: string;
+  /** Per target where the account changes: deleted, or disabled. */
+  accounts: Record<string, "deleted" | "disabled">;
+  /** Per target, the items taken away (`kind:key`). */
+  removed: Record<string, string[]>;
+}
+
+export interface FastPath {
+  /** What the fast path declares: the last applied state with only the revocations made. */
+  desired: DesiredState;
+  revocations: Revocation[];
+  /** Why the fast path cannot run at all (it would have to create or delete something else). */
+  blockers: string[];
+}
+
+/**
+ * The revocation-only desired state: the last applied state (from the stack's record), with
+ * the accounts and holdings of people who left, went on leave or dropped out of the export cut
+ * down to what today's compile still gives them. Everything else — joiners, movers' gains and
+ * losses, renames, service accounts, catalog edits — stays as it was applied, for the next full
+ * run. The holdings of a revoked person only shrink and their account only gets disabled or
+ * deleted: nothing here can give access.
+ */
+export function revocationsOnly(current: DesiredState, applied: AppliedRecord, targets: readonly string[]): FastPath {
+  const people = new Map(current.people.map((p) => [p.id, p]));
+  const revoked = new Map<string, Revocation>();
+  for (const [id, account] of Object.entries(applied.accounts)) {
+    if (account.kind !== "person") continue;
+    const person = people.get(id);
+    if (!person) revoked.set(id, { id, state: "removed", reason: "no longer in the HR export", accounts: {}, removed: {} });
+    else if (person.state === "leave" || person.state === "leaver" || person.account !== "enabled") revoked.set(id, { id, state: person.state, reason: person.stateReason, accounts: {}, removed: {} });
+  }
+
+  const blockers: string[] = [];
+  const projections: DesiredState["targets"] = {};
+  for (const target of targets) {
+    const now = current.targets[target as keyof DesiredState["targets"]];
+    const held = applied.holdings[target];
+    if (!now || !held) {
+      if (now || held) blockers.push(`target ${target} is ${now ? "new since the last apply" : "no longer described by the catalog"}`);
+      continue;
+    }
+    const nowUsers = new Map(now.users.map((u) => [u.key, u]));
+    const users: DirectoryUser[] = [];
+    for (const [key, was] of Object.entries(applied.accounts)) {
+      const r = revoked.get(key);
+      const is = nowUsers.get(key);
+      if (!r) users.push({ key, ...was });
+      else if (!is) r.accounts[target] = "deleted";
+      else {
+        // Only `active` and the lifecycle state move, and only towards less access.
+        const active = was.active && is.active;
+        users.push({ key, ...was, active, ...(is.state ? { state: is.state } : {}) });
+        if (was.active && !active) r.accounts[target] = "disabled";
+      }
+    }
+    users.sort(byString((u) => u.key));
+    const declared = new Set(users.map((u) => u.key));
+
+    const nowItems = new Map(itemsOf(now).map(([item, holders]) => [item, new Map(holders.map((h) => [h.user, h]))]));
+    for (const item of Object.keys(held)) if (!nowItems.has(item)) blockers.push(`${target} ${item} is no longer in the catalog`);
+    const membersOf = (item: string): Holders => {
+      const nowHolders = nowItems.get(item)!;
+      return (held[item] ?? [])
+        .filter((user) => {
+          const keep = declared.has(user) && (!revoked.has(user) || nowHolders.has(user));
+          if (!keep && revoked.has(user)) (revoked.get(user)!.removed[target] ??= []).push(item);
+          return keep;
+        })
+        .map((user) => ({ user, because: nowHolders.get(user)?.because ?? [] }));
+    };
+    const wasHeld = <T extends { key: string }>(kind: string, list: T[]) => list.filter((x) => `${kind}:${x.key}` in held);
+    const groups = wasHeld("group", now.groups).map((g) => ({ ...g, members: membersOf(`group:${g.key}`) }));
+    if ("adminRoles" in now) projections.okta = { users, groups, adminRoles: wasHeld("adminRole", now.adminRoles).map((r) => ({ ...r, members: membersOf(`adminRole:${r.key}`) })) };
+    else if ("directoryRoles" in now) projections.azuread = { users, groups, directoryRoles: wasHeld("directoryRole", now.directoryRoles).map((r) => ({ ...r, members: membersOf(`directoryRole:${r.key}`) })) };
+    else if ("permissionSets" in now) {
+      const kept = new Set(groups.map((g) => g.key));
+      projections.aws = { ...now, users, groups, assignments: now.assignments.filter((a) => kept.has(a.group)) };
+    } else projections.scim = { users, groups };
+  }
+
+  const applyPerson = (p: Person): Person => {
+    const r = revoked.get(p.id);
+    const was = applied.accounts[p.id];
+    const attributes = applied.attributes?.[p.id];
+    const { attributes: _now, ...rest } = p;
+    const base = { ...rest, ...(attributes ? { attributes } : {}) };
+    if (r) return base;
+    // Not revoked: the person is declared as applied (a joiner not at all), so the guardrails
+    // judge what this run declares rather than what the next full run will.
+    if (!was) return { ...base, account: "absent" };
+    return { ...base, ...(was.state ? { state: was.state } : {}), account: was.active ? "enabled" : "disabled" };
+  };
+
+  const desired: DesiredState = {
+    ...current,
+    people: current.people.map(applyPerson),
+    targets: projections,
+    roleGrants: applied.roleGrants ?? current.roleGrants,
+    losses: current.losses.filter((l) => revoked.has(l.user)),
+  };
+  const revocations = [...revoked.values()]
+    .map((r) => ({ ...r, removed: Object.fromEntries(Object.entries(r.removed).map(([t, items]) => [t, items.sort()])) }))
+    .filter((r) => Object.keys(r.accounts).length > 0 || Object.keys(r.removed).length > 0)
+    .sort(byString((r) => r.id));
+  return { desired, revocations, blockers };
+}
