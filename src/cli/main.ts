@@ -112,6 +112,23 @@ cli
   .action(lazy(async () => (await import("./commands/apply.js")).applyCommand));
 
 cli
+  .command("offboard")
+  .description("the leaver fast path: apply only the revocations the HR export implies against the last apply, with guardrails, evidence and proof")
+  .addOption(stackOption())
+  .addOption(evidenceOption())
+  .option("--yes", "apply without asking (the workflows and watch)")
+  .action(lazy(async () => (await import("./commands/offboard.js")).offboardCommand));
+
+cli
+  .command("watch")
+  .description("run offboard whenever the HR export changes (polling)")
+  .addOption(stackOption())
+  .option("--path <path>", "the file or folder to watch, relative to the project", "desired-state/hr")
+  .option("--interval <seconds>", "how often to look", "30")
+  .option("--settle <seconds>", "how long the path must be unchanged before it is read (an export still being written is never read)", "2")
+  .action(lazy(async () => (await import("./commands/watch.js")).watchCommand));
+
+cli
   .command("evidence")
   .description("audit evidence")
   .command("verify <dir>")
