@@ -1,0 +1,129 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { appendFile, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { OffboardingProof } from "../../src/model/offboarding.js";
+import type { AppliedDocument } from "../../src/model/plan.js";
+import { freePort } from "../support/scim2-server.js";
+import { personIn, planned } from "./support/plan.js";
+import { TempProject } from "./support/project.js";
+
+interface Listing {
+  users: { externalId: string; userName: string; active: boolean }[];
+  groups: { displayName: string; members: string[] }[];
+}
+
+/**
+ * The leaver fast path with the real engine against the sandbox: a leaver is revoked while a
+ * mover's change and a joiner wait for the full run, with evidence and a read-back proof; and
+ * `watch` revokes a leaver written to the HR export within its interval.
+ */
+describe("rolecall offboard and watch, end to end", () => {
+  let project: TempProject;
+  let watcher: ChildProcess | undefined;
+  const ls = async (): Promise<Listing> => JSON.parse((await project.ok("sandbox", "ls", "--json")).stdout) as Listing;
+  const groupsOf = (listing: Listing, userName: string) => listing.groups.filter((g) => g.members.includes(userName)).map((g) => g.displayName).sort();
+  const userOf = (listing: Listing, id: string) => listing.users.find((u) => u.externalId === id);
+  const terminate = (id: string) => project.editRoster((row) => (row["Employee ID"] === id ? { ...row, "Employment Status": "Terminated" } : row));
+
+  beforeAll(async () => {
+    project = await TempProject.create({ ROLECALL_SANDBOX_PORT: String(await freePort()) });
+    await project.ok("apply", "--yes");
+  });
+  afterAll(async () => {
+    if (watcher && watcher.exitCode === null) {
+      watcher.kill("SIGTERM");
+      await new Promise((resolve) => watcher!.once("exit", resolve));
+    }
+    await project.run("sandbox", "stop");
+    await project.remove();
+  });
+
+  it("revokes a leaver and leaves a mover's change and a joiner for the next full run, with evidence and proof", async () => {
+    const before = await ls();
+    const leaver = userOf(before, "W1010")!;
+    const mover = userOf(before, "W1018")!;
+    expect(groupsOf(before, leaver.userName).length).toBeGreaterThan(0);
+    const moverGroups = groupsOf(before, mover.userName);
+
+    await terminate("W1010");
+    await project.editRoster((row) => (row["Employee ID"] === "W1018" ? { ...row, Department: "Sales", "Job Title": "Account Executive" } : row));
+    const roster = path.join(project.dir, "desired-state", "hr", "roster.csv");
+    const eol = (await readFile(roster, "utf8")).includes("\r\n") ? "\r\n" : "\n";
+    await appendFile(roster, `W1099,Tilde,Nyberg,,,Engineering,CC-200,Berlin,Software Engineer,W1002,Employee,Active,2025-01-06,${eol}`);
+
+    const { plan, dir, result } = await planned(project, "offboard", "--yes");
+    expect(result.code, result.stderr).toBe(0);
+    expect(plan.manifest.fastPath).toBe("offboard");
+    expect(plan.people.map((p) => [p.id, p.change])).toEqual([["W1010", "leaver"]]);
+    expect(plan.groups.every((g) => g.added.length === 0 && g.removed.every((u) => u === "W1010"))).toBe(true);
+
+    const after = await ls();
+    expect(userOf(after, "W1010")).toBeUndefined();
+    expect(after.groups.flatMap((g) => g.members)).not.toContain(leaver.userName);
+    expect(groupsOf(after, mover.userName)).toEqual(moverGroups);
+    expect(userOf(after, "W1099")).toBeUndefined();
+
+    const applied = JSON.parse(await readFile(path.join(dir, "applied.json"), "utf8")) as AppliedDocument;
+    expect(applied).toMatchObject({ result: "succeeded", planDigest: plan.digest });
+    const proof = JSON.parse(await readFile(path.join(dir, "offboarding.json"), "utf8")) as OffboardingProof;
+    expect(proof).toMatchObject({ proven: true, differences: [], planDigest: plan.digest });
+    expect(proof.people).toEqual([expect.objectContaining({ id: "W1010", state: "leaver", accounts: { scim: "deleted" } })]);
+    expect((await project.ok("evidence", "verify", dir)).code).toBe(0);
+
+    // What the fast path left is exactly the full run's: the mover and the joiner.
+    const next = await planned(project, "plan");
+    expect(next.plan.people.map((p) => [p.id, p.change]).sort()).toEqual([
+      ["W1018", "mover"],
+      ["W1099", "joiner"],
+    ]);
+    expect(personIn(next.plan, "W1010")).toBeUndefined();
+  });
+
+  it("refuses, applying nothing, when the preview holds more than revocations", async () => {
+    // The leaver's group is renamed in the same change: the rename must not ride along.
+    const catalog = path.join(project.dir, "desired-state", "catalog.yaml");
+    const text = await readFile(catalog, "utf8");
+    await writeFile(catalog, text.replace("all-staff: { displayName: All Staff }", "all-staff: { displayName: All Staff (renamed) }"));
+    try {
+      await terminate("W1011");
+      const before = await ls();
+      const { result } = await planned(project, "offboard", "--yes");
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stderr).toMatch(/more than revocations[\s\S]*all-staff: changes displayName/);
+      expect(await ls()).toEqual(before);
+    } finally {
+      await writeFile(catalog, text);
+    }
+  });
+
+  it("watch revokes a leaver written to the HR export within its interval", async () => {
+    // W1011 is still pending from the refused run: the watch's first run takes it.
+    const child = spawn(process.execPath, [path.join(project.dir, "bin", "rolecall.js"), "watch", "--interval", "2", "--settle", "1"], {
+      cwd: project.dir,
+      env: { ...process.env, ...project.env, NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    watcher = child;
+    let output = "";
+    child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+    const waitFor = async (done: () => Promise<boolean>, what: string, ms: number) => {
+      for (const until = Date.now() + ms; Date.now() < until; await new Promise((r) => setTimeout(r, 500))) if (await done()) return;
+      throw new Error(`timed out waiting for ${what}\n${output}`);
+    };
+    await waitFor(async () => /offboard exited 0/.test(output), "the watch's first run", 180_000);
+    expect(userOf(await ls(), "W1011")).toBeUndefined();
+
+    const changed = Date.now();
+    await terminate("W1013");
+    await waitFor(async () => userOf(await ls(), "W1013") === undefined, "W1013's account to go", 180_000);
+    const seconds = (Date.now() - changed) / 1000;
+    expect(output).toMatch(/the HR export changed/);
+    process.stderr.write(`watch: HR change to account deleted in ${seconds.toFixed(1)} s\n`);
+
+    child.kill("SIGTERM");
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    expect(code).toBe(0);
+  });
+});
