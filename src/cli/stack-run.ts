@@ -15,6 +15,7 @@ import { stackRecord, type StackRecord } from "../targets/record.js";
 import { azureAdPrevious } from "../targets/azuread/previous.js";
 import { oktaPrevious } from "../targets/okta/previous.js";
 import { stackParallelism } from "../targets/parallelism.js";
+import { skipCheckpoints } from "../targets/checkpoints.js";
 import { lastOutputs } from "../engine/operations.js";
 import type { PreviousRecord } from "../model/previous.js";
 import { readPreviousRecord } from "../targets/record.js";
@@ -79,6 +80,9 @@ export async function prepareStackRun(projectDir: string, stackName: string, ver
   // The targets' API limits, applied to every preview and update of this stack (targets/parallelism.ts).
   const parallel = stackParallelism(Object.keys(settings.targets), process.env.PULUMI_PARALLEL);
   if (parallel !== undefined) stack.workspace.envVars.PULUMI_PARALLEL = String(parallel);
+  // The state is then written once, when the update ends (failed steps included); a run killed
+  // before that leaves the state as it was, and the next run converges (targets/checkpoints.ts).
+  if (skipCheckpoints(Object.keys(settings.targets))) stack.workspace.envVars.PULUMI_SKIP_CHECKPOINTS = "true";
   // What the last run left, for decisions that depend on it (Okta statuses, Entra groups changing form).
   const readTargetState = async () => {
     if (!settings.targets.okta && !settings.targets.azuread) return;

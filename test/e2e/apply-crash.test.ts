@@ -74,6 +74,11 @@ describe("an apply killed mid-way recovers on the next apply", () => {
       const recovery = await project.run("apply", "--yes");
       expect(recovery.code, recovery.stderr).toBe(0);
       expect((await planned(project, "plan")).plan.people).toEqual([]);
+      // What the killed run created was adopted, not created twice.
+      const listed = JSON.parse((await project.ok("sandbox", "ls", "--json")).stdout) as { users: { externalId: string }[]; groups: { displayName: string }[] };
+      const duplicates = (keys: string[]) => keys.filter((k, i) => keys.indexOf(k) !== i);
+      expect(duplicates(listed.users.map((u) => u.externalId))).toEqual([]);
+      expect(duplicates(listed.groups.map((g) => g.displayName))).toEqual([]);
       const state = JSON.parse(await readFile(path.join(project.dir, ".rolecall", "state", ".pulumi", "stacks", "rolecall", "local.json"), "utf8")) as { checkpoint: { latest: { pending_operations?: unknown[] } } };
       expect(state.checkpoint.latest.pending_operations ?? []).toEqual([]);
       expect(await leftovers()).toEqual([]);

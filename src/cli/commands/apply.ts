@@ -76,10 +76,12 @@ export async function apply(run: StackRun, projectDir: string, opts: ApplyOption
     if (await editState(run.stack, { record: { name: "rolecall", value: run.declared } })) progress("brought the stack's record of what it holds up to date");
     return;
   }
-  if (changes > 0) {
-    if (!opts.yes && !(await confirm("Apply these changes?"))) {
+  if (changes > 0 && !opts.yes) {
+    if (!(await confirm("Apply these changes?"))) {
       throw new NotAppliedError(`nothing was applied: ${changes} change${changes === 1 ? " is" : "s are"} pending (pass --yes to apply unattended)`);
     }
+    // Someone may have applied while the question waited; unattended, no time passes here,
+    // and the check after the update below still refuses any step the plan did not show.
     const fresh = await makePlan(run, projectDir, { refresh: false, ...overrides });
     if (fresh.plan.digest !== plan.digest) {
       throw new RefusedError("the targets or inputs changed since this plan was made (a fresh preview differs); nothing was applied — run apply again to review the new plan");
@@ -110,7 +112,8 @@ export async function apply(run: StackRun, projectDir: string, opts: ApplyOption
       "update",
     );
   }
-  const unplanned = steps.filter((s) => !plan.steps.some((p) => p.urn === s.urn && p.op === s.op));
+  const planned = new Set(plan.steps.map((p) => `${p.op} ${p.urn}`));
+  const unplanned = steps.filter((s) => !planned.has(`${s.op} ${s.urn}`));
   if (unplanned.length > 0) throw new RefusedError(`the update did steps the plan did not show: ${unplanned.map((s) => `${s.op} ${s.urn}`).join(", ")}`);
   if (protects.length > 0) progress(`protection now follows policy.yaml for ${protects.map(nameOf).join(", ")}`);
   process.stdout.write(`\nApplied to stack ${opts.stack}: ${done} steps done. Evidence: ${path.relative(process.cwd(), dir)}\n`);
