@@ -4,7 +4,7 @@
  * matches users and groups by externalId), a delete of something already gone succeeds,
  * and membership changes are set-like. Okta, Entra ID and AWS refuse a second create of the
  * same login until adoption exists for them (issue #9), so their stacks keep a checkpoint
- * per step. The crash semantics per target are in README "Crash safety".
+ * per step. The crash semantics per target: README, "When a step fails, or a run is killed".
  */
 const CONVERGE_WITHOUT_CHECKPOINTS: ReadonlySet<string> = new Set(["scim"]);
 
