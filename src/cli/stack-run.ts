@@ -42,6 +42,8 @@ export interface StackRun {
    * declares, so an update that fails or is killed never records what it did not do.
    */
   previous?: StackRecord;
+  /** The stack's outputs as the last update left them, read once when the run began (each read is two engine commands). */
+  outputs: Record<string, unknown>;
   /** The record of what this run declares; apply writes it once the update did its steps. */
   declared: StackRecord;
   /**
@@ -91,7 +93,8 @@ export async function prepareStackRun(projectDir: string, stackName: string, ver
   };
   await readTargetState();
   const inputs = loaded?.dir === settings.desiredState ? loaded.inputs : undefined;
-  const { desired, policy } = await compileDir(path.join(projectDir, settings.desiredState), undefined, settings.targets, await previousOf(stack), inputs);
+  const outputs = await lastOutputs(stack);
+  const { desired, policy } = await compileDir(path.join(projectDir, settings.desiredState), undefined, settings.targets, previousOf(outputs), inputs);
   declared.desired = desired;
   declared.connections = await resolveConnections(settings, {
     projectDir,
@@ -112,6 +115,7 @@ export async function prepareStackRun(projectDir: string, stackName: string, ver
     settings,
     log,
     recovered,
+    outputs,
     ...(backend ? { backend } : {}),
     declared: stackRecord(desired, Object.keys(declared.connections)),
     readTargetState,
@@ -131,12 +135,12 @@ async function refuseInvalidStackFile(projectDir: string, stackName: string): Pr
 /** A stack's record, for `compile`/`validate --stack`: the engine is needed, the targets are not. */
 export async function readStackRecord(projectDir: string, stackName: string): Promise<PreviousRecord | undefined> {
   const cli = await ensurePulumiCli(progress);
-  return previousOf((await openStack({ projectDir, stackName, cli, program: async () => ({}) })).stack);
+  return previousOf(await lastOutputs((await openStack({ projectDir, stackName, cli, program: async () => ({}) })).stack));
 }
 
-/** The record of the stack's last update: compile's identity ledger and what losses are explained against. */
-export async function previousOf(stack: Stack): Promise<PreviousRecord | undefined> {
-  const { record, problem } = readPreviousRecord(await lastOutputs(stack));
+/** The record of the stack's last update (from its outputs): compile's identity ledger and what losses are explained against. */
+function previousOf(outputs: Record<string, unknown>): PreviousRecord | undefined {
+  const { record, problem } = readPreviousRecord(outputs);
   if (problem) throw new RefusedError(`${problem}; nothing was compiled into a plan`);
   return record;
 }

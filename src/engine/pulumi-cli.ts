@@ -75,7 +75,8 @@ async function atRoot(root: string, source: CliSource, binDir = path.join(root, 
   } catch {
     return undefined;
   }
-  const command = await PulumiCommand.get({ root: path.dirname(binDir), version: new SemVer(PULUMI_VERSION) });
+  // Its version was just checked above; PulumiCommand.get would run `pulumi version` again.
+  const command = await PulumiCommand.get({ root: path.dirname(binDir), version: new SemVer(PULUMI_VERSION), skipVersionCheck: true });
   return { command, root: path.dirname(binDir), source };
 }
 

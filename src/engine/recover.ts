@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { copyFile, readdir, readFile, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import type { Stack } from "@pulumi/pulumi/automation/index.js";
+import type { Deployment, Stack } from "@pulumi/pulumi/automation/index.js";
 import { EnvironmentError } from "./errors.js";
 
 /** What rolecall found left over from an interrupted run and put right, in words for the user. */
@@ -125,7 +125,12 @@ export interface PendingOperation {
 
 /** The pending operations in the stack's checkpoint (any backend). */
 export async function pendingOperations(stack: Stack): Promise<PendingOperation[]> {
-  const deployment = (await stack.exportStack()).deployment as { pending_operations?: { type: string; resource: { urn: string } }[] } | undefined;
+  return pendingIn(await stack.exportStack());
+}
+
+/** The pending operations in an exported checkpoint. */
+export function pendingIn(exported: Deployment): PendingOperation[] {
+  const deployment = exported.deployment as { pending_operations?: { type: string; resource: { urn: string } }[] } | undefined;
   return (deployment?.pending_operations ?? []).map((op) => ({ urn: op.resource.urn, type: op.type }));
 }
 

@@ -4,7 +4,8 @@ import path from "node:path";
 import { EngineError } from "../../engine/errors.js";
 import { errorsByUrn, nameOf } from "../../engine/failure.js";
 import { preview, refresh, up } from "../../engine/operations.js";
-import { isIntegrityFailure, pendingOperations, releaseStaleLocks, repairIntegrity } from "../../engine/recover.js";
+import type { Deployment } from "@pulumi/pulumi/automation/index.js";
+import { isIntegrityFailure, pendingIn, pendingOperations, releaseStaleLocks, repairIntegrity, type PendingOperation } from "../../engine/recover.js";
 import { editState, protectChanges, stateResources, toUnprotect } from "../../engine/state-sync.js";
 import { writeApplied } from "../../evidence/bundle.js";
 import { ACCOUNT_TYPES } from "../../evidence/plan-model.js";
@@ -54,9 +55,12 @@ export async function applyCommand(opts: ApplyOptions): Promise<void> {
 }
 
 export async function apply(run: StackRun, projectDir: string, opts: ApplyOptions, mode?: ApplyMode): Promise<void> {
-  const recovered = [...run.recovered, ...(await resolvePending(run))];
+  // One export serves both: refresh clears pending operations and drops what the targets no
+  // longer hold, but never changes a resource's protect flag.
+  const before = await run.stack.exportStack();
+  const recovered = [...run.recovered, ...(await resolvePending(run, pendingIn(before)))];
   await run.readTargetState();
-  run.previous = await readRecord(run);
+  run.previous = readRecord(run);
   mode?.narrow(run);
   const overrides = {
     ...(opts.allowMassDeprovision ? { override: opts.allowMassDeprovision } : {}),
@@ -87,7 +91,7 @@ export async function apply(run: StackRun, projectDir: string, opts: ApplyOption
       throw new RefusedError("the targets or inputs changed since this plan was made (a fresh preview differs); nothing was applied — run apply again to review the new plan");
     }
   }
-  await unprotectPerPolicy(run);
+  await unprotectPerPolicy(run, before);
 
   progress(`applying stack ${opts.stack}…`);
   const log = path.relative(projectDir, run.log.file);
@@ -126,9 +130,8 @@ export async function apply(run: StackRun, projectDir: string, opts: ApplyOption
  * creates are dropped so the update creates them again — the provider adopts whatever the
  * interrupted create had already made. The one refresh apply does anyway.
  */
-async function resolvePending(run: StackRun): Promise<string[]> {
+async function resolvePending(run: StackRun, pending: PendingOperation[]): Promise<string[]> {
   const repaired: string[] = [];
-  const pending = await pendingOperations(run.stack);
   progress("refreshing the state from the targets…");
   const refreshOnce = () => refresh(run.stack, run.log, progress, { clearPendingCreates: pending.some((p) => p.type === "creating") });
   try {
@@ -153,9 +156,9 @@ async function resolvePending(run: StackRun): Promise<string[]> {
 }
 
 /** Takes `protect` off resources whose person a reviewed policy change took off the protected list. */
-async function unprotectPerPolicy(run: StackRun): Promise<void> {
+async function unprotectPerPolicy(run: StackRun, exported: Deployment): Promise<void> {
   const identities = new Set([...run.desired.people.map((p) => p.id), ...Object.keys(run.previous?.accounts ?? {}), ...Object.keys(run.declared.accounts)]);
-  const urns = toUnprotect(stateResources(await run.stack.exportStack()), new Set(run.policy.protected), identities);
+  const urns = toUnprotect(stateResources(exported), new Set(run.policy.protected), identities);
   if (urns.length === 0) return;
   await editState(run.stack, { unprotect: urns });
   progress(`unprotected ${urns.map(nameOf).join(", ")}: policy.yaml no longer protects them`);

@@ -1,6 +1,5 @@
 import path from "node:path";
 import { pendingOperations } from "../../engine/recover.js";
-import { lastOutputs } from "../../engine/operations.js";
 import { bundleDir, writePlanBundle } from "../../evidence/bundle.js";
 import { renderText } from "../../evidence/render-text.js";
 import type { PlanDocument } from "../../model/plan.js";
@@ -21,7 +20,7 @@ export async function planCommand(opts: PlanOptions): Promise<void> {
   try {
     const pending = await pendingOperations(run.stack);
     if (pending.length > 0) progress(`an interrupted update left ${pending.length} pending operation(s) in the state; the next apply resolves them against the targets`);
-    run.previous = await readRecord(run);
+    run.previous = readRecord(run);
     const { plan } = await makePlan(run, projectDir, { refresh: true });
     await writeAndShow(projectDir, opts, plan);
     refuseOnGuardrails(plan, "apply would refuse this plan");
@@ -31,8 +30,8 @@ export async function planCommand(opts: PlanOptions): Promise<void> {
 }
 
 /** The record of the last apply, from the stack's outputs. */
-export async function readRecord(run: StackRun): Promise<StackRecord | undefined> {
-  return (await lastOutputs(run.stack)).rolecall as StackRecord | undefined;
+export function readRecord(run: StackRun): StackRecord | undefined {
+  return run.outputs.rolecall as StackRecord | undefined;
 }
 
 /** Writes the evidence bundle and shows the plan, saying where the bundle is. */
