@@ -49,8 +49,8 @@ describe("an apply killed mid-way recovers on the next apply", () => {
     walk(pid);
     return out;
   };
-  const waitFor = async (check: () => Promise<boolean>, ms: number) => {
-    for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 500))) if (await check()) return true;
+  const waitFor = async (check: () => Promise<boolean>, ms: number, every = 500) => {
+    for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, every))) if (await check()) return true;
     return false;
   };
 
@@ -62,7 +62,7 @@ describe("an apply killed mid-way recovers on the next apply", () => {
       child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
       const exited = new Promise((resolve) => child.on("exit", resolve));
       // Mid-apply: some accounts created, not all.
-      expect(await waitFor(async () => /applying stack/.test(stderr) && (await sandboxCount()) >= 5, 300_000), stderr).toBe(true);
+      expect(await waitFor(async () => /applying stack/.test(stderr) && (await sandboxCount()) >= 5, 300_000, 50), stderr).toBe(true);
       const tree = await children(child.pid!);
       const target =
         victim === "rolecall" ? child.pid! : victim === "engine" ? tree.find((p) => /pulumi up /.test(p.cmd))?.pid : tree.find((p) => /scim\/provider\/main\.js/.test(p.cmd))?.pid;
@@ -85,8 +85,10 @@ describe("an apply killed mid-way recovers on the next apply", () => {
     }, 900_000);
   }
 
+  /** Straight from the sandbox's API: a CLI call per poll is slower than the apply it is watching. */
   async function sandboxCount(): Promise<number> {
-    const result = await project.run("sandbox", "ls", "--json");
-    return result.code === 0 ? (JSON.parse(result.stdout) as { users: unknown[] }).users.length : 0;
+    const token = (await readFile(path.join(project.dir, ".rolecall", "sandbox", "token"), "utf8")).trim();
+    const response = await fetch(`http://127.0.0.1:${project.env.ROLECALL_SANDBOX_PORT}/scim/v2/Users?count=1`, { headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
+    return response?.ok ? ((await response.json()) as { totalResults: number }).totalResults : 0;
   }
 });

@@ -97,7 +97,7 @@ describe("an apply you can trust", () => {
     expect((await ls()).users.find((u) => u.externalId === "W1011")?.userName).toBe("kwame.okoro@example.com");
     expect((await planned(project, "plan")).plan.people).toEqual([]);
     expect((await state()).checkpoint.latest.pending_operations ?? []).toEqual([]);
-  });
+  }, 900_000);
 
   it("a protected person is created, then protected with no other change, then taken off the list and deleted in one apply", async () => {
     const roster = path.join(project.dir, "desired-state", "hr", "roster.csv");
