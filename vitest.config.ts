@@ -23,9 +23,14 @@ export default defineConfig({
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
           globalSetup: ["test/global-setup.ts"],
-          // A cold preview through the real engine takes seconds, not milliseconds.
-          testTimeout: 300_000,
-          hookTimeout: 300_000,
+          // Most of an e2e file's time is spent waiting on the engine, the provider and the
+          // sandbox, so two files at once make better use of a 2-core machine than one (vitest's
+          // default there). The unit project runs beside them in one worker.
+          maxWorkers: 2,
+          // A cold preview through the real engine takes seconds, not milliseconds; with two
+          // files sharing the machine, a multi-apply case takes minutes.
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
         },
       },
     ],
