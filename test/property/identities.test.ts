@@ -107,8 +107,9 @@ describe("identities never move", () => {
             if (renames === "follow" && next.renamed === workerId) continue;
             expect({ workerId, login: now!.login, email: now!.email }).toEqual({ workerId, login: was.login, email: was.email });
           }
-          // The people compiled carry exactly the ledger's values.
-          for (const person of after.people) expect([person.login, person.email]).toEqual([after.identities.assigned[person.id]!.login, after.identities.assigned[person.id]!.email]);
+          // The people compiled carry exactly the ledger's values; a row that ended before it was
+          // ever given an account claims nothing and is not in the ledger (identity.ts).
+          for (const person of after.people.filter((p) => p.id in after.identities.assigned)) expect([person.login, person.email]).toEqual([after.identities.assigned[person.id]!.login, after.identities.assigned[person.id]!.email]);
           remember(after);
           roster = next.roster;
           desired = after;
