@@ -13,6 +13,9 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/unit/**/*.test.ts", "test/property/**/*.test.ts", "test/program/**/*.test.ts", "test/corpus/**/*.test.ts"],
+          // Rules first, on both cores: a broken rule fails the run in minutes, before any engine starts.
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
           // Program tests declare the whole sample under mocks once per file, in a hook.
           testTimeout: 60_000,
           hookTimeout: 120_000,
@@ -25,8 +28,9 @@ export default defineConfig({
           globalSetup: ["test/global-setup.ts"],
           // Most of an e2e file's time is spent waiting on the engine, the provider and the
           // sandbox, so two files at once make better use of a 2-core machine than one (vitest's
-          // default there). The unit project runs beside them in one worker.
+          // default there).
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
           // A cold preview through the real engine takes seconds, not milliseconds; with two
           // files sharing the machine, a multi-apply case takes minutes.
           testTimeout: 600_000,
