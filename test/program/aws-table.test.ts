@@ -9,6 +9,7 @@ import { AWS_USER_INPUTS } from "../../src/targets/aws/convert.js";
 import { recordRegistrations, type Registered } from "../support/pulumi-mocks.js";
 import { joinDeclared, optionsCapture, plannedChanges, type Declared } from "./support/capture.js";
 import { replacements } from "./support/replacement.js";
+import { rehireInGrace, worker } from "./support/hr-changes.js";
 
 const USER = "aws:identitystore/user:User";
 const MEMBERSHIP = "aws:identitystore/groupMembership:GroupMembership";
@@ -28,7 +29,6 @@ function variant(change: (inputs: Inputs) => void): Inputs {
   change(copy);
   return copy;
 }
-const worker = (inputs: Inputs, id: string) => inputs.roster.find((r) => r.value.workerId === id)!.value;
 
 async function declare(desired: DesiredState): Promise<Declared[]> {
   const start = registered.length;
@@ -145,33 +145,13 @@ describe("the Identity Center lifecycle, as the provider receives it", () => {
     },
     {
       name: "rehire in grace, before the start date: the same user, the new title, no membership",
-      key: "W1010",
-      before: (i) => {
-        i.policy.lifecycle.leaverGraceDays = 60;
-        worker(i, "W1010").endDate = "2026-11-01";
-      },
-      after: (i) => {
-        i.policy.lifecycle.leaverGraceDays = 60;
-        worker(i, "W1010").endDate = undefined;
-        worker(i, "W1010").startDate = "2026-12-01";
-        worker(i, "W1010").title = "Staff Engineer";
-      },
+      ...rehireInGrace("2026-12-01"),
       planned: { title: "Staff Engineer" },
       groups: [],
     },
     {
       name: "rehire in grace, on the start date: the same user, memberships back",
-      key: "W1010",
-      before: (i) => {
-        i.policy.lifecycle.leaverGraceDays = 60;
-        worker(i, "W1010").endDate = "2026-11-01";
-      },
-      after: (i) => {
-        i.policy.lifecycle.leaverGraceDays = 60;
-        worker(i, "W1010").endDate = undefined;
-        worker(i, "W1010").startDate = "2026-11-20";
-        worker(i, "W1010").title = "Staff Engineer";
-      },
+      ...rehireInGrace("2026-11-20"),
       planned: { title: "Staff Engineer" },
       groups: ["developers", "platform-admins"],
     },

@@ -12,6 +12,7 @@ import { settleRecord, stackRecord, type StackRecord } from "../../src/targets/r
 import { recordRegistrations, type Registered } from "../support/pulumi-mocks.js";
 import { joinDeclared, optionsCapture, plannedChanges, type Declared } from "./support/capture.js";
 import { replacements } from "./support/replacement.js";
+import { rehireInGrace, worker } from "./support/hr-changes.js";
 
 const registered: Registered[] = [];
 beforeAll(() =>
@@ -29,7 +30,6 @@ function variant(change: (inputs: Inputs) => void): Inputs {
   change(copy);
   return copy;
 }
-const worker = (inputs: Inputs, id: string) => inputs.roster.find((r) => r.value.workerId === id)!.value;
 
 async function declare(desired: DesiredState, previous?: AzureAdPrevious, settings: AzureAdTargetSettings = SETTINGS): Promise<Declared[]> {
   const start = registered.length;
@@ -154,33 +154,13 @@ describe("the Entra ID lifecycle, as the provider receives it", () => {
     },
     {
       name: "rehire in grace, before the start date: stays disabled, the new profile is sent",
-      key: "W1010",
-      before: (i) => {
-        i.policy.lifecycle.leaverGraceDays = 60;
-        worker(i, "W1010").endDate = "2026-11-01";
-      },
-      after: (i) => {
-        i.policy.lifecycle.leaverGraceDays = 60;
-        worker(i, "W1010").endDate = undefined;
-        worker(i, "W1010").startDate = "2026-12-01";
-        worker(i, "W1010").title = "Staff Engineer";
-      },
+      ...rehireInGrace("2026-12-01"),
       planned: { jobTitle: "Staff Engineer" },
       groups: [],
     },
     {
       name: "rehire in grace, on the start date: enabled with the new profile in one update",
-      key: "W1010",
-      before: (i) => {
-        i.policy.lifecycle.leaverGraceDays = 60;
-        worker(i, "W1010").endDate = "2026-11-01";
-      },
-      after: (i) => {
-        i.policy.lifecycle.leaverGraceDays = 60;
-        worker(i, "W1010").endDate = undefined;
-        worker(i, "W1010").startDate = "2026-11-20";
-        worker(i, "W1010").title = "Staff Engineer";
-      },
+      ...rehireInGrace("2026-11-20"),
       planned: { accountEnabled: true, jobTitle: "Staff Engineer" },
     },
     {

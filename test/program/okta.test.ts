@@ -12,6 +12,7 @@ import type { OktaPreviousUser } from "../../src/targets/okta/status.js";
 import { recordRegistrations, type Registered } from "../support/pulumi-mocks.js";
 import { joinDeclared, optionsCapture, plannedChanges, type Declared } from "./support/capture.js";
 import { replacements } from "./support/replacement.js";
+import { rehireInGrace, worker } from "./support/hr-changes.js";
 
 const registered: Registered[] = [];
 beforeAll(() => recordRegistrations(registered));
@@ -26,7 +27,6 @@ function variant(change: (inputs: Inputs) => void): Inputs {
   change(copy);
   return copy;
 }
-const worker = (inputs: Inputs, id: string) => inputs.roster.find((r) => r.value.workerId === id)!.value;
 
 /** Declares the target once; returns every child with its inputs (as the engine got them) and options. */
 async function declare(desired: DesiredState, previous?: OktaPrevious, given: OktaTargetSettings = settings): Promise<Declared[]> {
@@ -188,32 +188,12 @@ describe("the Okta lifecycle, as the provider receives it", () => {
     },
     {
       name: "rehire in grace, before the start date: stays DEPROVISIONED, nothing sent",
-      key: "W1010",
-      before: (i) => {
-        i.policy.lifecycle.leaverGraceDays = 60;
-        worker(i, "W1010").endDate = "2026-11-01";
-      },
-      after: (i) => {
-        i.policy.lifecycle.leaverGraceDays = 60;
-        worker(i, "W1010").endDate = undefined;
-        worker(i, "W1010").startDate = "2026-12-01";
-        worker(i, "W1010").title = "Staff Engineer";
-      },
+      ...rehireInGrace("2026-12-01"),
       planned: {},
     },
     {
       name: "rehire in grace, on the start date: reactivated and the new profile sent in the same update",
-      key: "W1010",
-      before: (i) => {
-        i.policy.lifecycle.leaverGraceDays = 60;
-        worker(i, "W1010").endDate = "2026-11-01";
-      },
-      after: (i) => {
-        i.policy.lifecycle.leaverGraceDays = 60;
-        worker(i, "W1010").endDate = undefined;
-        worker(i, "W1010").startDate = "2026-11-20";
-        worker(i, "W1010").title = "Staff Engineer";
-      },
+      ...rehireInGrace("2026-11-20"),
       planned: { status: "ACTIVE", title: "Staff Engineer" },
     },
     {
