@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { Stack } from "@pulumi/pulumi/automation/index.js";
+import type { Deployment, Stack } from "@pulumi/pulumi/automation/index.js";
 import { checkPlugins } from "../engine/plugins.js";
 import { ensurePulumiCli } from "../engine/pulumi-cli.js";
 import { resolveConnections } from "../engine/connections.js";
@@ -16,7 +16,7 @@ import { azureAdPrevious } from "../targets/azuread/previous.js";
 import { oktaPrevious } from "../targets/okta/previous.js";
 import { stackParallelism } from "../targets/parallelism.js";
 import { skipCheckpoints } from "../targets/checkpoints.js";
-import { lastOutputs } from "../engine/operations.js";
+import { stackOutputs } from "../engine/state-sync.js";
 import type { PreviousRecord } from "../model/previous.js";
 import { readPreviousRecord } from "../targets/record.js";
 import { progress, RefusedError, sandboxPort } from "./context.js";
@@ -42,7 +42,9 @@ export interface StackRun {
    * declares, so an update that fails or is killed never records what it did not do.
    */
   previous?: StackRecord;
-  /** The stack's outputs as the last update left them, read once when the run began (each read is two engine commands). */
+  /** The stack's checkpoint when the run began, exported once: its outputs, pending operations and protect flags. */
+  exported: Deployment;
+  /** The stack's outputs as the last update left them (from `exported`). */
   outputs: Record<string, unknown>;
   /** The record of what this run declares; apply writes it once the update did its steps. */
   declared: StackRecord;
@@ -51,7 +53,7 @@ export interface StackRun {
    * flags, group members), for the program to compare with: apply calls it after its refresh,
    * so the drift it reports is what the targets hold now, not at the last run.
    */
-  readTargetState: () => Promise<void>;
+  readTargetState: (state?: Deployment) => Promise<void>;
 }
 
 /**
@@ -86,14 +88,15 @@ export async function prepareStackRun(projectDir: string, stackName: string, ver
   // before that leaves the state as it was, and the next run converges (targets/checkpoints.ts).
   if (skipCheckpoints(Object.keys(settings.targets))) stack.workspace.envVars.PULUMI_SKIP_CHECKPOINTS = "true";
   // What the last run left, for decisions that depend on it (Okta statuses, Entra groups changing form).
-  const readTargetState = async () => {
+  const readTargetState = async (state?: Deployment) => {
     if (!settings.targets.okta && !settings.targets.azuread) return;
-    const state = await stack.exportStack();
-    declared.previous = { okta: oktaPrevious(state), azuread: azureAdPrevious(state) };
+    const read = state ?? (await stack.exportStack());
+    declared.previous = { okta: oktaPrevious(read), azuread: azureAdPrevious(read) };
   };
-  await readTargetState();
+  const exported = await stack.exportStack();
+  await readTargetState(exported);
   const inputs = loaded?.dir === settings.desiredState ? loaded.inputs : undefined;
-  const outputs = await lastOutputs(stack);
+  const outputs = stackOutputs(exported);
   const { desired, policy } = await compileDir(path.join(projectDir, settings.desiredState), undefined, settings.targets, previousOf(outputs), inputs);
   declared.desired = desired;
   declared.connections = await resolveConnections(settings, {
@@ -115,6 +118,7 @@ export async function prepareStackRun(projectDir: string, stackName: string, ver
     settings,
     log,
     recovered,
+    exported,
     outputs,
     ...(backend ? { backend } : {}),
     declared: stackRecord(desired, Object.keys(declared.connections)),
@@ -135,7 +139,8 @@ async function refuseInvalidStackFile(projectDir: string, stackName: string): Pr
 /** A stack's record, for `compile`/`validate --stack`: the engine is needed, the targets are not. */
 export async function readStackRecord(projectDir: string, stackName: string): Promise<PreviousRecord | undefined> {
   const cli = await ensurePulumiCli(progress);
-  return previousOf(await lastOutputs((await openStack({ projectDir, stackName, cli, program: async () => ({}) })).stack));
+  const { stack } = await openStack({ projectDir, stackName, cli, program: async () => ({}) });
+  return previousOf(stackOutputs(await stack.exportStack()));
 }
 
 /** The record of the stack's last update (from its outputs): compile's identity ledger and what losses are explained against. */

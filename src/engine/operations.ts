@@ -42,12 +42,6 @@ export async function up(stack: Stack, log: EngineLog, progress: Progress): Prom
   return engineCommand("applying", log, progress, (onEvent, out) => stack.up({ onEvent, ...out, color: "never", refresh: false, continueOnError: true }), "update");
 }
 
-/** The stack's outputs as the last update left them. */
-export async function lastOutputs(stack: Stack): Promise<Record<string, unknown>> {
-  const outputs = await stack.outputs();
-  return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.value]));
-}
-
 type Command = (onEvent: (e: EngineEvent) => void, out: { onOutput: (s: string) => void; onError: (s: string) => void }) => Promise<unknown>;
 
 /**

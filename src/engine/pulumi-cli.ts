@@ -1,7 +1,5 @@
-import { execFile } from "node:child_process";
 import { access, constants } from "node:fs/promises";
 import path from "node:path";
-import { promisify } from "node:util";
 import { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
 import { SemVer } from "semver";
 import { buildPulumiFromGo } from "./go-build.js";
@@ -67,19 +65,15 @@ async function findInstalled(): Promise<PulumiCli | undefined> {
 
 /** A CLI at `<root>/bin/pulumi` (or `binDir/pulumi`) that reports exactly the pinned version. */
 async function atRoot(root: string, source: CliSource, binDir = path.join(root, "bin")): Promise<PulumiCli | undefined> {
-  const bin = path.join(binDir, "pulumi");
   try {
-    await access(bin, constants.X_OK);
-    const { stdout } = await promisify(execFile)(bin, ["version"], { env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" } });
-    if (stdout.trim() !== `v${PULUMI_VERSION}`) return undefined;
+    await access(path.join(binDir, "pulumi"), constants.X_OK);
+    // get() runs `pulumi version` once; the exact pin is checked here rather than its minimum.
+    const command = await PulumiCommand.get({ root: path.dirname(binDir), skipVersionCheck: true });
+    return command.version?.format() === PULUMI_VERSION ? { command, root: path.dirname(binDir), source } : undefined;
   } catch {
     return undefined;
   }
-  // Its version was just checked above; PulumiCommand.get would run `pulumi version` again.
-  const command = await PulumiCommand.get({ root: path.dirname(binDir), version: new SemVer(PULUMI_VERSION), skipVersionCheck: true });
-  return { command, root: path.dirname(binDir), source };
 }
-
 
 function firstLine(error: unknown): string {
   return String(error instanceof Error ? error.message : error).split("\n")[0] ?? "";

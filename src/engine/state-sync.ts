@@ -15,6 +15,25 @@ export function stateResources(exported: Deployment): StateResource[] {
   return ((exported.deployment as Checkpoint | undefined)?.resources ?? []) as StateResource[];
 }
 
+/** The key and value Pulumi marks a secret with in an exported checkpoint; `plaintext` holds its JSON once decrypted. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+/**
+ * The stack's outputs as its root resource holds them in an export with secrets shown — what
+ * `stack output --show-secrets` prints, without two more engine commands.
+ */
+export function stackOutputs(exported: Deployment): Record<string, unknown> {
+  const root = stateResources(exported).find((r) => r.type === "pulumi:pulumi:Stack");
+  return Object.fromEntries(Object.entries(root?.outputs ?? {}).map(([key, value]) => [key, revealed(value)]));
+}
+
+function revealed(value: unknown): unknown {
+  if (typeof value !== "object" || value === null || (value as Record<string, unknown>)[SECRET_SIG] !== SECRET_VALUE) return value;
+  const plaintext = (value as { plaintext?: unknown }).plaintext;
+  return typeof plaintext === "string" ? JSON.parse(plaintext) : value;
+}
+
 /**
  * The identity a resource belongs to: its name, or for per-holder resources named
  * `<item>/<holder>` (Entra role assignments) the holder.

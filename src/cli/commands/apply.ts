@@ -55,9 +55,9 @@ export async function applyCommand(opts: ApplyOptions): Promise<void> {
 }
 
 export async function apply(run: StackRun, projectDir: string, opts: ApplyOptions, mode?: ApplyMode): Promise<void> {
-  // One export serves both: refresh clears pending operations and drops what the targets no
-  // longer hold, but never changes a resource's protect flag.
-  const before = await run.stack.exportStack();
+  // The run's one export serves both: refresh clears pending operations and drops what the
+  // targets no longer hold, but never changes a resource's protect flag.
+  const before = run.exported;
   const recovered = [...run.recovered, ...(await resolvePending(run, pendingIn(before)))];
   await run.readTargetState();
   run.previous = readRecord(run);
