@@ -1,5 +1,5 @@
 import path from "node:path";
-import { pendingOperations } from "../../engine/recover.js";
+import { pendingIn } from "../../engine/recover.js";
 import { bundleDir, writePlanBundle } from "../../evidence/bundle.js";
 import { renderText } from "../../evidence/render-text.js";
 import type { PlanDocument } from "../../model/plan.js";
@@ -18,7 +18,7 @@ export async function planCommand(opts: PlanOptions): Promise<void> {
   const projectDir = await findProjectDir();
   const run = await prepareStackRun(projectDir, opts.stack, "plan");
   try {
-    const pending = await pendingOperations(run.stack);
+    const pending = pendingIn(run.exported);
     if (pending.length > 0) progress(`an interrupted update left ${pending.length} pending operation(s) in the state; the next apply resolves them against the targets`);
     run.previous = readRecord(run);
     const { plan } = await makePlan(run, projectDir, { refresh: true });
