@@ -1,2 +1,10 @@
 #!/usr/bin/env node
-import "../dist/cli/main.js";
+import { runCli } from "../dist/cli/main.js";
+
+// `rolecall sandbox ls | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on("error", (error) => {
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
+process.exitCode = await runCli(process.argv);

@@ -155,16 +155,14 @@ cli
     for (const p of [...plugins.present, ...plugins.installed]) process.stdout.write(`provider plugin ready: ${p.name} v${p.version}\n`);
   });
 
-// `rolecall sandbox ls | head` closes the pipe early: that is the reader's choice, not an error.
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-  throw error;
-});
-
-try {
-  await cli.parseAsync(process.argv);
-} catch (error) {
-  process.exitCode = exitCodeFor(error);
+/** Runs one command line (`argv` shaped like process.argv: node, script, then the arguments); returns its exit code. */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  try {
+    await cli.parseAsync([...argv]);
+    return 0;
+  } catch (error) {
+    return exitCodeFor(error);
+  }
 }
 
 /** Exit codes (README, "Commands"): 0 done, 1 refused, 2 usage or environment, 3 changes pending but not applied, 4 the update failed. */
