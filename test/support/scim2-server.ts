@@ -1,28 +1,35 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { access } from "node:fs/promises";
+import { access, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import { promisify } from "node:util";
 import { toolCacheDir, withLock } from "../../src/engine/tool-cache.js";
 
-/** An independent SCIM 2.0 server (PyPI scim2-server) our provider is tested against. */
+/**
+ * An independent SCIM 2.0 server (PyPI scim2-server) our provider is tested against, with the
+ * extra that lets it page by cursor (RFC 9865).
+ */
 const VERSION = "0.8.3";
+const REQUIREMENT = `scim2-server[cursor]==${VERSION}`;
 
 function venvDir(): string {
-  return path.join(toolCacheDir(), "venv", `scim2-server-${VERSION}`);
+  return path.join(toolCacheDir(), "venv", `scim2-server-${VERSION}-cursor`);
 }
 
 /** Installs scim2-server into a virtualenv in the tool cache (outside the clone), once. */
 export async function ensureScim2Server(log: (line: string) => void): Promise<string> {
   const bin = path.join(venvDir(), "bin", "scim2-server");
-  const present = () => access(bin).then(() => true, () => false);
+  const marker = path.join(venvDir(), ".installed");
+  const present = () => access(marker).then(() => true, () => false);
   if (await present()) return bin;
   return withLock(path.join(toolCacheDir(), "locks", "scim2-server"), async () => {
     if (await present()) return bin;
-    log(`installing scim2-server ${VERSION} into ${venvDir()}…`);
+    log(`installing ${REQUIREMENT} into ${venvDir()}…`);
     const run = promisify(execFile);
-    await run("python3", ["-m", "venv", venvDir()]);
-    await run(path.join(venvDir(), "bin", "pip"), ["install", "--quiet", "--disable-pip-version-check", `scim2-server==${VERSION}`]);
+    await run("python3", ["-m", "venv", "--clear", venvDir()]);
+    await run(path.join(venvDir(), "bin", "pip"), ["install", "--quiet", "--disable-pip-version-check", REQUIREMENT]);
+    // Written last: a venv whose install was interrupted is rebuilt, not half-used.
+    await writeFile(marker, `${REQUIREMENT}\n`);
     return bin;
   });
 }
@@ -44,11 +51,16 @@ export interface RunningPeer {
   stop(): Promise<void>;
 }
 
-/** Starts scim2-server on a free loopback port with a bearer token; waits until it answers. */
-export async function startScim2Server(bin: string): Promise<RunningPeer> {
+/**
+ * Starts scim2-server on a free loopback port with a bearer token; waits until it answers.
+ * `serviceProviderConfig` is a JSON file of the capabilities it is to announce (and enforce).
+ */
+export async function startScim2Server(bin: string, { serviceProviderConfig }: { serviceProviderConfig?: string } = {}): Promise<RunningPeer> {
   const port = await freePort();
   const token = `peer-${port}-${Math.random().toString(36).slice(2)}`;
-  const child: ChildProcess = spawn(bin, ["--hostname", "127.0.0.1", "--port", String(port), "--bearer-token", token], { stdio: "ignore" });
+  const args = ["--hostname", "127.0.0.1", "--port", String(port), "--bearer-token", token];
+  if (serviceProviderConfig !== undefined) args.push("--service-provider-config", serviceProviderConfig);
+  const child: ChildProcess = spawn(bin, args, { stdio: "ignore" });
   const url = `http://127.0.0.1:${port}/v2`;
   for (let i = 0; i < 100; i++) {
     try {

@@ -6,7 +6,7 @@ import { conflict, fakeClient, recordingLog } from "./fakes.js";
 const URN = "urn:pulumi:local::rolecall::rolecall-scim:index:Group::eng";
 const eng = { displayName: "Engineering", externalId: "eng", members: ["u1", "u2", "u3"] };
 const state = { ...eng, scimId: "g1" };
-const noPatch = async () => ({ patch: false, filter: true, pageSize: 100 });
+const noPatch = async () => ({ patch: false, filter: true, pageSize: 100, paging: "index" as const });
 const liveGroup = (members: string[], extra: object = {}) => ({
   schemas: [],
   id: "g1",

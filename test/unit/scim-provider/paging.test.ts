@@ -41,6 +41,88 @@ describe("paged lists", () => {
   });
 });
 
+describe("cursor-paged lists (RFC 9865)", () => {
+  /** An SP that pages by cursor only: the cursor is an opaque token for the next offset. */
+  async function cursorSp(spPage: number) {
+    server = await startTestServer((r) => {
+      if (r.url.startsWith("/ServiceProviderConfig")) return { status: 200, body: { pagination: { cursor: true, index: false, maxPageSize: 9 } } };
+      if (r.query.has("startIndex")) return { status: 501, body: { detail: "Pagination by index is not supported" } };
+      const offset = r.query.get("cursor") === "" ? 0 : Number(Buffer.from(r.query.get("cursor") ?? "", "base64url").toString());
+      const pool = r.query.has("filter") ? users.filter((u) => r.query.get("filter") === `externalId eq "${u.externalId}"`) : users;
+      const count = Math.min(Number(r.query.get("count")), spPage);
+      const next = offset + count < pool.length ? { nextCursor: Buffer.from(String(offset + count)).toString("base64url") } : {};
+      return { status: 200, body: { totalResults: pool.length, itemsPerPage: count, Resources: pool.slice(offset, offset + count), ...next } };
+    });
+    return { client: new ScimClient({ endpoint: server.endpoint, token: "t", sleep: async () => {} }), requests: server.requests };
+  }
+
+  it("follows nextCursor from an empty first cursor until the last page, asking for the SP's page size", async () => {
+    const { client, requests } = await cursorSp(5);
+    expect((await client.listUsers()).map((u) => u.id)).toEqual(users.map((u) => u.id));
+    const pages = requests.filter((r) => r.url.startsWith("/Users"));
+    expect(pages).toHaveLength(5);
+    expect(pages.every((r) => r.query.get("count") === "9" && !r.query.has("startIndex"))).toBe(true);
+    expect(pages[0]!.query.get("cursor")).toBe("");
+  });
+
+  it("looks users up by filter through the cursor pages too", async () => {
+    const { client, requests } = await cursorSp(9);
+    await expect(client.findUsersByExternalId("W3")).resolves.toMatchObject([{ id: "u3" }]);
+    const lookups = requests.filter((r) => r.url.startsWith("/Users"));
+    expect(lookups.map((r) => [r.query.get("filter"), r.query.get("cursor")])).toEqual([['externalId eq "W3"', ""]]);
+  });
+
+  it("fails instead of looping on an SP that hands back the same cursor page", async () => {
+    server = await startTestServer((r) =>
+      r.url.startsWith("/ServiceProviderConfig")
+        ? { status: 200, body: { pagination: { cursor: true, index: false } } }
+        : { status: 200, body: { Resources: users.slice(0, 3), nextCursor: "again" } },
+    );
+    const client = new ScimClient({ endpoint: server.endpoint, token: "t", sleep: async () => {} });
+    await expect(client.listUsers()).rejects.toThrow(/does not page/);
+  });
+});
+
+describe("lookups on an SP without filtering", () => {
+  it("never sends filter= when the ServiceProviderConfig says filtering is unsupported, and matches by listing", async () => {
+    server = await startTestServer((r) => {
+      if (r.url.startsWith("/ServiceProviderConfig")) return { status: 200, body: { filter: { supported: false, maxResults: 6 } } };
+      if (r.query.has("filter")) return { status: 501, body: { detail: "Filtering is not supported" } };
+      const start = Number(r.query.get("startIndex"));
+      return { status: 200, body: { totalResults: users.length, Resources: users.slice(start - 1, start - 1 + Number(r.query.get("count"))) } };
+    });
+    const client = new ScimClient({ endpoint: server.endpoint, token: "t", sleep: async () => {} });
+    await expect(client.findUserByUserName("USER17")).resolves.toMatchObject({ id: "u17" });
+    await expect(client.findUsersByExternalId("W22")).resolves.toMatchObject([{ id: "u22" }]);
+    await expect(client.findUsersByExternalId("w22")).resolves.toEqual([]);
+    const lists = server.requests.filter((r) => r.url.startsWith("/Users"));
+    expect(lists.some((r) => r.query.has("filter"))).toBe(false);
+    expect(lists.every((r) => r.query.get("count") === "6")).toBe(true);
+  });
+
+  it("falls back to listing when an SP announcing filters refuses one with 400 or 501", async () => {
+    for (const status of [400, 501]) {
+      server = await startTestServer((r) => {
+        if (r.url.startsWith("/ServiceProviderConfig")) return { status: 200, body: { filter: { supported: true, maxResults: 50 } } };
+        if (r.query.has("filter")) return { status, body: { scimType: status === 400 ? "invalidFilter" : undefined, detail: "no" } };
+        return { status: 200, body: { totalResults: users.length, Resources: users } };
+      });
+      const client = new ScimClient({ endpoint: server.endpoint, token: "t", sleep: async () => {} });
+      await expect(client.findUserByUserName("user4")).resolves.toMatchObject({ id: "u4" });
+      await server.close();
+      server = undefined;
+    }
+  });
+
+  it("does not take a refusal of another kind as 'no filtering'", async () => {
+    server = await startTestServer((r) =>
+      r.url.startsWith("/ServiceProviderConfig") ? { status: 200, body: {} } : { status: 403, body: { detail: "forbidden" } },
+    );
+    const client = new ScimClient({ endpoint: server.endpoint, token: "t", sleep: async () => {} });
+    await expect(client.findUserByUserName("user4")).rejects.toThrow(/403/);
+  });
+});
+
 describe("refresh reads from the listing", () => {
   it("serves every user read of a run from one paged listing: O(N / page) requests, not one per user", async () => {
     const { client, requests } = await pagingSp(10, 10);

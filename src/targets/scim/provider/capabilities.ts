@@ -9,6 +9,11 @@ export interface Capabilities {
   filter: boolean;
   /** The page size we ask for; the SP may still answer with fewer per page. */
   pageSize: number;
+  /**
+   * How lists are paged: by startIndex (RFC 7644 §3.4.2.4), or by cursor (RFC 9865) when the SP
+   * announces cursors and refuses indexes.
+   */
+  paging: "index" | "cursor";
 }
 
 /** Our page size when the SP states no maximum; SPs cap `count` at their own limit anyway. */
@@ -22,20 +27,25 @@ export const MAX_PAGE_SIZE = 1_000;
  * optional, PATCH is optional too, but every SP we know of that omits the document supports
  * both; a PATCH refused with 501 is then a clear error naming the SP's answer.
  */
-export const ASSUMED_CAPABILITIES: Capabilities = { patch: true, filter: true, pageSize: DEFAULT_PAGE_SIZE };
+export const ASSUMED_CAPABILITIES: Capabilities = { patch: true, filter: true, pageSize: DEFAULT_PAGE_SIZE, paging: "index" };
 
 export function capabilitiesFrom(config: unknown): Capabilities {
   const doc = (typeof config === "object" && config !== null ? config : {}) as {
     patch?: { supported?: unknown };
     filter?: { supported?: unknown; maxResults?: unknown };
+    pagination?: { cursor?: unknown; index?: unknown; maxPageSize?: unknown };
   };
-  const maxResults = doc.filter?.maxResults;
-  const pageSize =
-    typeof maxResults === "number" && Number.isInteger(maxResults) && maxResults > 0 ? Math.min(maxResults, MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE;
+  // Both bound one response: maxResults (RFC 7643 §5) and RFC 9865's maxPageSize.
+  const limits = [doc.filter?.maxResults, doc.pagination?.maxPageSize].filter(
+    (n): n is number => typeof n === "number" && Number.isInteger(n) && n > 0,
+  );
+  const pageSize = limits.length > 0 ? Math.min(...limits, MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE;
+  const byCursorOnly = supported(doc.pagination?.cursor, false) && !supported(doc.pagination?.index, true);
   return {
     patch: supported(doc.patch?.supported, ASSUMED_CAPABILITIES.patch),
     filter: supported(doc.filter?.supported, ASSUMED_CAPABILITIES.filter),
     pageSize,
+    paging: byCursorOnly ? "cursor" : "index",
   };
 }
 

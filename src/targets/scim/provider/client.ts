@@ -85,7 +85,7 @@ export class ScimClient {
   }
 
   async listUsers(): Promise<ScimUser[]> {
-    return listAll<ScimUser>(this.#http, "/Users", (await this.capabilities()).pageSize);
+    return listAll<ScimUser>(this.#http, "/Users", await this.capabilities());
   }
 
   /** Resolved after an unknown outcome by displayName and externalId together (displayNames need not be unique). */
@@ -130,7 +130,7 @@ export class ScimClient {
   }
 
   async listGroups(): Promise<ScimGroup[]> {
-    return listAll<ScimGroup>(this.#http, "/Groups", (await this.capabilities()).pageSize);
+    return listAll<ScimGroup>(this.#http, "/Groups", await this.capabilities());
   }
 
   /** One PatchOp request with these operations (attribute replaces; never members). */
@@ -199,18 +199,19 @@ export class ScimClient {
 
   /**
    * `attribute eq value`, paged. An SP without filtering (per its ServiceProviderConfig), or
-   * one that refuses this filter with 400, is searched by listing; callers match exactly.
+   * one that refuses this filter (400 invalidFilter, or 501 for a filtering it announced but
+   * does not do), is searched by listing; callers match exactly.
    */
   async #search<T extends { id?: unknown }>(path: string, attribute: string, value: string): Promise<T[]> {
-    const { filter, pageSize } = await this.capabilities();
-    if (filter) {
+    const capabilities = await this.capabilities();
+    if (capabilities.filter) {
       try {
-        return await listAll<T>(this.#http, path, pageSize, eqFilter(attribute, value));
+        return await listAll<T>(this.#http, path, capabilities, eqFilter(attribute, value));
       } catch (err) {
-        if (!(err instanceof ScimError && err.status === 400)) throw err;
+        if (!(err instanceof ScimError && (err.status === 400 || err.status === 501))) throw err;
       }
     }
-    return listAll<T>(this.#http, path, pageSize);
+    return listAll<T>(this.#http, path, capabilities);
   }
 }
 
