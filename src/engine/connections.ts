@@ -26,7 +26,10 @@ export async function resolveConnections(settings: StackSettings, opts: Connecti
   const scim = settings.targets.scim;
   if (scim?.endpoint === "sandbox") {
     const dir = path.join(rolecallDir(opts.projectDir), "sandbox");
-    const { url } = await startSandboxDaemon(dir, { port: opts.sandboxPort });
+    // A sandbox that cannot start is this machine's problem (a busy port), not a defect: exit 2 with its cause.
+    const { url } = await startSandboxDaemon(dir, { port: opts.sandboxPort }).catch((error: Error) => {
+      throw new EnvironmentError(error.message, `its log: ${path.join(dir, "sandbox.log")}`);
+    });
     const token = await readToken(dir);
     if (!token) throw new EnvironmentError(`the sandbox in ${dir} has no token`, "run `rolecall sandbox reset` and try again");
     connections.scim = { endpoint: url, token };

@@ -1,4 +1,5 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppliedDocument } from "../../src/model/plan.js";
@@ -58,6 +59,20 @@ describe("an apply you can trust", () => {
     expect(result.stderr).toMatch(/no stack 'prdo'.*local/);
     expect(await readdir(path.join(project.dir, "stacks"))).toEqual(before);
     expect((await readdir(path.join(stateDir(), "stacks", "rolecall"))).filter((f) => f.includes("prdo"))).toEqual([]);
+  });
+
+  it("a sandbox that cannot start (its port taken) exits 2 with the cause, not as rolecall's defect", async () => {
+    await project.ok("sandbox", "stop");
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(port, "127.0.0.1", resolve));
+    try {
+      const result = await project.run("plan");
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/EADDRINUSE/);
+      expect(result.stderr).not.toMatch(/unexpected error|\n\s+at /);
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
   });
 
   it("a declined (unattended, no --yes) apply with changes pending exits 3 and applies nothing", async () => {
