@@ -129,6 +129,9 @@ describe("an apply you can trust", () => {
     await project.ok("apply", "--yes");
     expect((await userIn()).protect ?? false).toBe(false);
     await setProtected(["W2001"]);
+    // Unattended without --yes, a protect-only change is pending like any other: exit 3, state untouched.
+    expect((await project.run("apply")).code).toBe(3);
+    expect((await userIn()).protect ?? false).toBe(false);
     await project.ok("apply", "--yes");
     expect((await userIn()).protect).toBe(true);
 

@@ -80,9 +80,12 @@ export async function apply(run: StackRun, projectDir: string, opts: ApplyOption
     if (await editState(run.stack, { record: { name: "rolecall", value: run.declared } })) progress("brought the stack's record of what it holds up to date");
     return;
   }
-  if (changes > 0 && !opts.yes) {
+  if (!opts.yes) {
+    // A protect flag changing alone grants or revokes nothing, but it changes what a later run
+    // may delete: it is asked for like any other change.
+    const pending = changes + protects.length;
     if (!(await confirm("Apply these changes?"))) {
-      throw new NotAppliedError(`nothing was applied: ${changes} change${changes === 1 ? " is" : "s are"} pending (pass --yes to apply unattended)`);
+      throw new NotAppliedError(`nothing was applied: ${pending} change${pending === 1 ? " is" : "s are"} pending (pass --yes to apply unattended)`);
     }
     // Someone may have applied while the question waited; unattended, no time passes here,
     // and the check after the update below still refuses any step the plan did not show.
