@@ -134,6 +134,36 @@ describe("ScimClient membership PATCH", () => {
   });
 });
 
+describe("ScimClient membership PATCH on an SP refusing filtered removals", () => {
+  const refusesFilters = (r: RecordedRequest): Reply =>
+    (r.json as { Operations: { path?: string }[] }).Operations.some((op) => op.path?.startsWith("members["))
+      ? { status: 501, body: { schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: 501, detail: "" } }
+      : { status: 200, body: { id: "g1", displayName: "x" } };
+
+  it("sends the refused chunk again with removals as a value array, and every later chunk in that form at once", async () => {
+    const { client, requests } = await clientFor(refusesFilters);
+    expect(client.removesMembersByValue()).toBe(false);
+    const remove = Array.from({ length: 700 }, (_, i) => `r${i}`);
+    await client.patchGroupMembers("g1", { add: ["a1"], remove });
+    expect(requests.map((r) => (r.json as { Operations: { op: string; path: string; value?: unknown[] }[] }).Operations.map((op) => [op.op, op.path, op.value?.length]))).toEqual([
+      [["add", "members", 1], ...Array.from({ length: 499 }, (_, i) => ["remove", `members[value eq "r${i}"]`, undefined])],
+      [["add", "members", 1], ["remove", "members", 499]],
+      [["remove", "members", 201]],
+    ]);
+    expect(client.removesMembersByValue()).toBe(true);
+  });
+
+  it("does not change form for a 501 on a request without removals, or for another refusal; never retries a 501", async () => {
+    const { client, requests } = await clientFor(() => ({ status: 501, body: { detail: "" } }));
+    await expect(client.patchGroupMembers("g1", { add: ["a1"], remove: [] })).rejects.toMatchObject({ status: 501, outcomeUnknown: false });
+    expect(requests).toHaveLength(1);
+    expect(client.removesMembersByValue()).toBe(false);
+    const { client: other } = await clientFor(() => ({ status: 400, body: { scimType: "invalidPath", detail: "" } }));
+    await expect(other.patchGroupMembers("g1", { add: [], remove: ["u1"] })).rejects.toMatchObject({ status: 400 });
+    expect(other.removesMembersByValue()).toBe(false);
+  });
+});
+
 describe("ScimClient retries", () => {
   it("honours Retry-After in seconds on 429, even for POST", async () => {
     const { client, delays, requests } = await clientFor(

@@ -23,14 +23,15 @@ export function fakeClient(overrides: Partial<UserApi & GroupApi> = {}): { clien
     deleteGroup: async () => {},
     findGroupByDisplayName: async () => null,
     patchGroupMembers: async () => {},
+    removesMembersByValue: () => false,
   };
   const merged = { ...defaults, ...overrides };
   const client = Object.fromEntries(
     Object.entries(merged).map(([name, fn]) => [
       name,
       (...args: unknown[]) => {
-        // Asking for capabilities is not an action on the directory.
-        if (name !== "capabilities") calls.push([name, ...args]);
+        // Asking what the SP supports is not an action on the directory.
+        if (name !== "capabilities" && name !== "removesMembersByValue") calls.push([name, ...args]);
         return (fn as (...a: unknown[]) => unknown)(...args);
       },
     ]),

@@ -130,6 +130,48 @@ describe("Group update", () => {
     expect(calls.map((c) => c[0])).toEqual(["patchGroupMembers"]);
   });
 
+  it("renames by PUT of the live members when the SP refuses a PATCH of displayName as not implemented", async () => {
+    const { client, calls } = fakeClient({
+      patchGroup: async () => {
+        throw new ScimError({ method: "PATCH", path: "/Groups/g1", status: 501, detail: "", structured: true });
+      },
+      getGroup: async () => liveGroup(["u1", "u2", "u3", "added-by-hand"]),
+    });
+    await groupType.update({ client, log: recordingLog() }, "g1", state, { displayName: "Eng", externalId: "eng", members: ["u1", "u2", "u3"] });
+    expect(calls.map((c) => c[0])).toEqual(["patchGroup", "getGroup", "replaceGroup"]);
+    expect(calls[2]).toEqual([
+      "replaceGroup",
+      "g1",
+      expect.objectContaining({ id: "g1", displayName: "Eng", members: ["added-by-hand", "u1", "u2", "u3"].map((value) => ({ value })) }),
+    ]);
+  });
+
+  it("reads back removals sent as a value array, and puts back members an SP took it as 'remove all' for", async () => {
+    const held = new Set(["u1", "u2", "u3"]);
+    let removeAllOnce = true;
+    const { client, calls } = fakeClient({
+      removesMembersByValue: () => true,
+      patchGroupMembers: async (_id, changes) => {
+        if (changes.remove.length > 0 && removeAllOnce) {
+          removeAllOnce = false;
+          held.clear();
+        }
+        for (const m of changes.remove) held.delete(m);
+        for (const m of changes.add) held.add(m);
+      },
+      getGroup: async () => liveGroup([...held].sort()),
+    });
+    await groupType.update({ client, log: recordingLog() }, "g1", state, { ...eng, members: ["u1", "u3"] });
+    expect([...held].sort()).toEqual(["u1", "u3"]);
+    expect(calls.map((c) => c[0])).toEqual(["patchGroupMembers", "getGroup", "patchGroupMembers"]);
+    expect(calls[2]).toEqual(["patchGroupMembers", "g1", { add: ["u1", "u3"], remove: [] }]);
+  });
+
+  it("fails, saying so, when value-array removals never take effect", async () => {
+    const { client } = fakeClient({ removesMembersByValue: () => true, getGroup: async () => liveGroup(["u1", "u2", "u3"]) });
+    await expect(groupType.update({ client, log: recordingLog() }, "g1", state, { ...eng, members: ["u1"] })).rejects.toThrow(/refuses member removals by filter/);
+  });
+
   it("without PATCH, re-reads the group and PUTs its live members with exactly our changes applied", async () => {
     const { client, calls } = fakeClient({ capabilities: noPatch, getGroup: async () => liveGroup(["u1", "u2", "u3", "added-by-hand"]) });
     await groupType.update({ client, log: recordingLog() }, "g1", state, { displayName: "Eng", externalId: "eng", members: ["u1", "u3", "u4"] });

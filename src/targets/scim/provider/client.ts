@@ -1,7 +1,7 @@
 import { ASSUMED_CAPABILITIES, capabilitiesFrom, type Capabilities } from "./capabilities.js";
 import { eqFilter } from "./filter.js";
 import { ScimHttp, type ScimHttpOptions } from "./http.js";
-import { memberPatchRequests, type MemberChanges } from "./member-patch.js";
+import { memberChunks, memberPatchRequest, type MemberChanges, type RemovalForm } from "./member-patch.js";
 import { listAll } from "./paging.js";
 import { ReadCache } from "./read-cache.js";
 import { MAX_RETRY_AFTER_MS } from "./retry.js";
@@ -19,6 +19,7 @@ export interface Created<T> {
 export class ScimClient {
   readonly #http: ScimHttp;
   #capabilities: Promise<Capabilities> | undefined;
+  #removal: RemovalForm = "filter";
   readonly #users = new ReadCache<ScimUser>(() => this.listUsers());
   readonly #groups = new ReadCache<ScimGroup>(() => this.listGroups());
 
@@ -142,12 +143,28 @@ export class ScimClient {
   /**
    * Chunks go out one after another, never in parallel: many SPs (scimmy among them) apply a
    * PATCH as read-modify-write, so concurrent PATCHes on one group lose members.
+   *
+   * An SP that answers a filtered removal with 501 gets removals as a value array from then on
+   * (see RemovalForm); the chunk is sent again in that form (its adds too: adding a member
+   * already there changes nothing).
    */
   async patchGroupMembers(id: string, changes: MemberChanges): Promise<void> {
     this.#groups.invalidate(id);
-    for (const body of memberPatchRequests(changes)) {
-      await this.#http.request("PATCH", `/Groups/${encodeURIComponent(id)}`, body);
+    const path = `/Groups/${encodeURIComponent(id)}`;
+    for (const chunk of memberChunks(changes)) {
+      try {
+        await this.#http.request("PATCH", path, memberPatchRequest(chunk, this.#removal));
+      } catch (err) {
+        if (!(this.#removal === "filter" && chunk.remove.length > 0 && err instanceof ScimError && err.status === 501)) throw err;
+        this.#removal = "values";
+        await this.#http.request("PATCH", path, memberPatchRequest(chunk, this.#removal));
+      }
     }
+  }
+
+  /** True once this SP has been sent removals as a value array: their outcome is to be read back. */
+  removesMembersByValue(): boolean {
+    return this.#removal === "values";
   }
 
   async #createResolving<T extends { id?: string }>(path: string, body: unknown, lookup: () => Promise<T | null>): Promise<Created<T>> {

@@ -3,7 +3,7 @@ import { groupToScim, membersOf, type GroupProps } from "./mapping.js";
 import type { MemberChanges } from "./member-patch.js";
 import { ScimError } from "./scim-error.js";
 
-export type MembersApi = Pick<ScimClient, "capabilities" | "getGroup" | "replaceGroup" | "patchGroupMembers">;
+export type MembersApi = Pick<ScimClient, "capabilities" | "getGroup" | "replaceGroup" | "patchGroupMembers" | "removesMembersByValue">;
 
 /** Rounds of "re-read, patch the rest" before a membership sync gives up. */
 const SYNC_ROUNDS = 3;
@@ -20,7 +20,8 @@ export function changesBetween(current: readonly string[], desired: readonly str
  *
  * A member PATCH that the SP refuses because a removal has no target, or that failed after an
  * attempt whose outcome we never saw, may already be (partly) applied: the group is read
- * back and only what is still missing is sent.
+ * back and only what is still missing is sent. So is a change whose removals went as a value
+ * array (an SP refusing the RFC's filter form): what the SP made of it is checked, not assumed.
  */
 export async function syncMembers(client: MembersApi, id: string, group: GroupProps, current: readonly string[]): Promise<void> {
   const initial = changesBetween(current, group.members);
@@ -33,13 +34,21 @@ export async function syncMembers(client: MembersApi, id: string, group: GroupPr
   let believed = current;
   for (let round = 1; ; round++) {
     const changes = changesBetween(believed, group.members);
-    if (changes.add.length === 0 && changes.remove.length === 0) return;
+    if (settled(changes)) return;
     try {
       await client.patchGroupMembers(id, changes);
-      return;
     } catch (err) {
       if (round >= SYNC_ROUNDS || !mayBeOurOwnWrite(err)) throw err;
       believed = await liveMembers(client, id);
+      continue;
+    }
+    if (changes.remove.length === 0 || !client.removesMembersByValue()) return;
+    believed = await liveMembers(client, id);
+    if (round >= SYNC_ROUNDS && !settled(changesBetween(believed, group.members))) {
+      throw new Error(
+        `SCIM group ${id}: the service refuses member removals by filter (501) and did not apply them as a value array either; ` +
+          `it holds ${believed.length} members, not the ${group.members.length} declared. Remove the members in the directory, then run again.`,
+      );
     }
   }
 }
@@ -67,6 +76,10 @@ function mayBeOurOwnWrite(err: unknown): boolean {
   if (!(err instanceof ScimError)) return false;
   if (err.status === 400 && err.scimType === "noTarget") return true;
   return err.afterUncertainAttempt && err.status >= 400 && err.status < 500 && err.status !== 429;
+}
+
+function settled(changes: MemberChanges): boolean {
+  return changes.add.length === 0 && changes.remove.length === 0;
 }
 
 function without(values: readonly string[], excluded: readonly string[]): string[] {

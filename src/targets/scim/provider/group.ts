@@ -20,6 +20,7 @@ export type GroupApi = Pick<
   | "deleteGroup"
   | "findGroupByDisplayName"
   | "patchGroupMembers"
+  | "removesMembersByValue"
 >;
 
 /** `rolecall-scim:index:Group`: one resource holds the group and its whole membership. */
@@ -65,8 +66,7 @@ export const groupType: ResourceType<GroupApi> = {
     if (!patch) {
       await putWithMembers(deps.client, id, group, changesBetween(known, group.members));
     } else {
-      const renames = attributeReplaces(olds, group);
-      if (renames.length > 0) await deps.client.patchGroup(id, renames);
+      await rename(deps.client, id, group, attributeReplaces(olds, group));
       await syncMembers(deps.client, id, group, known);
     }
     return { ...group, scimId: id } as ValueMap;
@@ -101,11 +101,25 @@ async function adopt(deps: Dependencies<GroupApi>, group: GroupProps, conflict: 
   const current = await liveMembers(deps.client, scimId);
   const { patch } = await deps.client.capabilities();
   if (displayName !== group.displayName) {
-    if (patch) await deps.client.patchGroup(scimId, attributeReplaces({ displayName, externalId }, group));
+    if (patch) await rename(deps.client, scimId, group, attributeReplaces({ displayName, externalId }, group));
     else await putWithMembers(deps.client, scimId, group, { add: [], remove: [] });
   }
   deps.log.info(`adopted existing SCIM group "${group.displayName}" (id ${scimId}): its externalId matches catalog key ${group.externalId}`, urn);
   return { id: scimId, current };
+}
+
+/**
+ * A PATCH replace of the changed attributes; an SP that supports PATCH but not on these
+ * attributes (501) gets a PUT of the group with its live members, unchanged.
+ */
+async function rename(client: GroupApi, id: string, group: GroupProps, replaces: PatchOperation[]): Promise<void> {
+  if (replaces.length === 0) return;
+  try {
+    await client.patchGroup(id, replaces);
+  } catch (err) {
+    if (!(err instanceof ScimError && err.status === 501)) throw err;
+    await putWithMembers(client, id, group, { add: [], remove: [] });
+  }
 }
 
 /** PATCH replaces of the group's own attributes: a rename never restates (or risks) the membership. */

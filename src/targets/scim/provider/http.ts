@@ -87,6 +87,8 @@ export class ScimHttp {
       const { status } = response;
       const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
       const error = this.#errorFrom(status, text, method, path, uncertain, retryAfter);
+      // Not Implemented is the SP's answer for good, not a passing failure: nothing was applied.
+      if (status === 501) throw error;
       const unknownOutcome = status >= 500;
       if (isPost && unknownOutcome) throw withOutcomeUnknown(error);
       if (!(status === 429 || unknownOutcome) || !retriesLeft) throw unknownOutcome ? withOutcomeUnknown(error) : error;
