@@ -180,8 +180,11 @@ function remove(resource: Json, target: Target, value: unknown): Json {
     // Entra removes members as `path: members` with a value list; match on `value` alone so a
     // stale display never keeps a member in.
     const wanted = value.map((item) => (isRecord(item) && "value" in item ? { value: item["value"] } : item));
-    const next = list(resource, path).filter(
-      (element) => !wanted.some((item) => (isRecord(item) && isRecord(element) ? element["value"] === item["value"] : isDeepStrictEqual(element, item))),
+    // By value through a set: removing 500 members from a group of 25,000 is one pass, not 12.5M comparisons.
+    const values = new Set(wanted.filter(isRecord).map((item) => item["value"]));
+    const others = wanted.filter((item) => !isRecord(item));
+    const next = list(resource, path).filter((element) =>
+      isRecord(element) ? !values.has(element["value"]) : !others.some((item) => isDeepStrictEqual(element, item)),
     );
     return assign(resource, path, next);
   }
@@ -196,11 +199,15 @@ function setAttribute(resource: Json, path: AttrPath, value: unknown, op: "add" 
   if (attribute.multiValued) {
     if (op === "replace") return assign(resource, path, value);
     const merged = [...(Array.isArray(current) ? current : [])];
+    // Members are one per value, looked up in a set (a group may hold 100,000); other
+    // multi-valued attributes are short and compared whole.
+    const memberValues = attribute.name === "members" ? new Set(merged.filter(isRecord).map((existing) => existing["value"])) : undefined;
     for (const item of value as unknown[]) {
-      const duplicate = merged.some((existing) =>
-        attribute.name === "members" && isRecord(existing) && isRecord(item) ? existing["value"] === item["value"] : isDeepStrictEqual(existing, item),
-      );
-      if (!duplicate) merged.push(item);
+      const duplicate =
+        memberValues && isRecord(item) ? memberValues.has(item["value"]) : merged.some((existing) => isDeepStrictEqual(existing, item));
+      if (duplicate) continue;
+      merged.push(item);
+      if (memberValues && isRecord(item)) memberValues.add(item["value"]);
     }
     return assign(resource, path, merged);
   }
