@@ -130,6 +130,7 @@ try {
     groupsMade = last ? groupCount : 0;
     const seedSeconds = (performance.now() - seedStarted) / 1000;
     const sandbox = await startSandbox(dir);
+    const loadBefore = loadavg()[0]!.toFixed(1);
     try {
       const existing = serial;
       const sequential = await burst(sample, 1, () => post(sandbox, "/Users", user()));
@@ -137,8 +138,9 @@ try {
       const lookupMs = await timedLookups(sandbox, 200);
       const { rss, peak } = await memory(sandbox.pid);
       const dbBytes = (await stat(join(dir, "sandbox.db"))).size + (await stat(join(dir, "sandbox.db-wal")).then((s) => s.size, () => 0));
+      const load = loadavg()[0]!.toFixed(1);
       rows.push(
-        `| ${existing.toLocaleString("en")} | ${groupsMade} | ${sequential.toFixed(0)} | ${parallel.toFixed(0)} | ${lookupMs.toFixed(2)} | ${rss.toFixed(0)} / ${peak.toFixed(0)} | ${(dbBytes / 2 ** 20).toFixed(0)} | ${seedSeconds.toFixed(1)} |`,
+        `| ${existing.toLocaleString("en")} | ${groupsMade} | ${sequential.toFixed(0)} | ${parallel.toFixed(0)} | ${lookupMs.toFixed(2)} | ${rss.toFixed(0)} / ${peak.toFixed(0)} | ${(dbBytes / 2 ** 20).toFixed(0)} | ${seedSeconds.toFixed(1)} | ${loadBefore} → ${load} |`,
       );
       process.stderr.write(`${rows[rows.length - 1]}\n`);
     } finally {
@@ -153,8 +155,8 @@ process.stdout.write(
   [
     `machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; load average at the end ${loadavg().map((n) => n.toFixed(1)).join(" ")}; sample ${sample} POSTs per column`,
     "",
-    "| existing users | groups (100 members each) | POST/s, 1 in flight | POST/s, 16 in flight | userName eq lookup, ms | sandbox RSS after / peak, MiB | store on disk, MiB | seeding this step in-process, s |",
-    "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| existing users | groups (100 members each) | POST/s, 1 in flight | POST/s, 16 in flight | userName eq lookup, ms | sandbox RSS after / peak, MiB | store on disk, MiB | seeding this step in-process, s | 1-min load average, start → end of the HTTP runs |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ...rows,
     "",
   ].join("\n"),
