@@ -16,7 +16,7 @@ import { azureAdPrevious } from "../targets/azuread/previous.js";
 import { oktaPrevious } from "../targets/okta/previous.js";
 import { stackParallelism } from "../targets/parallelism.js";
 import { skipCheckpoints } from "../targets/checkpoints.js";
-import { stackOutputs } from "../engine/state-sync.js";
+import { exportCheckpoint, stackOutputs } from "../engine/state-sync.js";
 import type { PreviousRecord } from "../model/previous.js";
 import { readPreviousRecord } from "../targets/record.js";
 import { progress, RefusedError, sandboxPort } from "./context.js";
@@ -90,10 +90,10 @@ export async function prepareStackRun(projectDir: string, stackName: string, ver
   // What the last run left, for decisions that depend on it (Okta statuses, Entra groups changing form).
   const readTargetState = async (state?: Deployment) => {
     if (!settings.targets.okta && !settings.targets.azuread) return;
-    const read = state ?? (await stack.exportStack());
+    const read = state ?? (await exportCheckpoint(stack));
     declared.previous = { okta: oktaPrevious(read), azuread: azureAdPrevious(read) };
   };
-  const exported = await stack.exportStack();
+  const exported = await exportCheckpoint(stack);
   await readTargetState(exported);
   const inputs = loaded?.dir === settings.desiredState ? loaded.inputs : undefined;
   const outputs = stackOutputs(exported);
@@ -140,7 +140,7 @@ async function refuseInvalidStackFile(projectDir: string, stackName: string): Pr
 export async function readStackRecord(projectDir: string, stackName: string): Promise<PreviousRecord | undefined> {
   const cli = await ensurePulumiCli(progress);
   const { stack } = await openStack({ projectDir, stackName, cli, program: async () => ({}) });
-  return previousOf(stackOutputs(await stack.exportStack()));
+  return previousOf(stackOutputs(await exportCheckpoint(stack)));
 }
 
 /** The record of the stack's last update (from its outputs): compile's identity ledger and what losses are explained against. */

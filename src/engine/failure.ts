@@ -69,7 +69,11 @@ export function nameOf(urn: string): string {
 }
 
 function fallback(error: unknown): string {
-  const result = (error as { commandResult?: { code?: unknown } } | undefined)?.commandResult;
+  const result = (error as { commandResult?: { code?: unknown; stderr?: unknown } } | undefined)?.commandResult;
+  // -2: the Automation API could not run or read the command (killed by a signal, its output
+  // past the 100 MB it buffers); the first line of its message says which, and names no one.
+  const said = result?.code === -2 && typeof result.stderr === "string" ? (result.stderr.split("\n")[0] ?? "").trim() : "";
+  if (said) return `the Pulumi engine could not be run or read: ${said}`;
   if (result) return `the Pulumi engine exited with code ${String(result.code)} and gave no error message`;
   const message = error instanceof Error ? error.message : String(error);
   return message.split("\n")[0] ?? message;

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Deployment, Stack } from "@pulumi/pulumi/automation/index.js";
 import { EnvironmentError } from "./errors.js";
+import { exportCheckpoint } from "./state-sync.js";
 
 /** What rolecall found left over from an interrupted run and put right, in words for the user. */
 export type Recovered = string[];
@@ -125,7 +126,7 @@ export interface PendingOperation {
 
 /** The pending operations in the stack's checkpoint (any backend). */
 export async function pendingOperations(stack: Stack): Promise<PendingOperation[]> {
-  return pendingIn(await stack.exportStack());
+  return pendingIn(await exportCheckpoint(stack));
 }
 
 /** The pending operations in an exported checkpoint. */

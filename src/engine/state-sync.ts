@@ -1,4 +1,9 @@
-import type { Deployment, EngineEvent, Stack } from "@pulumi/pulumi/automation/index.js";
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import type { Deployment, EngineEvent, LocalWorkspace, Stack } from "@pulumi/pulumi/automation/index.js";
 
 /** The parts of a checkpoint resource rolecall reads or sets. */
 interface StateResource {
@@ -15,23 +20,56 @@ export function stateResources(exported: Deployment): StateResource[] {
   return ((exported.deployment as Checkpoint | undefined)?.resources ?? []) as StateResource[];
 }
 
-/** The key and value Pulumi marks a secret with in an exported checkpoint; `plaintext` holds its JSON once decrypted. */
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
-
-/**
- * The stack's outputs as its root resource holds them in an export with secrets shown — what
- * `stack output --show-secrets` prints, without two more engine commands.
- */
+/** The stack's outputs as its root resource holds them in the checkpoint (secrets stay encrypted). */
 export function stackOutputs(exported: Deployment): Record<string, unknown> {
-  const root = stateResources(exported).find((r) => r.type === "pulumi:pulumi:Stack");
-  return Object.fromEntries(Object.entries(root?.outputs ?? {}).map(([key, value]) => [key, revealed(value)]));
+  return stateResources(exported).find((r) => r.type === "pulumi:pulumi:Stack")?.outputs ?? {};
 }
 
-function revealed(value: unknown): unknown {
-  if (typeof value !== "object" || value === null || (value as Record<string, unknown>)[SECRET_SIG] !== SECRET_VALUE) return value;
-  const plaintext = (value as { plaintext?: unknown }).plaintext;
-  return typeof plaintext === "string" ? JSON.parse(plaintext) : value;
+/**
+ * The stack's checkpoint, exported to a private file. The Automation API's exportStack reads the
+ * whole state from the CLI's stdout, which the library running the CLI caps at 100 MB, and
+ * decrypts every secret on the way; rolecall reads outputs, pending operations and protect
+ * flags, none of them secret, so secrets stay encrypted here.
+ */
+export async function exportCheckpoint(stack: Stack): Promise<Deployment> {
+  return withPrivateFile(async (file) => {
+    await runCli(stack, ["stack", "export", "--file", file, "--stack", stack.name]);
+    return JSON.parse(await readFile(file, "utf8")) as Deployment;
+  });
+}
+
+/**
+ * Writes a checkpoint back (secrets as exported, still encrypted) from a private file — the
+ * Automation API's importStack leaves the state in a world-readable file in the temp folder.
+ */
+export async function importCheckpoint(stack: Stack, state: Deployment): Promise<void> {
+  await withPrivateFile(async (file) => {
+    await writeFile(file, JSON.stringify(state), { mode: 0o600 });
+    await runCli(stack, ["stack", "import", "--file", file, "--stack", stack.name]);
+  });
+}
+
+/** One CLI command in the stack's workspace; a failure carries its output as the Automation API's errors do. */
+async function runCli(stack: Stack, args: string[]): Promise<void> {
+  const workspace = stack.workspace as LocalWorkspace;
+  const env = { ...process.env, ...(workspace.pulumiHome ? { PULUMI_HOME: workspace.pulumiHome } : {}), ...workspace.envVars, PULUMI_SKIP_UPDATE_CHECK: "true" };
+  try {
+    await promisify(execFile)(workspace.pulumiCommand.command, [...args, "--non-interactive"], { cwd: workspace.workDir, env });
+  } catch (error) {
+    const failed = error as { stdout?: string; stderr?: string; code?: number | string };
+    throw Object.assign(new Error(`pulumi ${args.slice(0, 2).join(" ")} failed`), {
+      commandResult: { stdout: failed.stdout ?? "", stderr: failed.stderr ?? "", code: typeof failed.code === "number" ? failed.code : -2 },
+    });
+  }
+}
+
+async function withPrivateFile<T>(use: (file: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "rolecall-state-"));
+  try {
+    return await use(path.join(dir, "checkpoint.json"));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -72,7 +110,7 @@ export function protectChanges(events: readonly EngineEvent[]): string[] {
  * state. Returns whether anything changed (nothing is written otherwise).
  */
 export async function editState(stack: Stack, edit: { unprotect?: readonly string[]; record?: { name: string; value: unknown } }): Promise<boolean> {
-  const exported = await stack.exportStack();
+  const exported = await exportCheckpoint(stack);
   const resources = stateResources(exported);
   let changed = false;
   const unprotect = new Set(edit.unprotect ?? []);
@@ -86,6 +124,6 @@ export async function editState(stack: Stack, edit: { unprotect?: readonly strin
       changed = true;
     }
   }
-  if (changed) await stack.importStack(exported);
+  if (changed) await importCheckpoint(stack, exported);
   return changed;
 }

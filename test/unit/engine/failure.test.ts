@@ -22,6 +22,11 @@ describe("the causes of an engine failure", () => {
     expect(causesOf(commandError(""), [])).toEqual([expect.stringContaining("exited with code 1")]);
   });
 
+  it("say why when the Automation API could not run or read the command, in its first line only", () => {
+    const killed = { commandResult: { stdout: "", stderr: "Command was killed with SIGKILL (Forced termination): pulumi stack export --stack local\n  ~ W1001 Alice Example", code: -2 } };
+    expect(causesOf(Object.assign(new Error("x"), killed), [])).toEqual(["the Pulumi engine could not be run or read: Command was killed with SIGKILL (Forced termination): pulumi stack export --stack local"]);
+  });
+
   it("are a few lines at most", () => {
     const many = Array.from({ length: 20 }, (_, i) => diag(`refused ${i}`, "error", `${urn}${i}`));
     const causes = causesOf(new Error("x"), many);
