@@ -10,10 +10,8 @@ import type { DesiredState } from "../model/desired-state.js";
 import type { Policy } from "../model/policy.js";
 import type { StackSettings } from "../model/stack-settings.js";
 import { parseStackSettings } from "../engine/settings.js";
-import { declareTargets, type PreviousDeclarations, type TargetConnections } from "../targets/declare.js";
+import { declareTargets, readPreviousDeclarations, readsPreviousState, type PreviousDeclarations, type TargetConnections } from "../targets/declare.js";
 import { stackRecord, type StackRecord } from "../targets/record.js";
-import { azureAdPrevious } from "../targets/azuread/previous.js";
-import { oktaPrevious } from "../targets/okta/previous.js";
 import { stackParallelism } from "../targets/parallelism.js";
 import { skipCheckpoints } from "../targets/checkpoints.js";
 import { exportCheckpoint, stackOutputs } from "../engine/state-sync.js";
@@ -89,9 +87,8 @@ export async function prepareStackRun(projectDir: string, stackName: string, ver
   if (skipCheckpoints(Object.keys(settings.targets))) stack.workspace.envVars.PULUMI_SKIP_CHECKPOINTS = "true";
   // What the last run left, for decisions that depend on it (Okta statuses, Entra groups changing form).
   const readTargetState = async (state?: Deployment) => {
-    if (!settings.targets.okta && !settings.targets.azuread) return;
-    const read = state ?? (await exportCheckpoint(stack));
-    declared.previous = { okta: oktaPrevious(read), azuread: azureAdPrevious(read) };
+    if (!readsPreviousState(Object.keys(settings.targets))) return;
+    declared.previous = readPreviousDeclarations(Object.keys(settings.targets), state ?? (await exportCheckpoint(stack)));
   };
   const exported = await exportCheckpoint(stack);
   await readTargetState(exported);
@@ -103,7 +100,7 @@ export async function prepareStackRun(projectDir: string, stackName: string, ver
     projectDir,
     scimToken: config["rolecall:scimToken"]?.value,
     sandboxPort: sandboxPort(),
-    needsOktaAdminRoles: (desired.targets.okta?.adminRoles.length ?? 0) > 0,
+    desired,
   });
   const log = await EngineLog.open(projectDir, stackName, verb);
   for (const line of recovered) {

@@ -7,6 +7,7 @@ import { currentRows, hasEnded } from "./history.js";
 import { effectiveEndDate } from "./lifecycle.js";
 import { fieldAt, settingAt } from "./places.js";
 import type { RoleIndex } from "./roles.js";
+import { ALL_TARGETS } from "../targets/registry.js";
 
 const RULE_ATTRIBUTES = new Set<string>([...PERSON_FIELDS, ...DERIVED_ATTRIBUTES]);
 
@@ -44,15 +45,13 @@ export function checkIntegrity(inputs: Inputs, roles: RoleIndex, asOf: string): 
     }
   }
   const catalog = inputs.catalog;
-  const known: Record<string, [string, Record<string, unknown> | undefined][]> = {
-    scim: [["groups", catalog.scim?.groups]],
-    okta: [["groups", catalog.okta?.groups], ["adminRoles", catalog.okta?.adminRoles]],
-    azuread: [["groups", catalog.azuread?.groups], ["directoryRoles", catalog.azuread?.directoryRoles]],
-    aws: [["groups", catalog.aws?.groups]],
-  };
+  const known = ALL_TARGETS.map((t): [string, [string, Record<string, unknown> | undefined][]] => {
+    const section = (catalog as Record<string, Record<string, Record<string, unknown>> | undefined>)[t.name];
+    return [t.name, t.held.map((h) => [h.field, section?.[h.field]])];
+  });
   for (const roleItem of roles.byId.values()) {
     const { value: role, at } = roleItem;
-    for (const [target, kinds] of Object.entries(known)) {
+    for (const [target, kinds] of known) {
       const granted = (role.entitlements as Record<string, Record<string, string[]> | undefined>)[target];
       for (const [kind, entries] of kinds) {
         for (const [index, key] of (granted?.[kind] ?? []).entries()) {
@@ -68,7 +67,7 @@ export function checkIntegrity(inputs: Inputs, roles: RoleIndex, asOf: string): 
         }
       }
     }
-    const administers = [...(role.entitlements.okta?.adminRoles ?? []), ...(role.entitlements.azuread?.directoryRoles ?? [])];
+    const administers = ALL_TARGETS.flatMap((t) => t.held.filter((h) => h.administrative).flatMap((h) => (role.entitlements as Record<string, Record<string, string[]> | undefined>)[t.name]?.[h.field] ?? []));
     if (administers.length > 0 && !role.privileged) {
       findings.push({
         severity: "error",
@@ -136,16 +135,9 @@ export function checkIntegrity(inputs: Inputs, roles: RoleIndex, asOf: string): 
       findings.push({ severity: "error", code: "unknown-worker", message: `service account '${sa.id}' is owned by ${sa.owner}, who is not in the roster`, ...fieldAt(saItem, "owner"), hint: "name the owner by worker ID as in the HR export (a leaver stays in the export with an end date)" });
     }
   }
-  for (const [key, group] of Object.entries(catalog.aws?.groups ?? {})) {
-    group.assignments.forEach((a, index) => {
-      const base = `aws.groups.${key}.assignments.${index}`;
-      if (!(a.account in (catalog.aws?.accounts ?? {}))) {
-        findings.push({ severity: "error", code: "unknown-catalog-key", message: `aws group '${key}' is assigned unknown account '${a.account}'`, ...settingAt(inputs, "catalog.yaml", `${base}.account`), hint: "declare it under aws.accounts" });
-      }
-      if (!(a.permissionSet in (catalog.aws?.permissionSets ?? {}))) {
-        findings.push({ severity: "error", code: "unknown-catalog-key", message: `aws group '${key}' is assigned unknown permission set '${a.permissionSet}'`, ...settingAt(inputs, "catalog.yaml", `${base}.permissionSet`), hint: "declare it under aws.permissionSets" });
-      }
-    });
+  for (const t of ALL_TARGETS) {
+    const section = (catalog as Record<string, unknown>)[t.name];
+    if (section !== undefined && t.catalogFindings) findings.push(...t.catalogFindings(section, (at) => settingAt(inputs, "catalog.yaml", `${t.name}.${at}`)));
   }
   inputs.policy.separationOfDuties.forEach((conflict, i) => {
     conflict.roles.forEach((role, j) => {

@@ -1,19 +1,10 @@
 import type { Catalog } from "../model/catalog.js";
-import type {
-  AwsProjection,
-  AzureAdProjection,
-  DesiredState,
-  DirectoryUser,
-  HeldRole,
-  Holders,
-  OktaProjection,
-  Person,
-  ServiceAccountState,
-} from "../model/desired-state.js";
+import type { DesiredState, DirectoryUser, HeldRole, Holders, Person, ServiceAccountState } from "../model/desired-state.js";
 import type { Policy } from "../model/policy.js";
 import type { Entitlements } from "../model/role.js";
 import { byString } from "./order.js";
 import type { RoleIndex } from "./roles.js";
+import { ALL_TARGETS, heldKinds } from "../targets/registry.js";
 
 /** An account in every directory target, with the roles it holds. */
 interface Holder {
@@ -36,46 +27,20 @@ export function projectTargets(
   const holders = accountHolders(people, serviceAccounts, policy);
   const users = holders.map((h) => h.user).sort(byString((u) => u.key));
   const holdersOf = (pick: (e: Entitlements) => string[] | undefined) => holdings(holders, roles, pick);
-  const targets: DesiredState["targets"] = {};
-
-  if (catalog.scim) {
-    const members = holdersOf((e) => e.scim?.groups);
-    targets.scim = { users, groups: items(catalog.scim.groups, (key, g) => ({ key, ...g, members: members(key) })) };
-  }
-  if (catalog.okta) {
-    const members = holdersOf((e) => e.okta?.groups);
-    const admins = holdersOf((e) => e.okta?.adminRoles);
-    const okta: OktaProjection = {
+  const targets: Record<string, unknown> = {};
+  for (const target of ALL_TARGETS) {
+    const catalogSection = (catalog as Record<string, unknown>)[target.name];
+    if (catalogSection === undefined) continue;
+    targets[target.name] = target.project({
+      catalog: catalogSection,
       users,
-      groups: items(catalog.okta.groups, (key, g) => ({ key, displayName: g.name, ...(g.description ? { description: g.description } : {}), members: members(key) })),
-      adminRoles: items(catalog.okta.adminRoles, (key, r) => ({ key, type: r.type, members: admins(key) })),
-    };
-    targets.okta = okta;
+      holdersOf: (pick) => holdersOf((e) => {
+        const own = (e as Record<string, unknown>)[target.name];
+        return own === undefined ? undefined : pick(own);
+      }),
+    });
   }
-  if (catalog.azuread) {
-    const members = holdersOf((e) => e.azuread?.groups);
-    const assigned = holdersOf((e) => e.azuread?.directoryRoles);
-    const azuread: AzureAdProjection = {
-      users,
-      groups: items(catalog.azuread.groups, (key, g) => ({ key, ...g, members: members(key) })),
-      directoryRoles: items(catalog.azuread.directoryRoles, (key, r) => ({ key, displayName: r.displayName, members: assigned(key) })),
-    };
-    targets.azuread = azuread;
-  }
-  if (catalog.aws) {
-    const members = holdersOf((e) => e.aws?.groups);
-    const aws: AwsProjection = {
-      users,
-      groups: items(catalog.aws.groups, (key, g) => ({ key, displayName: g.displayName, ...(g.description ? { description: g.description } : {}), members: members(key) })),
-      accounts: items(catalog.aws.accounts, (key, a) => ({ key, id: a.id })),
-      permissionSets: items(catalog.aws.permissionSets, (key, p) => ({ key, ...p })),
-      assignments: Object.entries(catalog.aws.groups)
-        .flatMap(([group, g]) => g.assignments.map((a) => ({ group, ...a })))
-        .sort(byString((a) => `${a.group} ${a.account} ${a.permissionSet}`)),
-    };
-    targets.aws = aws;
-  }
-  return targets;
+  return targets as DesiredState["targets"];
 }
 
 function accountHolders(people: Person[], serviceAccounts: ServiceAccountState[], policy: Policy): Holder[] {
@@ -143,17 +108,8 @@ function holdings(holders: Holder[], roles: RoleIndex, pick: (e: Entitlements) =
   return (key) => [...(byItem.get(key) ?? [])].map(([user, because]) => ({ user, because })).sort(byString((m) => m.user));
 }
 
-/** Every holdable item of a projection as `kind:key`, with its holders. */
+/** Every held item of a projection as `kind:key`, with its holders, kind by kind. */
 export function itemsOf(projection: NonNullable<DesiredState["targets"][keyof DesiredState["targets"]]>): [string, Holders][] {
-  const items: [string, Holders][] = projection.groups.map((g) => [`group:${g.key}`, g.members]);
-  if ("adminRoles" in projection) items.push(...projection.adminRoles.map((r): [string, Holders] => [`adminRole:${r.key}`, r.members]));
-  if ("directoryRoles" in projection) items.push(...projection.directoryRoles.map((r): [string, Holders] => [`directoryRole:${r.key}`, r.members]));
-  return items;
-}
-
-/** A catalog section as a list in key order. */
-function items<V, T>(record: Record<string, V>, make: (key: string, value: V) => T): T[] {
-  return Object.keys(record)
-    .sort()
-    .map((key) => make(key, record[key]!));
+  const fields = projection as unknown as Record<string, { key: string; members: Holders }[] | undefined>;
+  return heldKinds().flatMap(({ kind, field }) => (fields[field] ?? []).map((item): [string, Holders] => [`${kind}:${item.key}`, item.members]));
 }

@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { parse } from "yaml";
 import { EnvironmentError } from "./errors.js";
 import type { PulumiCli } from "./pulumi-cli.js";
+import { ALL_TARGETS } from "../targets/registry.js";
 
 /** One provider plugin the engine must find installed: `pulumi-resource-<name>` v<version>. */
 export interface ProviderPlugin {
@@ -19,14 +20,10 @@ export interface ProviderPlugin {
 }
 
 /**
- * The provider packages each cloud target declares resources of. The SCIM target uses
- * rolecall's own provider, served from this process, and needs no plugin.
+ * The provider packages each cloud target declares resources of (each target's `packages`).
+ * The SCIM target uses rolecall's own provider, served from this process, and needs no plugin.
  */
-export const TARGET_PACKAGES: Readonly<Record<string, readonly string[]>> = {
-  okta: ["@pulumi/okta"],
-  azuread: ["@pulumi/azuread", "@pulumi/random"],
-  aws: ["@pulumi/aws"],
-};
+export const TARGET_PACKAGES: Readonly<Record<string, readonly string[]>> = Object.fromEntries(ALL_TARGETS.filter((t) => t.packages.length > 0).map((t) => [t.name, t.packages]));
 
 const requireHere = createRequire(import.meta.url);
 

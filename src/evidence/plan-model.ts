@@ -4,11 +4,15 @@ import type { AccessChange, PersonChange, PersonChangeKind, PlanDocument, PlanSt
 import { byString } from "../compile/order.js";
 import { itemsOf } from "../compile/project.js";
 import type { StackRecord } from "../targets/record.js";
+import { ALL_TARGETS } from "../targets/registry.js";
 import { harmsProtected } from "./protected.js";
 import { changingSteps } from "./steps.js";
 
 /** Account resource types per target: their steps are the account's own changes. */
-export const ACCOUNT_TYPES: ReadonlySet<string> = new Set(["rolecall-scim:index:User", "okta:user/user:User", "azuread:index/user:User", "aws:identitystore/user:User"]);
+export const ACCOUNT_TYPES: ReadonlySet<string> = new Set(ALL_TARGETS.map((t) => t.plan.accountType));
+
+/** The fields whose change enables or disables an account, per target. */
+const ENABLED_FIELDS = new Map(ALL_TARGETS.map((t) => [t.name, t.plan.enabledFields]));
 
 /** A loss compile did not see: the desired state was compiled against another record than this plan's. */
 const UNRECORDED: LossReason[] = [{ kind: "no-longer-earned" }];
@@ -160,7 +164,7 @@ function kindOf(c: { gains: AccessChange[]; losses: AccessChange[]; account: Per
   const ops = new Set(c.account.map((a) => a.op));
   if (ops.has("create") && !ops.has("delete")) return "joiner";
   if (ops.has("delete") || state === "leaver") return "leaver";
-  const activeChanged = c.account.some((a) => a.changed.includes("active") || a.changed.includes("accountEnabled") || a.changed.includes("status"));
+  const activeChanged = c.account.some((a) => (ENABLED_FIELDS.get(a.target) ?? []).some((field) => a.changed.includes(field)));
   if (activeChanged) return user?.active ? "enabled" : "disabled";
   if (c.gains.length > 0 || c.losses.length > 0) return "mover";
   return "updated";

@@ -1,14 +1,10 @@
 import { createHash } from "node:crypto";
 import type { EngineEvent } from "@pulumi/pulumi/automation/index.js";
 import type { AppliedStep, PlanStep } from "../model/plan.js";
+import { ALL_TARGETS } from "../targets/registry.js";
 
 /** The rolecall target a resource belongs to, from its component's type in the URN. */
-const TARGET_OF_COMPONENT: Record<string, string> = {
-  "rolecall:targets:Scim": "scim",
-  "rolecall:targets:Okta": "okta",
-  "rolecall:targets:AzureAd": "azuread",
-  "rolecall:targets:Aws": "aws",
-};
+const TARGET_OF_COMPONENT: Record<string, string> = Object.fromEntries(ALL_TARGETS.map((t) => [t.componentType, t.name]));
 
 /** Engine steps from the events of a preview or an update, in the order the engine planned them. */
 export function stepsFromEvents(events: readonly EngineEvent[]): PlanStep[] {

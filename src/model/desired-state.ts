@@ -1,6 +1,14 @@
 import { z } from "zod";
 import { FindingSchema } from "./finding.js";
 import { AttributeValueSchema, IdentityLedgerSchema, RoleGrantsSchema } from "./previous.js";
+import { LifecycleState } from "./directory.js";
+import { targetShape } from "../targets/registry.js";
+
+export * from "./directory.js";
+// The projection types of the first four targets, where their code and tests have always found them.
+export type { AwsProjection } from "../targets/aws/schema.js";
+export type { AzureAdProjection } from "../targets/azuread/schema.js";
+export type { OktaProjection } from "../targets/okta/schema.js";
 
 /** Why someone holds a role: the rule that matched, the role that included it, or the grant. */
 export const ReasonSchema = z.discriminatedUnion("kind", [
@@ -20,8 +28,6 @@ export const ReasonSchema = z.discriminatedUnion("kind", [
 ]);
 export type Reason = z.infer<typeof ReasonSchema>;
 
-export const LifecycleState = z.enum(["prehire", "active", "leave", "leaver"]);
-export type LifecycleState = z.infer<typeof LifecycleState>;
 
 /**
  * Why something held at the last apply is held no more. Computed by compile from the previous
@@ -81,77 +87,13 @@ export const ServiceAccountStateSchema = z.strictObject({
 export type ServiceAccountState = z.infer<typeof ServiceAccountStateSchema>;
 
 
-/** An account in a directory target: a person or a service account. */
-export const DirectoryUserSchema = z.strictObject({
-  key: z.string().describe("Worker ID (or service-account key): the Pulumi resource name."),
-  kind: z.enum(["person", "service-account"]),
-  serviceAccount: z.string().optional().describe("The service account's id (service accounts only)."),
-  state: LifecycleState.optional().describe("A person's lifecycle state; targets map it to their own statuses."),
-  userName: z.string(),
-  externalId: z.string(),
-  givenName: z.string(),
-  familyName: z.string(),
-  displayName: z.string(),
-  email: z.string(),
-  active: z.boolean(),
-  title: z.string().optional(),
-  department: z.string().optional(),
-  managerId: z.string().optional().describe("The HR manager's worker ID (people only); targets with a manager field map it."),
-  protected: z.boolean().describe("A break-glass account: never removed by a roster change."),
-});
-export type DirectoryUser = z.infer<typeof DirectoryUserSchema>;
-
-/** Who holds something in a target (a group, an admin role), each with the roles that put them there. */
-export const HoldersSchema = z.array(
-  z.strictObject({
-    user: z.string().describe("DirectoryUser key"),
-    because: z.array(z.string()).describe("The held roles that grant it; their reasons are on the person (or service account)."),
-  }),
-);
-export type Holders = z.infer<typeof HoldersSchema>;
-
-export const DirectoryGroupSchema = z.strictObject({
-  key: z.string().describe("Catalog key: the Pulumi resource name."),
-  displayName: z.string(),
-  description: z.string().optional(),
-  members: HoldersSchema,
-});
-export type DirectoryGroup = z.infer<typeof DirectoryGroupSchema>;
-
-const DirectorySchema = z.strictObject({ users: z.array(DirectoryUserSchema), groups: z.array(DirectoryGroupSchema) });
-export type Directory = z.infer<typeof DirectorySchema>;
-
-export const OktaProjectionSchema = DirectorySchema.extend({
-  adminRoles: z.array(z.strictObject({ key: z.string(), type: z.string(), members: HoldersSchema })),
-});
-export type OktaProjection = z.infer<typeof OktaProjectionSchema>;
-
-export const AzureAdProjectionSchema = DirectorySchema.extend({
-  directoryRoles: z.array(z.strictObject({ key: z.string(), displayName: z.string(), members: HoldersSchema })),
-});
-export type AzureAdProjection = z.infer<typeof AzureAdProjectionSchema>;
-
-export const AwsProjectionSchema = DirectorySchema.extend({
-  accounts: z.array(z.strictObject({ key: z.string(), id: z.string() })),
-  permissionSets: z.array(
-    z.strictObject({ key: z.string(), name: z.string(), description: z.string().optional(), sessionDuration: z.string(), managedPolicies: z.array(z.string()) }),
-  ),
-  assignments: z.array(z.strictObject({ group: z.string(), account: z.string(), permissionSet: z.string() })),
-});
-export type AwsProjection = z.infer<typeof AwsProjectionSchema>;
-
 /** The compiled desired state: plain JSON, deterministic, every entitlement with its reasons. */
 export const DesiredStateSchema = z.strictObject({
   asOf: z.string(),
   inputs: z.array(z.strictObject({ path: z.string(), sha256: z.string() })),
   people: z.array(PersonSchema),
   serviceAccounts: z.array(ServiceAccountStateSchema),
-  targets: z.strictObject({
-    scim: DirectorySchema.optional(),
-    okta: OktaProjectionSchema.optional(),
-    azuread: AzureAdProjectionSchema.optional(),
-    aws: AwsProjectionSchema.optional(),
-  }),
+  targets: z.strictObject(targetShape("projection")),
   identities: IdentityLedgerSchema.describe("Every worker ID's login and email, and those never to be given out again: the next compile's input."),
   roleGrants: RoleGrantsSchema.describe("What each role grants directly and includes, so a later compile can say which role stopped granting what."),
   losses: z

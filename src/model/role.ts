@@ -1,23 +1,12 @@
 import { z } from "zod";
 import { Slug } from "./common.js";
-import { CatalogKey } from "./catalog.js";
+import { targetShape } from "../targets/registry.js";
 
 export const RoleId = Slug;
 
-/** What a role grants in each target, by catalog key. */
+/** What a role grants in each target, by catalog key (each target's entitlements are its own schema). */
 export const EntitlementsSchema = z
-  .object({
-    scim: z.object({ groups: z.array(CatalogKey).default([]) }).strict().optional(),
-    okta: z
-      .object({ groups: z.array(CatalogKey).default([]), adminRoles: z.array(CatalogKey).default([]) })
-      .strict()
-      .optional(),
-    azuread: z
-      .object({ groups: z.array(CatalogKey).default([]), directoryRoles: z.array(CatalogKey).default([]) })
-      .strict()
-      .optional(),
-    aws: z.object({ groups: z.array(CatalogKey).default([]) }).strict().optional(),
-  })
+  .object(targetShape("entitlements"))
   .strict()
   .describe("Catalog keys per target. Administrator and directory roles need a privileged role.");
 export type Entitlements = z.infer<typeof EntitlementsSchema>;

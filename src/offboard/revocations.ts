@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { byString } from "../compile/order.js";
 import { itemsOf } from "../compile/project.js";
+import { targetNamed } from "../targets/registry.js";
 import { DirectoryUserSchema, type DesiredState, type DirectoryUser, type Holders, type Person } from "../model/desired-state.js";
 import { IdentityLedgerSchema, RoleGrantsSchema, AttributeValueSchema } from "../model/previous.js";
 
@@ -95,14 +96,13 @@ export function revocationsOnly(current: DesiredState, applied: AppliedRecord, t
         })
         .map((user) => ({ user, because: nowHolders.get(user)?.because ?? [] }));
     };
-    const wasHeld = <T extends { key: string }>(kind: string, list: T[]) => list.filter((x) => `${kind}:${x.key}` in held);
-    const groups = wasHeld("group", now.groups).map((g) => ({ ...g, members: membersOf(`group:${g.key}`) }));
-    if ("adminRoles" in now) projections.okta = { users, groups, adminRoles: wasHeld("adminRole", now.adminRoles).map((r) => ({ ...r, members: membersOf(`adminRole:${r.key}`) })) };
-    else if ("directoryRoles" in now) projections.azuread = { users, groups, directoryRoles: wasHeld("directoryRole", now.directoryRoles).map((r) => ({ ...r, members: membersOf(`directoryRole:${r.key}`) })) };
-    else if ("permissionSets" in now) {
-      const kept = new Set(groups.map((g) => g.key));
-      projections.aws = { ...now, users, groups, assignments: now.assignments.filter((a) => kept.has(a.group)) };
-    } else projections.scim = { users, groups };
+    const definition = targetNamed(target)!;
+    const narrowed: Record<string, unknown> = { ...now, users };
+    for (const { kind, field } of definition.held) {
+      const items = ((now as unknown as Record<string, { key: string }[]>)[field] ?? []).filter((x) => `${kind}:${x.key}` in held);
+      narrowed[field] = items.map((x) => ({ ...x, members: membersOf(`${kind}:${x.key}`) }));
+    }
+    (projections as Record<string, unknown>)[target] = definition.withoutDangling(narrowed);
   }
 
   const applyPerson = (p: Person): Person => {

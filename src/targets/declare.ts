@@ -1,47 +1,49 @@
-import type * as pulumi from "@pulumi/pulumi";
-import type { DesiredState, DirectoryUser } from "../model/desired-state.js";
-import type { AwsTargetSettings } from "../model/target-settings/aws.js";
-import type { AzureAdTargetSettings } from "../model/target-settings/azuread.js";
-import type { OktaTargetSettings } from "../model/target-settings/okta.js";
-import { AwsTarget } from "./aws/component.js";
-import { AzureAdTarget } from "./azuread/component.js";
-import { OktaTarget } from "./okta/component.js";
-import type { AzureAdPrevious } from "./azuread/previous.js";
-import type { OktaPrevious } from "./okta/previous.js";
+import type { DesiredState } from "../model/desired-state.js";
 import { stackRecord, type StackRecord } from "./record.js";
-import { ScimTarget } from "./scim/component.js";
+import { ALL_TARGETS, type TARGETS } from "./registry.js";
+import type { Declare } from "./target.js";
 
-/** How to reach each enabled target. Components register every credential as a Pulumi secret. */
-export interface TargetConnections {
-  scim?: { endpoint: pulumi.Input<string>; token: pulumi.Input<string> };
-  /** The cloud targets authenticate through their providers' usual environment variables. */
-  okta?: OktaTargetSettings;
-  azuread?: AzureAdTargetSettings;
-  aws?: AwsTargetSettings;
-}
+type Registered = (typeof TARGETS)[number];
+type ConnectionOf<T> = T extends { connect(...args: never[]): Promise<infer C> } ? C : never;
+type StateOf<T> = T extends { readPrevious?(deployment: unknown): infer P } ? P : never;
+
+/** How to reach each enabled target, by target name. Components register every credential as a Pulumi secret. */
+export type TargetConnections = { [T in Registered as T["name"]]?: ConnectionOf<T> };
+
+/** What the stack's last run left, for targets whose next step depends on it (from the exported state). */
+export type PreviousDeclarations = { [T in Registered as T["name"]]?: StateOf<T> } & {
+  /** The stack's record of its last apply (settled for failed steps): what rolecall itself did. */
+  record?: StackRecord;
+};
+
+// The components and their provider packages, loaded once when a stack is about to run (never by validate or compile).
+const DECLARE = new Map<string, Declare<unknown, unknown, unknown>>(await Promise.all(ALL_TARGETS.map(async (t) => [t.name, await t.loadDeclare()] as const)));
 
 /**
  * Declares the desired state as Pulumi resources: one component per enabled target, each
  * taking its projection. Reads nothing and decides nothing — that happened in compile.
  * Returns the stack outputs: the record the next plan compares against.
  */
-/** What the stack's last run left, for targets whose next step depends on it (from the exported state). */
-export interface PreviousDeclarations {
-  okta?: OktaPrevious;
-  azuread?: AzureAdPrevious;
-  /** The stack's record of its last apply (settled for failed steps): what rolecall itself did. */
-  record?: StackRecord;
-}
-
 export function declareTargets(desired: DesiredState, connections: TargetConnections, previous?: PreviousDeclarations): { rolecall: StackRecord } {
-  const users: DirectoryUser[] = [];
-  if (connections.scim) new ScimTarget("scim", { projection: desired.targets.scim ?? { users, groups: [] }, ...connections.scim });
-  if (connections.okta) new OktaTarget("okta", { projection: desired.targets.okta ?? { users, groups: [], adminRoles: [] }, settings: connections.okta, previous: previous?.okta });
-  if (connections.azuread) {
-    new AzureAdTarget("azuread", { projection: desired.targets.azuread ?? { users, groups: [], directoryRoles: [] }, settings: connections.azuread, previous: previous?.azuread && { ...previous.azuread, ...(previous.record ? { record: previous.record } : {}) } });
-  }
-  if (connections.aws) {
-    new AwsTarget("aws", { projection: desired.targets.aws ?? { users, groups: [], accounts: [], permissionSets: [], assignments: [] }, settings: connections.aws });
+  const byName = connections as Record<string, unknown>;
+  const before = (previous ?? {}) as Record<string, unknown>;
+  for (const target of ALL_TARGETS) {
+    const connection = byName[target.name];
+    if (connection === undefined) continue;
+    const projection = (desired.targets as Record<string, unknown>)[target.name] ?? target.emptyProjection([]);
+    DECLARE.get(target.name)!(target.name, projection, connection, { state: before[target.name], ...(previous?.record ? { record: previous.record } : {}) });
   }
   return { rolecall: stackRecord(desired, Object.keys(connections)) };
+}
+
+/** Each enabled target's reading of the stack's exported state, for those whose declaration depends on it. */
+export function readPreviousDeclarations(targets: readonly string[], deployment: unknown): PreviousDeclarations {
+  const previous: Record<string, unknown> = {};
+  for (const t of ALL_TARGETS) if (targets.includes(t.name) && t.readPrevious) previous[t.name] = t.readPrevious(deployment);
+  return previous as PreviousDeclarations;
+}
+
+/** Whether any of these targets reads the stack's exported state before it is declared. */
+export function readsPreviousState(targets: readonly string[]): boolean {
+  return ALL_TARGETS.some((t) => targets.includes(t.name) && t.readPrevious !== undefined);
 }

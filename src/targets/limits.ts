@@ -2,19 +2,7 @@ import type { DesiredState } from "../model/desired-state.js";
 import type { Finding } from "../model/finding.js";
 import type { Inputs } from "../model/inputs.js";
 import type { StackSettings } from "../model/stack-settings.js";
-import { awsLimits } from "./aws/limits.js";
-import { azureAdLimits } from "./azuread/limits.js";
-import type { LimitContext, TargetName } from "./limit-context.js";
-import { oktaLimits } from "./okta/limits.js";
-import { scimLimits } from "./scim/limits.js";
-
-/** Each target's check of what it would refuse, one line per target. */
-const LIMITS: { [T in TargetName]: (ctx: LimitContext<NonNullable<StackSettings["targets"][T]>>) => Finding[] } = {
-  scim: scimLimits,
-  okta: oktaLimits,
-  azuread: azureAdLimits,
-  aws: awsLimits,
-};
+import { ALL_TARGETS } from "./registry.js";
 
 /**
  * Everything the enabled targets would refuse that is known before the engine runs: each
@@ -23,11 +11,10 @@ const LIMITS: { [T in TargetName]: (ctx: LimitContext<NonNullable<StackSettings[
  */
 export function checkTargetLimits(targets: StackSettings["targets"], desired: DesiredState, inputs: Pick<Inputs, "serviceAccounts" | "lines">): Finding[] {
   const findings: Finding[] = [];
-  for (const name of Object.keys(LIMITS) as TargetName[]) {
-    const settings = targets[name];
+  for (const target of ALL_TARGETS) {
+    const settings = (targets as Record<string, unknown>)[target.name];
     if (settings === undefined) continue;
-    const check = LIMITS[name] as (ctx: LimitContext<unknown>) => Finding[];
-    findings.push(...check({ desired, inputs, settings }));
+    findings.push(...target.limits({ desired, inputs, settings }));
   }
   return findings;
 }
@@ -38,6 +25,6 @@ export function checkTargetLimits(targets: StackSettings["targets"], desired: De
  */
 export function targetsOfCatalog(catalog: Inputs["catalog"]): StackSettings["targets"] {
   const targets: Record<string, object> = {};
-  for (const name of Object.keys(LIMITS)) if ((catalog as Record<string, unknown>)[name] !== undefined) targets[name] = name === "scim" ? { endpoint: "sandbox" } : {};
+  for (const t of ALL_TARGETS) if ((catalog as Record<string, unknown>)[t.name] !== undefined) targets[t.name] = t.catalogDefaultSettings;
   return targets as StackSettings["targets"];
 }

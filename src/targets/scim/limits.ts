@@ -1,5 +1,5 @@
 import type { Finding } from "../../model/finding.js";
-import type { ScimTargetSettings } from "../../model/stack-settings.js";
+import type { ScimTargetSettings } from "./schema.js";
 import { emailLimits, type LimitContext } from "../limit-context.js";
 
 /**

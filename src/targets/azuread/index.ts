@@ -1,0 +1,43 @@
+import type { AzureAdTargetSettings } from "../../model/target-settings/azuread.js";
+import { defineTarget } from "../target.js";
+import { AZUREAD_TYPES } from "./convert.js";
+import { azureAdLimits } from "./limits.js";
+import { AZUREAD_COMPONENT_TYPE, azureAdPrevious, type AzureAdPrevious } from "./previous.js";
+import { azureAdSchemas } from "./schema.js";
+
+const sorted = <V, T>(record: Record<string, V>, make: (key: string, value: V) => T): T[] => Object.keys(record).sort().map((key) => make(key, record[key]!));
+
+/** Microsoft Entra ID, through @pulumi/azuread. */
+export const azureAdTarget = defineTarget({
+  name: "azuread",
+  schemas: azureAdSchemas,
+  componentType: AZUREAD_COMPONENT_TYPE,
+  packages: ["@pulumi/azuread", "@pulumi/random"],
+  held: [
+    { kind: "group", field: "groups" },
+    { kind: "directoryRole", field: "directoryRoles", administrative: true },
+  ],
+  plan: { accountType: AZUREAD_TYPES.user, enabledFields: ["accountEnabled"] },
+  convergesWithoutCheckpoints: false,
+  catalogDefaultSettings: {},
+  project: ({ catalog, users, holdersOf }) => {
+    const members = holdersOf((e) => e.groups);
+    const assigned = holdersOf((e) => e.directoryRoles);
+    return {
+      users,
+      groups: sorted(catalog.groups, (key, g) => ({ key, ...g, members: members(key) })),
+      directoryRoles: sorted(catalog.directoryRoles, (key, r) => ({ key, displayName: r.displayName, members: assigned(key) })),
+    };
+  },
+  emptyProjection: (users) => ({ users, groups: [], directoryRoles: [] }),
+  withoutDangling: (projection) => projection,
+  limits: azureAdLimits,
+  // The provider authenticates through its usual ARM_* environment variables.
+  connect: async (settings) => settings,
+  readPrevious: (deployment): AzureAdPrevious => azureAdPrevious(deployment),
+  loadDeclare: async () => {
+    const { AzureAdTarget } = await import("./component.js");
+    return (name, projection, settings: AzureAdTargetSettings, previous) =>
+      void new AzureAdTarget(name, { projection, settings, previous: previous.state && { ...previous.state, ...(previous.record ? { record: previous.record } : {}) } });
+  },
+});

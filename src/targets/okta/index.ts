@@ -1,0 +1,44 @@
+import type { OktaTargetSettings } from "../../model/target-settings/okta.js";
+import { defineTarget } from "../target.js";
+import { OKTA_TYPES } from "./convert.js";
+import { oktaLimits } from "./limits.js";
+import { OKTA_COMPONENT_TYPE, oktaPrevious, type OktaPrevious } from "./previous.js";
+import { OKTA_ENGINE_PARALLELISM } from "./rate-limits.js";
+import { oktaSchemas } from "./schema.js";
+
+const sorted = <V, T>(record: Record<string, V>, make: (key: string, value: V) => T): T[] => Object.keys(record).sort().map((key) => make(key, record[key]!));
+
+/** Okta, through @pulumi/okta. */
+export const oktaTarget = defineTarget({
+  name: "okta",
+  schemas: oktaSchemas,
+  componentType: OKTA_COMPONENT_TYPE,
+  packages: ["@pulumi/okta"],
+  held: [
+    { kind: "group", field: "groups" },
+    { kind: "adminRole", field: "adminRoles", administrative: true },
+  ],
+  plan: { accountType: OKTA_TYPES.user, enabledFields: ["status"] },
+  // A second create of the same login is refused: the stack keeps a checkpoint per step.
+  convergesWithoutCheckpoints: false,
+  engineParallelism: OKTA_ENGINE_PARALLELISM,
+  catalogDefaultSettings: {},
+  project: ({ catalog, users, holdersOf }) => {
+    const members = holdersOf((e) => e.groups);
+    const admins = holdersOf((e) => e.adminRoles);
+    return {
+      users,
+      groups: sorted(catalog.groups, (key, g) => ({ key, displayName: g.name, ...(g.description ? { description: g.description } : {}), members: members(key) })),
+      adminRoles: sorted(catalog.adminRoles, (key, r) => ({ key, type: r.type, members: admins(key) })),
+    };
+  },
+  emptyProjection: (users) => ({ users, groups: [], adminRoles: [] }),
+  withoutDangling: (projection) => projection,
+  limits: oktaLimits,
+  connect: async (settings, ctx) => (await import("./connect.js")).connectOkta(settings, ctx),
+  readPrevious: (deployment): OktaPrevious => oktaPrevious(deployment),
+  loadDeclare: async () => {
+    const { OktaTarget } = await import("./component.js");
+    return (name, projection, settings: OktaTargetSettings, previous) => void new OktaTarget(name, { projection, settings, previous: previous.state });
+  },
+});

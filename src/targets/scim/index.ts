@@ -1,0 +1,35 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { defineTarget } from "../target.js";
+import { scimLimits } from "./limits.js";
+import { scimSchemas } from "./schema.js";
+
+/** How to reach a SCIM service provider. The component registers the token as a Pulumi secret. */
+export interface ScimConnection {
+  endpoint: pulumi.Input<string>;
+  token: pulumi.Input<string>;
+}
+
+/** Any SCIM 2.0 service provider, through rolecall's own provider; the sandbox is its local instance. */
+export const scimTarget = defineTarget({
+  name: "scim",
+  schemas: scimSchemas,
+  componentType: "rolecall:targets:Scim",
+  packages: [],
+  held: [{ kind: "group", field: "groups" }],
+  plan: { accountType: "rolecall-scim:index:User", enabledFields: ["active"] },
+  // The provider matches users and groups by externalId on create: a killed run's creations are adopted.
+  convergesWithoutCheckpoints: true,
+  catalogDefaultSettings: { endpoint: "sandbox" },
+  project: ({ catalog, users, holdersOf }) => {
+    const members = holdersOf((e) => e.groups);
+    return { users, groups: Object.keys(catalog.groups).sort().map((key) => ({ key, ...catalog.groups[key]!, members: members(key) })) };
+  },
+  emptyProjection: (users) => ({ users, groups: [] }),
+  withoutDangling: (projection) => projection,
+  limits: scimLimits,
+  connect: async (settings, ctx) => (await import("./connect.js")).connectScim(settings, ctx),
+  loadDeclare: async () => {
+    const { ScimTarget } = await import("./component.js");
+    return (name, projection, connection: ScimConnection) => void new ScimTarget(name, { projection, ...connection });
+  },
+});

@@ -1,0 +1,114 @@
+import type { z } from "zod";
+import type { DirectoryUser, Holders } from "../model/directory.js";
+import type { Finding } from "../model/finding.js";
+import type { LimitContext } from "./limit-context.js";
+import type { StackRecord } from "./record.js";
+
+/**
+ * The zod schemas a target contributes to rolecall's files: its stack settings
+ * (`rolecall:targets.<name>`), its catalog section, what a role grants in it, and its share of
+ * the compiled desired state. Model code composes them, in registry order, into the schemas
+ * of catalog.yaml, roles, stack files and the DesiredState.
+ */
+export interface TargetSchemas {
+  settings: z.ZodType;
+  catalog: z.ZodType;
+  entitlements: z.ZodType;
+  projection: z.ZodType;
+}
+
+/**
+ * A kind of catalog item people hold (a group, an administrator role): the same field name
+ * in the catalog section, in a role's entitlements and in the projection, where each entry
+ * carries its `members`. Items are recorded and compared as `kind:key`.
+ */
+export interface HeldKind {
+  kind: string;
+  field: string;
+  /** Hands out administrator rights: a role granting it must be marked privileged. */
+  administrative?: boolean;
+}
+
+/** What a target's projection is built from: the accounts every target holds, and who holds each of its items. */
+export interface ProjectionContext<Catalog, Entitlements> {
+  catalog: Catalog;
+  users: DirectoryUser[];
+  /** For one kind of this target's items: key → its holders with the roles that grant it. */
+  holdersOf(pick: (entitlements: Entitlements) => string[] | undefined): (key: string) => Holders;
+}
+
+/** What the stack's last run left, for a target whose declaration depends on it. */
+export interface PreviousOf<State> {
+  /** The target's own reading of the exported state (see `readPrevious`). */
+  state?: State;
+  /** The stack's record of its last apply. */
+  record?: StackRecord;
+}
+
+/** How the engine reaches the targets: the project folder and the stack config's secrets. */
+export interface ConnectContext {
+  projectDir: string;
+  /** The SCIM token from stack config (`rolecall:scimToken`, a secret), if set. */
+  scimToken?: unknown;
+  sandboxPort?: number;
+  /** The target's share of the compiled desired state, when known (credentials may depend on what it hands out). */
+  projection?: unknown;
+}
+
+/** Declares a target's resources: one ComponentResource named after the target. */
+export type Declare<Projection, Connection, State> = (name: string, projection: Projection, connection: Connection, previous: PreviousOf<State>) => void;
+
+type Infer<S extends TargetSchemas, K extends keyof TargetSchemas> = z.infer<S[K]>;
+
+/**
+ * One target system, everything rolecall knows of it behind one interface. Each target
+ * folder exports one of these and src/targets/registry.ts lists it: that list is the only
+ * place outside the folder a new target is named. What runs in compile (schemas,
+ * projection, items) stays pure; the engine-side parts (components, connections) are loaded
+ * only when a stack runs.
+ */
+export interface Target<N extends string = string, S extends TargetSchemas = TargetSchemas, Connection = unknown, State = unknown> {
+  readonly name: N;
+  readonly schemas: S;
+  /** The Pulumi type token of the target's component: an engine step belongs to the target whose component is in its URN. */
+  readonly componentType: string;
+  /** The provider packages whose plugins the engine must find; empty for a provider served by rolecall itself. */
+  readonly packages: readonly string[];
+  readonly held: readonly HeldKind[];
+  /** What the plan model needs: the account resource's type (its steps are the account's own) and the fields that enable it. */
+  readonly plan: { readonly accountType: string; readonly enabledFields: readonly string[] };
+  /** The provider converges when a killed update is run again from the state before it (see checkpoints.ts). */
+  readonly convergesWithoutCheckpoints: boolean;
+  /** The most engine operations the target's API limits allow at once; undefined when it sets none. */
+  readonly engineParallelism?: number;
+  /** Settings `validate` checks a catalog against when no stack names the target. */
+  readonly catalogDefaultSettings: object;
+
+  /** The target's share of the desired state. Pure. */
+  project(ctx: ProjectionContext<Infer<S, "catalog">, Infer<S, "entitlements">>): Infer<S, "projection">;
+  /** The projection a target switched on in a stack whose catalog does not describe it. */
+  emptyProjection(users: DirectoryUser[]): Infer<S, "projection">;
+  /**
+   * Drops from a narrowed projection (the leaver fast path keeps only what was applied) what
+   * refers to items it no longer holds. The identity for targets whose items refer to nothing.
+   */
+  withoutDangling(projection: Infer<S, "projection">): Infer<S, "projection">;
+  /** What is wrong inside the target's catalog section (a key it refers to that it does not declare); `at` places a path under the section. */
+  catalogFindings?(catalog: Infer<S, "catalog">, at: (path: string) => { file: string; line?: number }): Finding[];
+  /** What the target would refuse, known before the engine runs: errors at the file and line the user edits. */
+  limits(ctx: LimitContext<Infer<S, "settings">>): Finding[];
+  /** How to reach the target; throws an EnvironmentError saying what to set when it cannot. */
+  connect(settings: Infer<S, "settings">, ctx: ConnectContext): Promise<Connection>;
+  /** Reads the target's part of an exported deployment, for targets whose declaration depends on the last run. */
+  readPrevious?(deployment: unknown): State;
+  /** Loads the component (and its provider package) and returns how to declare it. */
+  loadDeclare(): Promise<Declare<Infer<S, "projection">, Connection, State>>;
+}
+
+/** A registered target seen without its own types, for code that treats every target alike. */
+export type AnyTarget = Target<string, TargetSchemas, unknown, unknown>;
+
+/** Keeps a target's literal name and schema types for the registry's composed schemas. */
+export function defineTarget<const N extends string, S extends TargetSchemas, C, P>(target: Target<N, S, C, P>): Target<N, S, C, P> {
+  return target;
+}
