@@ -28,7 +28,8 @@ describe("the sandbox against scim2-tester, an independent SCIM 2.0 compliance s
     expect(results.length).toBeGreaterThan(100);
     const types = new Set(results.map((result) => result.resourceType).filter((type) => type !== null));
     expect([...types].sort()).toEqual(["Group", "User"]);
-    for (const tag of ["discovery", "crud:create", "crud:read", "crud:update", "crud:delete", "patch:add", "patch:remove", "patch:replace", "misc"]) {
+    const families = ["discovery", "service-provider-config", "resource-types", "schemas", "crud:create", "crud:read", "crud:read:attributes"];
+    for (const tag of [...families, "crud:update", "crud:delete", "patch:add", "patch:remove", "patch:replace", "misc"]) {
       expect(results.some((result) => result.tags.includes(tag)), tag).toBe(true);
     }
   });
