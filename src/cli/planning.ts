@@ -1,6 +1,5 @@
 import path from "node:path";
 import { createRequire } from "node:module";
-import type { EngineEvent } from "@pulumi/pulumi/automation/index.js";
 import { EngineError } from "../engine/errors.js";
 import { errorsByUrn } from "../engine/failure.js";
 import { checkGuardrails } from "../engine/guardrails.js";
@@ -8,7 +7,7 @@ import { preview } from "../engine/operations.js";
 import { PULUMI_VERSION } from "../engine/pulumi-version.js";
 import { gatherManifest } from "../evidence/manifest.js";
 import { buildPlan } from "../evidence/plan-model.js";
-import { stepsFromEvents } from "../evidence/steps.js";
+import { EngineRecord } from "../evidence/steps.js";
 import { driftReports } from "../targets/drift.js";
 import type { PlanDocument } from "../model/plan.js";
 import { progress } from "./context.js";
@@ -21,8 +20,8 @@ const DELETE_PROTECTED = /cannot be deleted because it is protected/;
 
 export interface Planned {
   plan: PlanDocument;
-  /** The preview's raw events (protect changes are visible only here). */
-  events: EngineEvent[];
+  /** What the preview's events held (protect changes are visible only there). */
+  record: EngineRecord;
 }
 
 /**
@@ -31,11 +30,10 @@ export interface Planned {
  */
 export async function makePlan(run: StackRun, projectDir: string, opts: { refresh: boolean; override?: string; changeOverride?: string; fastPath?: "offboard" }): Promise<Planned> {
   progress(`previewing stack ${run.stackName}…`);
-  const events = await previewAllowingProtectedDeletes(run);
-  showDrift(run, events);
-  const steps = stepsFromEvents(events);
+  const record = await previewAllowingProtectedDeletes(run);
+  showDrift(run, record);
   const targets = Object.keys(run.settings.targets);
-  const core = buildPlan(steps, run.desired, run.previous, targets);
+  const core = buildPlan(record.steps, run.desired, run.previous, targets, record.counts);
   const manifest = await gatherManifest({
     stack: run.stackName,
     asOf: run.desired.asOf,
@@ -53,7 +51,7 @@ export async function makePlan(run: StackRun, projectDir: string, opts: { refres
     ...core,
     guardrails: checkGuardrails(core, run.desired, run.previous, run.policy, opts.override, opts.changeOverride),
   };
-  return { plan, events };
+  return { plan, record };
 
   /**
    * A preview whose only errors are deletes of resources the state protects still planned
@@ -62,13 +60,14 @@ export async function makePlan(run: StackRun, projectDir: string, opts: { refres
    * guardrail refuses it while policy protects the person, and apply unprotects it once a
    * reviewed change took them off the list.
    */
-  async function previewAllowingProtectedDeletes(r: StackRun): Promise<EngineEvent[]> {
-    const captured: EngineEvent[] = [];
+  async function previewAllowingProtectedDeletes(r: StackRun): Promise<EngineRecord> {
+    const captured = new EngineRecord();
     try {
-      return await preview(r.stack, r.log, progress, { refresh: opts.refresh, events: captured });
+      await preview(r.stack, r.log, progress, { refresh: opts.refresh, onEvent: captured.add });
+      return captured;
     } catch (error) {
-      const errors = [...errorsByUrn(captured).values()].flat();
-      const others = captured.filter((e) => e.diagnosticEvent?.severity === "error" && !e.diagnosticEvent.urn && !/^\s*(preview failed|an error occurred)\s*$/i.test(e.diagnosticEvent.message));
+      const errors = [...errorsByUrn(captured.diagnostics).values()].flat();
+      const others = captured.diagnostics.filter((e) => e.diagnosticEvent?.severity === "error" && !e.diagnosticEvent.urn && !/^\s*(preview failed|an error occurred)\s*$/i.test(e.diagnosticEvent.message));
       const crashed = error instanceof EngineError && error.causes.some((c) => c.startsWith("the Pulumi engine crashed"));
       const onlyProtected = error instanceof EngineError && !crashed && others.length === 0 && errors.length > 0 && errors.every((m) => DELETE_PROTECTED.test(m));
       if (!onlyProtected) throw error;
@@ -80,10 +79,10 @@ export async function makePlan(run: StackRun, projectDir: string, opts: { refres
 const driftShown = new WeakMap<StackRun, Set<string>>();
 
 /** What the targets leave as another writer set it (an administrator's block), once per run: otherwise only in the engine's log. */
-function showDrift(run: StackRun, events: EngineEvent[]): void {
+function showDrift(run: StackRun, record: EngineRecord): void {
   const shown = driftShown.get(run) ?? new Set<string>();
   driftShown.set(run, shown);
-  for (const line of driftReports(events)) {
+  for (const line of driftReports(record.diagnostics)) {
     if (shown.has(line)) continue;
     shown.add(line);
     progress(`drift: ${line}`);

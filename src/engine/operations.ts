@@ -5,21 +5,25 @@ import { causesOf } from "./failure.js";
 
 type Progress = (line: string) => void;
 
-/** What one engine command did: its events, and its failure if it failed. */
+/**
+ * Takes each engine event as it arrives. Nothing here keeps the events: at 100,000 people a
+ * run has several hundred thousand, so the caller folds them into what it needs.
+ */
+export type EventSink = (event: EngineEvent) => void;
+
+/** What one engine command did: its failure, if it failed. */
 export interface EngineRun {
-  events: EngineEvent[];
   error?: EngineError;
 }
 
 /**
- * Previews the stack and collects the engine's events — the raw material of the plan.
+ * Previews the stack, handing every event to `onEvent` — the raw material of the plan.
  * `refresh` reads every resource from its target first so drift shows up as changes; apply
  * has refreshed the state already and passes false. A failed preview throws, with its causes.
  */
-export async function preview(stack: Stack, log: EngineLog, progress: Progress, opts: { refresh: boolean; events?: EngineEvent[] }): Promise<EngineEvent[]> {
-  const run = await engineCommand("previewing", log, progress, (onEvent, out) => stack.preview({ onEvent, ...out, color: "never", refresh: opts.refresh }), "environment", opts.events);
+export async function preview(stack: Stack, log: EngineLog, progress: Progress, opts: { refresh: boolean; onEvent?: EventSink }): Promise<void> {
+  const run = await engineCommand("previewing", log, progress, (onEvent, out) => stack.preview({ onEvent, ...out, color: "never", refresh: opts.refresh }), "environment", opts.onEvent);
   if (run.error) throw run.error;
-  return run.events;
 }
 
 /**
@@ -27,41 +31,45 @@ export async function preview(stack: Stack, log: EngineLog, progress: Progress, 
  * interrupted update left unresolved; the next update creates them again, and providers adopt
  * what already exists (the SCIM provider by externalId).
  */
-export async function refresh(stack: Stack, log: EngineLog, progress: Progress, opts: { clearPendingCreates: boolean }): Promise<EngineEvent[]> {
+export async function refresh(stack: Stack, log: EngineLog, progress: Progress, opts: { clearPendingCreates: boolean }): Promise<void> {
   const run = await engineCommand("refreshing", log, progress, (onEvent, out) => stack.refresh({ onEvent, ...out, color: "never", clearPendingCreates: opts.clearPendingCreates }));
   if (run.error) throw run.error;
-  return run.events;
 }
 
 /**
  * Applies the stack. With continue-on-error, one failing step (a refused rename) does not stop
  * independent ones (a leaver's delete elsewhere). Never throws for a failed update: the events
- * are the record of what was done, and the error carries the causes.
+ * `onEvent` took are the record of what was done, and the error carries the causes.
  */
-export async function up(stack: Stack, log: EngineLog, progress: Progress): Promise<EngineRun> {
-  return engineCommand("applying", log, progress, (onEvent, out) => stack.up({ onEvent, ...out, color: "never", refresh: false, continueOnError: true }), "update");
+export async function up(stack: Stack, log: EngineLog, progress: Progress, onEvent: EventSink): Promise<EngineRun> {
+  return engineCommand("applying", log, progress, (sink, out) => stack.up({ onEvent: sink, ...out, color: "never", refresh: false, continueOnError: true }), "update", onEvent);
 }
 
-type Command = (onEvent: (e: EngineEvent) => void, out: { onOutput: (s: string) => void; onError: (s: string) => void }) => Promise<unknown>;
+type Command = (onEvent: EventSink, out: { onOutput: (s: string) => void; onError: (s: string) => void }) => Promise<unknown>;
 
 /**
  * Runs one engine command with its whole output going to the log file, a progress line every
- * few seconds, and any failure turned into an EngineError with its causes.
+ * few seconds, and any failure turned into an EngineError with its causes. Of the events it
+ * keeps only a count and the error diagnostics those causes are read from.
  */
-async function engineCommand(verb: string, log: EngineLog, progress: Progress, command: Command, kind: EngineError["kind"] = "environment", events: EngineEvent[] = []): Promise<EngineRun> {
+async function engineCommand(verb: string, log: EngineLog, progress: Progress, command: Command, kind: EngineError["kind"] = "environment", onEvent?: EventSink): Promise<EngineRun> {
   const started = Date.now();
   log.note(`${verb}`);
-  const timer = setInterval(() => {
-    const done = events.filter((e) => e.resOutputsEvent).length;
-    progress(`${verb}… ${done} resource steps done, ${Math.round((Date.now() - started) / 1000)}s`);
-  }, 5_000);
+  let done = 0;
+  const errors: EngineEvent[] = [];
+  const timer = setInterval(() => progress(`${verb}… ${done} resource steps done, ${Math.round((Date.now() - started) / 1000)}s`), 5_000);
+  const sink = (e: EngineEvent) => {
+    if (e.resOutputsEvent) done++;
+    if (e.diagnosticEvent?.severity === "error") errors.push(e);
+    onEvent?.(e);
+  };
   try {
-    await command((e) => events.push(e), { onOutput: (s) => log.write(s), onError: (s) => log.write(s) });
-    return { events };
+    await command(sink, { onOutput: (s) => log.write(s), onError: (s) => log.write(s) });
+    return {};
   } catch (error) {
     log.write(`\n${error instanceof Error ? error.message : String(error)}\n`);
     const what = verb === "applying" ? "the update failed" : `${verb.replace(/ing$/, "")} failed`;
-    return { events, error: new EngineError(what, causesOf(error, events), log.file, kind) };
+    return { error: new EngineError(what, causesOf(error, errors), log.file, kind) };
   } finally {
     clearInterval(timer);
   }

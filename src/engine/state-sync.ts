@@ -97,11 +97,14 @@ export function toUnprotect(resources: readonly StateResource[], protectedIds: R
  * engine writes the new flag only during an update, so apply runs one for these too.
  */
 export function protectChanges(events: readonly EngineEvent[]): string[] {
-  return events.flatMap((e) => {
-    const m = e.resourcePreEvent?.metadata;
-    if (!m?.old || !m.new || Boolean(m.old.protect) === Boolean(m.new.protect)) return [];
-    return [m.urn];
-  });
+  return events.flatMap((e) => protectChangeOf(e) ?? []);
+}
+
+/** The resource whose protection this event's step changes, if it does. */
+export function protectChangeOf(e: EngineEvent): string | undefined {
+  const m = e.resourcePreEvent?.metadata;
+  if (!m?.old || !m.new || Boolean(m.old.protect) === Boolean(m.new.protect)) return undefined;
+  return m.urn;
 }
 
 /**

@@ -1,9 +1,12 @@
 import { createHash } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { once } from "node:events";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { OffboardingProof } from "../model/offboarding.js";
 import type { AppliedDocument, PlanDocument } from "../model/plan.js";
-import { renderHtml } from "./render-html.js";
+import { jsonChunks } from "./json-chunks.js";
+import { htmlPages, renderHtml } from "./render-html.js";
 import { renderMarkdown } from "./render-md.js";
 
 /** evidence/<stack>/<UTC timestamp>/: one folder per run, sortable by time. */
@@ -19,25 +22,34 @@ interface BundleIndex {
 
 const INDEX = "files.json";
 
-/** Writes plan.json, plan.md, plan.html and manifest.json, and indexes their hashes. */
+/**
+ * Writes plan.json, plan.md, plan.html (with the pages a large plan's detail is split into)
+ * and manifest.json, and indexes their hashes. plan.json is streamed: at 100,000 people it is
+ * longer than any string V8 can hold.
+ */
 export async function writePlanBundle(dir: string, plan: PlanDocument): Promise<void> {
   await mkdir(dir, { recursive: true });
-  await writeIndexed(dir, {
-    "plan.json": json(plan),
-    "plan.md": renderMarkdown(plan),
-    "plan.html": renderHtml(plan),
-    "manifest.json": json(plan.manifest),
-  });
+  const index = await openIndex(dir);
+  index.files["plan.json"] = await writeStreamed(path.join(dir, "plan.json"), jsonLines(plan));
+  await put(dir, index, "plan.md", renderMarkdown(plan));
+  await put(dir, index, "plan.html", renderHtml(plan));
+  for (const [name, content] of htmlPages(plan)) await put(dir, index, name, content);
+  await put(dir, index, "manifest.json", json(plan.manifest));
+  await writeFile(path.join(dir, INDEX), json(index));
 }
 
 /** Adds applied.json: each step's outcome, tied to the plan's digest. */
 export async function writeApplied(dir: string, applied: AppliedDocument): Promise<void> {
-  await writeIndexed(dir, { "applied.json": json(applied) });
+  const index = await openIndex(dir);
+  index.files["applied.json"] = await writeStreamed(path.join(dir, "applied.json"), jsonLines(applied));
+  await writeFile(path.join(dir, INDEX), json(index));
 }
 
 /** Adds offboarding.json: the leaver fast path's proof, read back from the targets. */
 export async function writeOffboarding(dir: string, proof: OffboardingProof): Promise<void> {
-  await writeIndexed(dir, { "offboarding.json": json(proof) });
+  const index = await openIndex(dir);
+  await put(dir, index, "offboarding.json", json(proof));
+  await writeFile(path.join(dir, INDEX), json(index));
 }
 
 export async function readIndex(dir: string): Promise<BundleIndex> {
@@ -48,13 +60,46 @@ export function sha256(data: string | Buffer): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
-async function writeIndexed(dir: string, files: Record<string, string>): Promise<void> {
-  const index: BundleIndex = await readIndex(dir).catch(() => ({ files: {} }));
-  for (const [name, content] of Object.entries(files)) {
-    await writeFile(path.join(dir, name), content);
-    index.files[name] = sha256(content);
+async function openIndex(dir: string): Promise<BundleIndex> {
+  return readIndex(dir).catch(() => ({ files: {} }));
+}
+
+async function put(dir: string, index: BundleIndex, name: string, content: string): Promise<void> {
+  await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+  await writeFile(path.join(dir, name), content);
+  index.files[name] = sha256(content);
+}
+
+/** `JSON.stringify(value, null, 2)` and a newline, in pieces. */
+function* jsonLines(value: unknown): Generator<string> {
+  yield* jsonChunks(value);
+  yield "\n";
+}
+
+/** Writes the pieces to a file as they come, in blocks of about a megabyte; returns the file's sha256. */
+async function writeStreamed(file: string, pieces: Iterable<string>): Promise<string> {
+  const out = createWriteStream(file);
+  const failed = new Promise<never>((_, reject) => out.once("error", reject));
+  failed.catch(() => undefined);
+  const hash = createHash("sha256");
+  let block: string[] = [];
+  let size = 0;
+  const flush = async () => {
+    const data = block.join("");
+    block = [];
+    size = 0;
+    hash.update(data);
+    if (!out.write(data)) await Promise.race([once(out, "drain"), failed]);
+  };
+  for (const piece of pieces) {
+    block.push(piece);
+    size += piece.length;
+    if (size >= 1 << 20) await flush();
   }
-  await writeFile(path.join(dir, INDEX), json(index));
+  await flush();
+  out.end();
+  await Promise.race([once(out, "finish"), failed]);
+  return hash.digest("hex");
 }
 
 function json(value: unknown): string {

@@ -25,7 +25,7 @@ export type PlanCore = Omit<PlanDocument, "$schema" | "schemaVersion" | "manifes
  * and losses compare the previous stack record (what was applied) with the desired state;
  * account changes come from the engine's steps, every one of which is kept.
  */
-export function buildPlan(steps: PlanStep[], desired: DesiredState, previous: StackRecord | undefined, targets: readonly string[]): PlanCore {
+export function buildPlan(steps: PlanStep[], desired: DesiredState, previous: StackRecord | undefined, targets: readonly string[], counts?: Record<string, number>): PlanCore {
   const changing = changingSteps(steps);
   const people = new Map(desired.people.map((p) => [p.id, p]));
   const serviceAccounts = new Map(desired.serviceAccounts.map((s) => [s.id, s]));
@@ -123,8 +123,9 @@ export function buildPlan(steps: PlanStep[], desired: DesiredState, previous: St
   for (const s of drift) risks.push({ code: "drift", subject: s.urn, message: `${s.target} ${s.name} differs from what was applied (${s.diffs.join(", ")}); the apply puts it back` });
 
   const count = (k: PersonChangeKind) => personChanges.filter((p) => p.change === k && p.kind === "person").length;
-  const stepCounts: Record<string, number> = {};
-  for (const s of steps) stepCounts[s.op] = (stepCounts[s.op] ?? 0) + 1;
+  // The engine's count of every step (same ones included) when the steps kept are fewer.
+  const stepCounts: Record<string, number> = counts ? { ...counts } : {};
+  if (!counts) for (const s of steps) stepCounts[s.op] = (stepCounts[s.op] ?? 0) + 1;
   return {
     digest: planDigest(changing, personChanges),
     summary: {

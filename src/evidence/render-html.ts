@@ -11,54 +11,149 @@ import {
   gitText,
   groupPeople,
   heldRoleSegments,
+  type PeopleGroup,
   isEmptyPlan,
   itemSegments,
   personAnchor,
   ranByText,
   stateText,
   stepCountsText,
-  type Segment,
 } from "./render-shared.js";
+import { esc, htmlDocument, section, segments, table } from "./render-html-kit.js";
+
+/** Identities per page of detail: a plan with more splits the detail into pages beside plan.html. */
+export const PEOPLE_PER_PAGE = 1000;
+/** Engine steps per page of the appendix, likewise. */
+export const STEPS_PER_PAGE = 2000;
+/** Rows of risks or findings on the main page; plan.json holds every one. */
+export const ROW_LIMIT = 1000;
+/** Identities named in one cell of the group-changes table. */
+const IDS_PER_CELL = 50;
+/** The folder, inside the bundle, of the pages a large plan is split into. */
+export const PAGES_DIR = "plan-pages";
+
+interface PersonPage {
+  name: string;
+  group: PeopleGroup;
+  from: number;
+  people: PersonChange[];
+}
+
+interface StepPage {
+  name: string;
+  from: number;
+  steps: PlanDocument["steps"];
+}
+
+/** Which identity and which step is on which page, shared by plan.html and its pages. */
+interface Layout {
+  groups: PeopleGroup[];
+  /** Empty when every identity is on plan.html itself. */
+  personPages: PersonPage[];
+  /** Empty when every step is on plan.html itself. */
+  stepPages: StepPage[];
+  /** The link to an identity's section from plan.html, if the plan has one. */
+  href: Map<string, string>;
+}
+
+function layout(plan: PlanDocument): Layout {
+  const groups = groupPeople(plan.people);
+  const paged = plan.people.length > PEOPLE_PER_PAGE;
+  const personPages: PersonPage[] = [];
+  const href = new Map<string, string>();
+  for (const group of groups) {
+    if (!paged) {
+      for (const p of group.people) href.set(p.id, `#${personAnchor(p.id)}`);
+      continue;
+    }
+    for (let from = 0; from < group.people.length; from += PEOPLE_PER_PAGE) {
+      const page = { name: `${PAGES_DIR}/${group.slug}-${from / PEOPLE_PER_PAGE + 1}.html`, group, from, people: group.people.slice(from, from + PEOPLE_PER_PAGE) };
+      personPages.push(page);
+      for (const p of page.people) href.set(p.id, `${page.name}#${personAnchor(p.id)}`);
+    }
+  }
+  const stepPages: StepPage[] = [];
+  if (plan.steps.length > STEPS_PER_PAGE) {
+    for (let from = 0; from < plan.steps.length; from += STEPS_PER_PAGE) {
+      stepPages.push({ name: `${PAGES_DIR}/steps-${from / STEPS_PER_PAGE + 1}.html`, from, steps: plan.steps.slice(from, from + STEPS_PER_PAGE) });
+    }
+  }
+  return { groups, personPages, stepPages, href };
+}
 
 /**
  * plan.html: the plan as one self-contained page an auditor can read, link to and print. No
  * external asset and no script needed to read it: collapsed parts are <details>, and a
  * tiny inline script only opens them all before printing (browsers print closed <details>
  * closed); the print stylesheet also shows their content where the browser allows it.
+ * Summary, guardrails and risks come first. A plan of more than PEOPLE_PER_PAGE identities
+ * keeps its per-person detail (and a long appendix its engine steps) on pages beside it,
+ * written by `htmlPages`, so that every page stays readable at 100,000 people.
  * Every value is HTML-escaped. Deterministic: the same plan gives the same bytes.
  */
 export function renderHtml(plan: PlanDocument): string {
   const m = plan.manifest;
-  const title = `Access plan · stack ${m.stack} · as of ${m.asOf}`;
-  const groups = groupPeople(plan.people);
-  return [
-    "<!doctype html>",
-    `<html lang="en">`,
-    "<head>",
-    `<meta charset="utf-8">`,
-    `<meta name="viewport" content="width=device-width, initial-scale=1">`,
-    `<meta name="generator" content="rolecall ${esc(m.versions.rolecall)}">`,
-    `<title>${esc(title)}</title>`,
-    `<style>${CSS}</style>`,
-    `<script>${PRINT_SCRIPT}</script>`,
-    "</head>",
-    "<body>",
+  const l = layout(plan);
+  return htmlDocument(`Access plan · stack ${m.stack} · as of ${m.asOf}`, m.versions.rolecall, [
     header(plan),
-    toc(plan, groups),
+    toc(plan, l),
     `<main>`,
     summary(plan),
     guardrails(plan),
     risks(plan),
-    people(groups),
-    groupChanges(plan),
+    people(plan, l),
+    groupChanges(plan, l),
     findings(plan),
-    appendix(plan),
+    appendix(plan, l),
     `</main>`,
-    `<footer><p>Plan digest <code>${esc(plan.digest)}</code> · written by rolecall ${esc(m.versions.rolecall)}</p></footer>`,
-    "</body>",
-    "</html>",
-    "",
-  ].join("\n");
+    footer(plan),
+  ]);
+}
+
+/** The pages beside plan.html, as [path inside the bundle, content], one at a time: none for a plan that fits one page. */
+export function* htmlPages(plan: PlanDocument): Generator<[string, string]> {
+  const m = plan.manifest;
+  const l = layout(plan);
+  const back = `<p class="eyebrow"><a href="../plan.html">← plan.html</a> · access plan for stack <code>${esc(m.stack)}</code>, as of ${esc(m.asOf)} · digest <code class="digest">${esc(plan.digest)}</code></p>`;
+  for (const page of l.personPages) {
+    const title = `${page.group.title} ${page.from + 1}–${page.from + page.people.length} of ${page.group.people.length}`;
+    yield [
+      page.name,
+      htmlDocument(`${title} · access plan · stack ${m.stack} · as of ${m.asOf}`, m.versions.rolecall, [
+        `<header>`,
+        back,
+        `<h1>${esc(title)}</h1>`,
+        `</header>`,
+        `<main>`,
+        `<section class="kind" id="${page.group.slug}" aria-labelledby="${page.group.slug}-title">`,
+        `<h2 id="${page.group.slug}-title">${esc(title)}</h2>`,
+        ...page.people.map(person),
+        `</section>`,
+        `</main>`,
+        footer(plan),
+      ]),
+    ];
+  }
+  for (const page of l.stepPages) {
+    const title = `Engine steps ${page.from + 1}–${page.from + page.steps.length} of ${plan.steps.length}`;
+    yield [
+      page.name,
+      htmlDocument(`${title} · access plan · stack ${m.stack} · as of ${m.asOf}`, m.versions.rolecall, [
+        `<header>`,
+        back,
+        `<h1>${esc(title)}</h1>`,
+        `</header>`,
+        `<main>`,
+        stepsTable(page.steps, page.from),
+        `</main>`,
+        footer(plan),
+      ]),
+    ];
+  }
+}
+
+function footer(plan: PlanDocument): string {
+  return `<footer><p>Plan digest <code>${esc(plan.digest)}</code> · written by rolecall ${esc(plan.manifest.versions.rolecall)}</p></footer>`;
 }
 
 function header(plan: PlanDocument): string {
@@ -85,21 +180,21 @@ function header(plan: PlanDocument): string {
   ].join("\n");
 }
 
-function toc(plan: PlanDocument, groups: ReturnType<typeof groupPeople>): string {
+function toc(plan: PlanDocument, l: Layout): string {
+  const paged = l.personPages.length > 0;
   const items = [
     `<li><a href="#summary">Summary</a></li>`,
     `<li><a href="#guardrails">Guardrails</a></li>`,
     `<li><a href="#risks">Risks (${plan.risks.length})</a></li>`,
     `<li><a href="#people">People (${plan.people.length})</a>`,
-    groups.length === 0
+    l.groups.length === 0
       ? ""
-      : `<ul>\n${groups
-          .map(
-            (g) =>
-              `<li><a href="#${g.slug}">${esc(g.title)} (${g.people.length})</a><ul class="ids">${g.people
-                .map((p) => `<li><a href="#${esc(personAnchor(p.id))}">${esc(p.id)}</a> ${esc(p.displayName)}</li>`)
-                .join("")}</ul></li>`,
-          )
+      : `<ul>\n${l.groups
+          .map((g) => {
+            // Paged, the section lists its pages; inline, every identity is a link here.
+            const ids = paged ? "" : `<ul class="ids">${g.people.map((p) => `<li><a href="#${esc(personAnchor(p.id))}">${esc(p.id)}</a> ${esc(p.displayName)}</li>`).join("")}</ul>`;
+            return `<li><a href="#${g.slug}">${esc(g.title)} (${g.people.length})</a>${ids}</li>`;
+          })
           .join("\n")}\n</ul>`,
     `</li>`,
     `<li><a href="#groups">Groups and roles changed (${plan.groups.length})</a></li>`,
@@ -153,21 +248,34 @@ function risks(plan: PlanDocument): string {
       ? `<p>No risk flagged.</p>`
       : table(
           ["Risk", "Subject", "Detail"],
-          plan.risks.map((r) => [esc(RISK_LABEL[r.code]), `<code>${esc(r.subject)}</code>`, esc(r.message)]),
+          plan.risks.slice(0, ROW_LIMIT).map((r) => [esc(RISK_LABEL[r.code]), `<code>${esc(r.subject)}</code>`, esc(r.message)]),
           "risks",
         );
-  return section("risks", `Risks (${plan.risks.length})`, [body]);
+  return section("risks", `Risks (${plan.risks.length})`, [body, moreRows(plan.risks.length, "risks", "and on each identity's section")]);
 }
 
-function people(groups: ReturnType<typeof groupPeople>): string {
-  if (groups.length === 0) return section("people", "People", [`<p>No identity changes.</p>`]);
-  const parts = groups.map((g) =>
-    [`<section class="kind" id="${g.slug}" aria-labelledby="${g.slug}-title">`, `<h3 id="${g.slug}-title">${esc(g.title)} (${g.people.length})</h3>`, ...g.people.map(person), `</section>`].join("\n"),
-  );
-  return section("people", "People", parts);
+/** The note under a list cut at ROW_LIMIT rows. */
+function moreRows(total: number, what: string, where = ""): string {
+  return total > ROW_LIMIT ? `<p class="warn">The first ${ROW_LIMIT} of ${total} ${what} are shown; plan.json holds every one${where ? ` ${where}` : ""}.</p>` : "";
 }
 
-function person(p: PersonChange): string {
+function people(plan: PlanDocument, l: Layout): string {
+  if (l.groups.length === 0) return section("people", "People", [`<p>No identity changes.</p>`]);
+  if (l.personPages.length === 0) {
+    const parts = l.groups.map((g) =>
+      [`<section class="kind" id="${g.slug}" aria-labelledby="${g.slug}-title">`, `<h3 id="${g.slug}-title">${esc(g.title)} (${g.people.length})</h3>`, ...g.people.map(person), `</section>`].join("\n"),
+    );
+    return section("people", "People", parts);
+  }
+  const parts = l.groups.map((g) => {
+    const pages = l.personPages.filter((p) => p.group === g);
+    const links = pages.map((p) => `<li><a href="${esc(p.name)}">${esc(g.title)} ${p.from + 1}–${p.from + p.people.length}</a>: <code>${esc(p.people[0]!.id)}</code> … <code>${esc(p.people.at(-1)!.id)}</code></li>`);
+    return [`<section class="kind" id="${g.slug}" aria-labelledby="${g.slug}-title">`, `<h3 id="${g.slug}-title">${esc(g.title)} (${g.people.length})</h3>`, `<ul class="pages">`, ...links, `</ul>`, `</section>`].join("\n");
+  });
+  return section("people", `People (${plan.people.length})`, [`<p>Each identity's detail is on pages of ${PEOPLE_PER_PAGE}, in the bundle's <code>${PAGES_DIR}/</code> folder, by change kind and worker ID.</p>`, ...parts]);
+}
+
+export function person(p: PersonChange): string {
   const anchor = personAnchor(p.id);
   const facts: [string, string][] = [
     ["Change", `<span class="badge ${esc(p.change)}">${esc(changeLabel(p))}</span>`],
@@ -200,15 +308,17 @@ function accessTable(caption: string, changes: AccessChange[], why: string): str
   return table(["Access", why], rows, caption === "Gains" ? "gains" : "losses", `${caption} (${changes.length})`);
 }
 
-function groupChanges(plan: PlanDocument): string {
+function groupChanges(plan: PlanDocument, l: Layout): string {
   if (plan.groups.length === 0) return section("groups", "Groups and roles changed", [`<p>No group or role changes.</p>`]);
-  const ids = (list: string[], known: Set<string>) =>
-    list.length === 0 ? "" : list.map((id) => (known.has(id) ? `<a href="#${esc(personAnchor(id))}">${esc(id)}</a>` : esc(id))).join(", ");
-  const known = new Set(plan.people.map((p) => p.id));
+  const ids = (list: string[]) => {
+    const shown = list.slice(0, IDS_PER_CELL).map((id) => (l.href.has(id) ? `<a href="${esc(l.href.get(id)!)}">${esc(id)}</a>` : esc(id)));
+    if (list.length > shown.length) shown.push(`and ${list.length - shown.length} more (plan.json lists them all)`);
+    return shown.join(", ");
+  };
   return section("groups", `Groups and roles changed (${plan.groups.length})`, [
     table(
       ["Target", "Item", "Operation", "Added", "Removed"],
-      plan.groups.map((g) => [esc(g.target), `<code>${esc(g.key)}</code>`, esc(g.op), ids(g.added, known), ids(g.removed, known)]),
+      plan.groups.map((g) => [esc(g.target), `<code>${esc(g.key)}</code>`, esc(g.op), ids(g.added), ids(g.removed)]),
       "groups",
     ),
   ]);
@@ -220,13 +330,14 @@ function findings(plan: PlanDocument): string {
   return section("findings", `Findings (${plan.findings.length})`, [
     table(
       ["Severity", "Code", "Message", "Where", "How to fix"],
-      sorted.map((f) => [`<span class="sev ${f.severity}">${f.severity}</span>`, `<code>${esc(f.code)}</code>`, esc(f.message), esc(findingPlace(f)), esc(f.hint ?? "")]),
+      sorted.slice(0, ROW_LIMIT).map((f) => [`<span class="sev ${f.severity}">${f.severity}</span>`, `<code>${esc(f.code)}</code>`, esc(f.message), esc(findingPlace(f)), esc(f.hint ?? "")]),
       "findings",
     ),
+    moreRows(plan.findings.length, "findings"),
   ]);
 }
 
-function appendix(plan: PlanDocument): string {
+function appendix(plan: PlanDocument, l: Layout): string {
   const m = plan.manifest;
   const meta: [string, string][] = [
     ["rolecall", esc(m.versions.rolecall)],
@@ -241,11 +352,10 @@ function appendix(plan: PlanDocument): string {
     m.inputs.map((i) => [`<code>${esc(i.path)}</code>`, `<code class="digest">${esc(i.sha256)}</code>`]),
     "inputs",
   );
-  const steps = table(
-    ["#", "Operation", "Target", "Type", "Name", "Changed", "URN"],
-    plan.steps.map((s, i) => [String(i + 1), esc(s.op), esc(s.target), `<code>${esc(s.type)}</code>`, esc(s.name), esc(s.diffs.join(", ")), `<code class="urn">${esc(s.urn)}</code>`]),
-    "steps",
-  );
+  const steps =
+    l.stepPages.length === 0
+      ? stepsTable(plan.steps, 0)
+      : [`<ul class="pages">`, ...l.stepPages.map((p) => `<li><a href="${esc(p.name)}">Engine steps ${p.from + 1}–${p.from + p.steps.length}</a></li>`), `</ul>`].join("\n");
   return [
     `<section id="appendix" aria-labelledby="appendix-title">`,
     `<h2 id="appendix-title">Appendix</h2>`,
@@ -254,6 +364,7 @@ function appendix(plan: PlanDocument): string {
     `<details id="inputs"><summary>Input files and their sha256 (${m.inputs.length})</summary>`,
     inputs,
     `</details>`,
+    // Steps every resource gets (same, refresh) are counted, not listed: plan.json keeps the others.
     `<details id="steps"><summary>Engine steps (${plan.steps.length}: ${esc(stepCountsText(plan.summary.steps))})</summary>`,
     steps,
     `</details>`,
@@ -261,83 +372,10 @@ function appendix(plan: PlanDocument): string {
   ].join("\n");
 }
 
-function section(id: string, title: string, parts: string[]): string {
-  return [`<section id="${id}" aria-labelledby="${id}-title">`, `<h2 id="${id}-title">${esc(title)}</h2>`, ...parts.filter((p) => p !== ""), `</section>`].join("\n");
+function stepsTable(steps: PlanDocument["steps"], from: number): string {
+  return table(
+    ["#", "Operation", "Target", "Type", "Name", "Changed", "URN"],
+    steps.map((s, i) => [String(from + i + 1), esc(s.op), esc(s.target), `<code>${esc(s.type)}</code>`, esc(s.name), esc(s.diffs.join(", ")), `<code class="urn">${esc(s.urn)}</code>`]),
+    "steps",
+  );
 }
-
-/** A table with column headers (`scope="col"`), an optional caption; cells are already-escaped HTML. */
-function table(headers: string[], rows: string[][], cls: string, caption?: string): string {
-  return [
-    `<table class="${cls}">`,
-    caption ? `<caption>${esc(caption)}</caption>` : "",
-    `<thead><tr>${headers.map((h) => `<th scope="col">${esc(h)}</th>`).join("")}</tr></thead>`,
-    `<tbody>`,
-    ...rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`),
-    `</tbody>`,
-    `</table>`,
-  ]
-    .filter((l) => l !== "")
-    .join("\n");
-}
-
-function segments(parts: Segment[]): string {
-  return parts.map((p) => (typeof p === "string" ? esc(p) : `<code>${esc(p.code)}</code>`)).join("");
-}
-
-/** HTML-escapes text for element content and quoted attribute values. */
-export function esc(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-}
-
-/** Opens every <details> before printing (browsers print them closed) and restores them after. */
-const PRINT_SCRIPT = `(function(){var opened=[];addEventListener("beforeprint",function(){document.querySelectorAll("details:not([open])").forEach(function(d){d.open=true;opened.push(d);});});addEventListener("afterprint",function(){opened.forEach(function(d){d.open=false;});opened=[];});})();`;
-
-const CSS = `
-:root{--fg:#1b1f24;--muted:#57606a;--line:#d0d7de;--bg-soft:#f6f8fa;--ok:#1a7f37;--bad:#cf222e;--warn:#9a6700;--accent:#0969da}
-*{box-sizing:border-box}
-body{margin:0 auto;max-width:72rem;padding:1.5rem;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;color:var(--fg);background:#fff}
-h1{font-size:1.6rem;margin:.2rem 0 1rem}h2{font-size:1.3rem;margin:2rem 0 .6rem;padding-bottom:.2rem;border-bottom:1px solid var(--line)}h3{font-size:1.1rem;margin:1.4rem 0 .5rem}h4{font-size:1rem;margin:0 0 .4rem}
-code{font:.9em ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:var(--bg-soft);padding:0 .25em;border-radius:3px;overflow-wrap:anywhere}
-a{color:var(--accent)}
-.eyebrow{color:var(--muted);text-transform:uppercase;letter-spacing:.06em;font-size:.75rem;margin:0}
-dl.meta{display:grid;grid-template-columns:repeat(auto-fill,minmax(16rem,1fr));gap:.4rem 1.2rem;margin:0}
-dl.meta div,dl.facts div{margin:0}dt{font-weight:600;color:var(--muted);font-size:.8rem}dd{margin:0;overflow-wrap:anywhere}
-dl.facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(14rem,1fr));gap:.3rem 1rem;margin:0 0 .5rem}
-.digest,.urn{font-size:.8em}
-nav.toc{border:1px solid var(--line);border-radius:6px;padding:.3rem 1rem;margin:1rem 0;background:var(--bg-soft)}
-nav.toc h2{border:0;margin:.5rem 0 .2rem;font-size:1rem}nav.toc ul{margin:.2rem 0;padding-left:1.2rem}
-nav.toc ul.ids{display:flex;flex-wrap:wrap;gap:.1rem 1rem;list-style:none;padding-left:.5rem;font-size:.9em}
-ul.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(7.5rem,1fr));gap:.6rem;list-style:none;padding:0;margin:0 0 .6rem}
-.card{border:1px solid var(--line);border-radius:6px;padding:.5rem .7rem;background:#fff}
-.card .n{display:block;font-size:1.7rem;font-weight:700;line-height:1.2;color:var(--muted)}.card.nonzero .n{color:var(--fg)}
-.card .label{color:var(--muted);font-size:.85rem}
-table{border-collapse:collapse;width:100%;margin:.4rem 0 1rem;font-size:.9rem}
-caption{text-align:left;font-weight:600;padding:.2rem 0}
-th,td{border:1px solid var(--line);padding:.3rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
-th{background:var(--bg-soft);overflow-wrap:normal}
-td ul{margin:0;padding-left:1.1rem}
-.verdict.pass{color:var(--ok)}.verdict.fail{color:var(--bad);font-weight:700}.verdict.overridden,.warn{color:var(--warn);font-weight:600}
-.sev.error{color:var(--bad);font-weight:700}.sev.warning{color:var(--warn)}.sev.info{color:var(--muted)}
-.ok{color:var(--ok)}
-article.person{border:1px solid var(--line);border-left:4px solid var(--accent);border-radius:6px;padding:.7rem 1rem .2rem;margin:.8rem 0}
-.badge{display:inline-block;padding:0 .45em;border-radius:1em;border:1px solid currentColor;font-size:.8rem}
-.badge.joiner{color:var(--ok)}.badge.leaver{color:var(--bad)}.badge.mover{color:var(--accent)}.badge.disabled,.badge.enabled,.badge.updated{color:var(--warn)}
-ul.person-risks{list-style:none;padding:0;margin:.2rem 0 .5rem;color:var(--warn);font-weight:600}
-details{border:1px solid var(--line);border-radius:6px;padding:.3rem .8rem;margin:.6rem 0}
-summary{cursor:pointer;font-weight:600}
-footer{margin-top:2rem;color:var(--muted);font-size:.85rem;border-top:1px solid var(--line)}
-@media print{
-@page{margin:14mm}
-body{max-width:none;padding:0;font-size:10.5pt}
-nav.toc ul.ids{display:none}
-a{color:inherit;text-decoration:none}
-details{border:0;padding:0}
-details>summary{list-style:none}
-details::details-content{content-visibility:visible;display:contents}
-article.person,tr,.card{break-inside:avoid}
-h2,h3,h4{break-after:avoid}
-thead{display:table-header-group}
-}
-`
-  .trim()
-  .replace(/\n/g, "");

@@ -1,37 +1,89 @@
 import { createHash } from "node:crypto";
 import type { EngineEvent } from "@pulumi/pulumi/automation/index.js";
+import { protectChangeOf } from "../engine/state-sync.js";
 import type { AppliedStep, PlanStep } from "../model/plan.js";
+import { DRIFT_MARK } from "../targets/drift.js";
 import { ALL_TARGETS } from "../targets/registry.js";
 
 /** The rolecall target a resource belongs to, from its component's type in the URN. */
 const TARGET_OF_COMPONENT: Record<string, string> = Object.fromEntries(ALL_TARGETS.map((t) => [t.componentType, t.name]));
 
-/** Engine steps from the events of a preview or an update, in the order the engine planned them. */
-export function stepsFromEvents(events: readonly EngineEvent[]): PlanStep[] {
-  return events.flatMap((e) => {
+/** Steps the engine reports for every resource of a run: counted, never kept one by one. */
+const UNCHANGED: ReadonlySet<string> = new Set(["same", "refresh"]);
+
+/**
+ * What plan, apply and the evidence need of one engine run, folded from its events as they
+ * arrive, so memory grows with the change and not with the company: every step except the
+ * `same` and `refresh` ones each resource gets (those are counted), the steps the engine
+ * reported done or failed, the error diagnostics and drift reports, and the resources whose
+ * protection the run changes.
+ */
+export class EngineRecord {
+  /** Steps that are not `same` or `refresh`, in the order the engine planned them. */
+  readonly steps: PlanStep[] = [];
+  /** Every step by operation, `same` and `refresh` included. */
+  readonly counts: Record<string, number> = {};
+  /** `op urn` of the steps the engine reported done, and of those it reported failed. */
+  readonly done = new Set<string>();
+  readonly failed = new Set<string>();
+  /** Error diagnostics and drift warnings, in order. */
+  readonly diagnostics: EngineEvent[] = [];
+  /** Resources whose protect flag the run changes (visible only in the events). */
+  readonly protects: string[] = [];
+
+  readonly add = (e: EngineEvent): void => {
     const m = e.resourcePreEvent?.metadata;
-    if (!m) return [];
-    const parts = m.urn.split("::");
-    const typeChain = parts[2] ?? "";
-    const component = typeChain.split("$").find((t) => t in TARGET_OF_COMPONENT);
-    const step: PlanStep = {
-      op: m.op,
-      urn: m.urn,
-      type: m.type,
-      name: parts.slice(3).join("::"),
-      target: component ? TARGET_OF_COMPONENT[component]! : "",
-      diffs: [...(m.diffs ?? [])].sort(),
-      ...(m.new?.inputs ? { inputsSha256: createHash("sha256").update(canonicalJson(m.new.inputs)).digest("hex") } : {}),
-      ...(m.detailedDiff ? { detailedDiff: Object.fromEntries(Object.entries(m.detailedDiff).map(([k, v]) => [k, { kind: v.diffKind, inputDiff: v.inputDiff }])) } : {}),
-    };
-    return [step];
-  });
+    if (m) {
+      this.counts[m.op] = (this.counts[m.op] ?? 0) + 1;
+      if (!UNCHANGED.has(m.op)) this.steps.push(stepOf(m));
+      const urn = protectChangeOf(e);
+      if (urn) this.protects.push(urn);
+    }
+    const out = e.resOutputsEvent?.metadata;
+    if (out && !UNCHANGED.has(out.op)) this.done.add(stepKey(out));
+    const fail = e.resOpFailedEvent?.metadata;
+    if (fail) this.failed.add(stepKey(fail));
+    const d = e.diagnosticEvent;
+    if (d && (d.severity === "error" || (d.severity === "warning" && d.message.startsWith(DRIFT_MARK)))) this.diagnostics.push(e);
+  };
+
+  /** The record of events already collected (tests, small runs). */
+  static of(events: Iterable<EngineEvent>): EngineRecord {
+    const record = new EngineRecord();
+    for (const e of events) record.add(e);
+    return record;
+  }
+}
+
+type StepMetadata = NonNullable<EngineEvent["resourcePreEvent"]>["metadata"];
+
+/** One engine step as the plan keeps it: where it is, what changes, and a hash of its new inputs. */
+function stepOf(m: StepMetadata): PlanStep {
+  const parts = m.urn.split("::");
+  const typeChain = parts[2] ?? "";
+  const component = typeChain.split("$").find((t) => t in TARGET_OF_COMPONENT);
+  return {
+    op: m.op,
+    urn: m.urn,
+    type: m.type,
+    name: parts.slice(3).join("::"),
+    target: component ? TARGET_OF_COMPONENT[component]! : "",
+    diffs: [...(m.diffs ?? [])].sort(),
+    ...(m.new?.inputs ? { inputsSha256: createHash("sha256").update(canonicalJson(m.new.inputs)).digest("hex") } : {}),
+    ...(m.detailedDiff ? { detailedDiff: Object.fromEntries(Object.entries(m.detailedDiff).map(([k, v]) => [k, { kind: v.diffKind, inputDiff: v.inputDiff }])) } : {}),
+  };
+}
+
+function stepKey(s: { op: string; urn: string }): string {
+  return `${s.op} ${s.urn}`;
 }
 
 /** Steps that change something; a replacement's three steps count once, as `replace`. */
 export function changingSteps(steps: readonly PlanStep[]): PlanStep[] {
-  return steps.filter((s) => !["same", "read", "refresh", "create-replacement", "delete-replaced", "discard", "discard-replaced"].includes(s.op));
+  return steps.filter((s) => !NOT_CHANGING.has(s.op));
 }
+
+const NOT_CHANGING: ReadonlySet<string> = new Set(["same", "read", "refresh", "create-replacement", "delete-replaced", "discard", "discard-replaced"]);
 
 /**
  * Each changing step of an update — the planned ones and any the update did besides — with
@@ -41,24 +93,18 @@ export function changingSteps(steps: readonly PlanStep[]): PlanStep[] {
  * failed (it had an error) or skipped (never attempted). With no read-back such a step is
  * unknown, never failed by assumption.
  */
-export function appliedSteps(planned: readonly PlanStep[], events: readonly EngineEvent[], errors: ReadonlyMap<string, readonly string[]>, readBack?: readonly PlanStep[]): AppliedStep[] {
-  const key = (s: { op: string; urn: string }) => `${s.op} ${s.urn}`;
-  const done = new Set<string>();
-  const failed = new Set<string>();
-  for (const e of events) {
-    if (e.resOutputsEvent) done.add(key(e.resOutputsEvent.metadata));
-    if (e.resOpFailedEvent) failed.add(key(e.resOpFailedEvent.metadata));
-  }
+export function appliedSteps(planned: readonly PlanStep[], update: EngineRecord, errors: ReadonlyMap<string, readonly string[]>, readBack?: readonly PlanStep[]): AppliedStep[] {
   const pending = readBack ? new Set(changingSteps(readBack).map((s) => s.urn)) : undefined;
   const steps = new Map<string, PlanStep>();
-  for (const s of [...changingSteps(planned), ...changingSteps(stepsFromEvents(events))]) if (!steps.has(key(s))) steps.set(key(s), s);
+  for (const s of [...changingSteps(planned), ...changingSteps(update.steps)]) if (!steps.has(stepKey(s))) steps.set(stepKey(s), s);
   return [...steps.values()].map((s): AppliedStep => {
     const error = errors.get(s.urn)?.join("; ");
     const withError = error ? { error } : {};
-    if (done.has(key(s)) && !failed.has(key(s))) return { op: s.op, urn: s.urn, outcome: "done" };
+    const key = stepKey(s);
+    if (update.done.has(key) && !update.failed.has(key)) return { op: s.op, urn: s.urn, outcome: "done" };
     if (!pending) return { op: s.op, urn: s.urn, outcome: "unknown", ...withError };
     if (!pending.has(s.urn)) return { op: s.op, urn: s.urn, outcome: "done", readBack: true, ...withError };
-    return { op: s.op, urn: s.urn, outcome: failed.has(key(s)) || error ? "failed" : "skipped", readBack: true, ...withError };
+    return { op: s.op, urn: s.urn, outcome: update.failed.has(key) || error ? "failed" : "skipped", readBack: true, ...withError };
   });
 }
 

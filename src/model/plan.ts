@@ -93,14 +93,16 @@ export const PlanDocumentSchema = z.strictObject({
     serviceAccounts: z.number(),
     groupChanges: z.number(),
     driftCorrections: z.number(),
-    steps: z.record(z.string(), z.number()),
+    steps: z.record(z.string(), z.number()).describe("Every engine step by operation, the `same` and `refresh` steps each resource gets included."),
   }),
   people: z.array(PersonChangeSchema),
   groups: z.array(z.strictObject({ target: z.string(), key: z.string(), op: z.string(), added: z.array(z.string()), removed: z.array(z.string()) })),
   risks: z.array(RiskSchema),
   guardrails: z.array(GuardrailVerdictSchema),
   findings: z.array(FindingSchema),
-  steps: z.array(PlanStepSchema),
+  steps: z
+    .array(PlanStepSchema)
+    .describe("The engine's steps in its order, except `same` and `refresh` (one per resource, counted in summary.steps): every step the digest covers, and reads and replacement parts."),
 });
 export type PlanDocument = z.infer<typeof PlanDocumentSchema>;
 

@@ -6,10 +6,10 @@ import { errorsByUrn, nameOf } from "../../engine/failure.js";
 import { preview, refresh, up } from "../../engine/operations.js";
 import type { Deployment } from "@pulumi/pulumi/automation/index.js";
 import { isIntegrityFailure, pendingIn, pendingOperations, releaseStaleLocks, repairIntegrity, type PendingOperation } from "../../engine/recover.js";
-import { editState, protectChanges, stateResources, toUnprotect } from "../../engine/state-sync.js";
+import { editState, stateResources, toUnprotect } from "../../engine/state-sync.js";
 import { writeApplied } from "../../evidence/bundle.js";
 import { ACCOUNT_TYPES } from "../../evidence/plan-model.js";
-import { appliedSteps, changingSteps, stepsFromEvents } from "../../evidence/steps.js";
+import { appliedSteps, changingSteps, EngineRecord } from "../../evidence/steps.js";
 import { PlanDocumentSchema, type AppliedDocument, type PlanDocument, type PlanStep } from "../../model/plan.js";
 import { settleRecord } from "../../targets/record.js";
 import { findProjectDir, NotAppliedError, progress, RefusedError } from "../context.js";
@@ -67,14 +67,14 @@ export async function apply(run: StackRun, projectDir: string, opts: ApplyOption
     ...(opts.allowMassChange ? { changeOverride: opts.allowMassChange } : {}),
     ...(mode ? { fastPath: mode.fastPath } : {}),
   };
-  const { plan, events } = await makePlan(run, projectDir, { refresh: false, ...overrides });
+  const { plan, record } = await makePlan(run, projectDir, { refresh: false, ...overrides });
   const dir = await writeAndShow(projectDir, opts, plan);
   refuseOnGuardrails(plan, "nothing was applied");
   mode?.check(plan);
   if (opts.reviewed) await matchReviewed(plan, opts.reviewed);
 
   const changes = changingSteps(plan.steps).length;
-  const protects = protectChanges(events);
+  const protects = record.protects;
   if (changes === 0 && protects.length === 0) {
     // An apply stopped after its update but before writing its record leaves it behind.
     if (await editState(run.stack, { record: { name: "rolecall", value: run.declared } })) progress("brought the stack's record of what it holds up to date");
@@ -100,13 +100,14 @@ export async function apply(run: StackRun, projectDir: string, opts: ApplyOption
   const log = path.relative(projectDir, run.log.file);
   const started: AppliedDocument = { schemaVersion: 1, planDigest: plan.digest, startedAt: new Date().toISOString(), result: "started", log, ...(recovered.length ? { recovered } : {}), steps: [] };
   await writeApplied(dir, started);
-  const { events: upEvents, error } = await up(run.stack, run.log, progress);
+  const update = new EngineRecord();
+  const { error } = await up(run.stack, run.log, progress, update.add);
   const readBack = error ? await readBackAfterFailure(run, recovered) : undefined;
-  const steps = appliedSteps(plan.steps, upEvents, errorsByUrn(upEvents), readBack);
+  const steps = appliedSteps(plan.steps, update, errorsByUrn(update.diagnostics), readBack);
   const applied: AppliedDocument = { ...started, finishedAt: new Date().toISOString(), result: error ? "failed" : "succeeded", ...(error ? { error: error.causes.join("\n") } : {}), ...(recovered.length ? { recovered } : {}), steps };
   await writeApplied(dir, applied);
 
-  const byUrn = new Map<string, PlanStep>([...plan.steps, ...stepsFromEvents(upEvents)].map((s) => [s.urn, s]));
+  const byUrn = new Map<string, PlanStep>([...plan.steps, ...update.steps].map((s) => [s.urn, s]));
   const unsettled = steps.filter((s) => s.outcome !== "done").map((s) => ({ target: byUrn.get(s.urn)?.target ?? "", name: byUrn.get(s.urn)?.name ?? "", account: ACCOUNT_TYPES.has(byUrn.get(s.urn)?.type ?? "") }));
   await editState(run.stack, { record: { name: "rolecall", value: settleRecord(run.previous, run.declared, unsettled) } });
   const done = steps.filter((s) => s.outcome === "done").length;
@@ -182,7 +183,11 @@ async function readBackAfterFailure(run: StackRun, recovered: string[]): Promise
     }
   };
   if (run.backend) note(await releaseStaleLocks(run.backend));
-  const readBack = () => preview(run.stack, run.log, progress, { refresh: true }).then(stepsFromEvents);
+  const readBack = async () => {
+    const record = new EngineRecord();
+    await preview(run.stack, run.log, progress, { refresh: true, onEvent: record.add });
+    return record.steps;
+  };
   try {
     return await readBack();
   } catch (error) {

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { preview } from "../../engine/operations.js";
 import { writeOffboarding } from "../../evidence/bundle.js";
-import { changingSteps, stepsFromEvents } from "../../evidence/steps.js";
+import { changingSteps, EngineRecord } from "../../evidence/steps.js";
 import type { PlanDocument } from "../../model/plan.js";
 import { notRevocations } from "../../offboard/only-revocations.js";
 import { AppliedRecordSchema, revocationsOnly, type Revocation } from "../../offboard/revocations.js";
@@ -78,7 +78,9 @@ function offboardMode(): ApplyMode {
  */
 async function prove(run: StackRun, dir: string, plan: PlanDocument, revocations: Revocation[]): Promise<void> {
   progress("reading the targets back to prove the offboarding…");
-  const differences = changingSteps(stepsFromEvents(await preview(run.stack, run.log, progress, { refresh: true }))).map((s) => `${s.op} ${s.target} ${s.name} (${s.diffs.join(", ")})`);
+  const readBack = new EngineRecord();
+  await preview(run.stack, run.log, progress, { refresh: true, onEvent: readBack.add });
+  const differences = changingSteps(readBack.steps).map((s) => `${s.op} ${s.target} ${s.name} (${s.diffs.join(", ")})`);
   await writeOffboarding(dir, {
     schemaVersion: 1,
     planDigest: plan.digest,

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { jsonChunks } from "../../../src/cli/json-stream.js";
+import { jsonChunks } from "../../../src/evidence/json-chunks.js";
 
 describe("JSON in chunks", () => {
   it("is byte-identical to JSON.stringify(value, null, 2) for any JSON value", () => {

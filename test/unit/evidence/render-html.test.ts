@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderHtml } from "../../../src/evidence/render-html.js";
+import { PEOPLE_PER_PAGE, htmlPages, renderHtml } from "../../../src/evidence/render-html.js";
 import { personAnchor } from "../../../src/evidence/render-shared.js";
 import { HOSTILE_NAME, fixturePlan, hugePlan } from "./render-fixture.js";
 
@@ -124,10 +124,18 @@ describe("plan.html", () => {
     expect(out).toContain(`<code>W&quot;1 &lt;x&gt;</code> ${HOSTILE_NAME.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")}`);
   });
 
-  it("is deterministic, and renders a large plan whole", () => {
+  it("is deterministic, and renders a large plan whole: the people on pages beside it, linked from it", () => {
     expect(renderHtml(fixturePlan())).toBe(html);
-    const big = renderHtml(hugePlan(2000));
-    expect(big.match(/<article class="person"/g)?.length).toBe(2000);
-    expect(big).toContain(`id="person-W101999"`);
+    expect([...htmlPages(fixturePlan())]).toEqual([]);
+    const plan = hugePlan(PEOPLE_PER_PAGE * 2 + 1);
+    const big = renderHtml(plan);
+    expect(big).not.toContain(`<article class="person"`);
+    const pages = [...htmlPages(plan)];
+    expect(pages.map(([name]) => name)).toEqual(["plan-pages/joiners-1.html", "plan-pages/joiners-2.html", "plan-pages/joiners-3.html"]);
+    for (const [name] of pages) expect(big).toContain(`href="${name}"`);
+    expect(pages.map(([, page]) => page.match(/<article class="person"/g)?.length)).toEqual([PEOPLE_PER_PAGE, PEOPLE_PER_PAGE, 1]);
+    expect(pages[2]![1]).toContain(`id="person-W${100000 + PEOPLE_PER_PAGE * 2}"`);
+    expect(pages[0]![1]).toContain(`<a href="../plan.html">`);
+    expect([...htmlPages(plan)]).toEqual(pages);
   });
 });
