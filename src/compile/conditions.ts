@@ -26,13 +26,19 @@ export type Matcher = (attributes: Attributes) => Matched | undefined;
 export function compileCondition(condition: Condition): Matcher {
   if ("all" in condition && Array.isArray(condition.all)) {
     const parts = (condition.all as Condition[]).map(compileCondition);
+    // The parts' results are shared objects; so is their union, one per combination of them.
+    const seen = new Map<string, Matched>();
     return (attributes) => {
-      const matched: Matched = {};
+      const hits: Matched[] = [];
+      let key = "";
       for (const part of parts) {
         const m = part(attributes);
         if (!m) return undefined;
-        Object.assign(matched, m);
+        hits.push(m);
+        key += `${idOf(m)},`;
       }
+      let matched = seen.get(key);
+      if (!matched) seen.set(key, (matched = Object.freeze(Object.assign({}, ...hits) as Matched)));
       return matched;
     };
   }
@@ -60,8 +66,20 @@ export function compileCondition(condition: Condition): Matcher {
   // garbage collector was a fifth of compile time.
   const seen = new Map<string, Matched>();
   const none: Matched = Object.freeze({});
+  if (tests.length === 0) return () => none;
+  if (tests.length === 1) {
+    // The common leaf (one attribute, one or a few values): one shared Matched per value, no key to build.
+    const [{ attribute, options }] = tests as [(typeof tests)[number]];
+    const byHit = new Map<string | boolean, Matched>();
+    return (attributes) => {
+      const hit = holds(attributes[attribute], options);
+      if (hit === undefined) return undefined;
+      let matched = byHit.get(hit);
+      if (!matched) byHit.set(hit, (matched = Object.freeze({ [attribute]: hit })));
+      return matched;
+    };
+  }
   return (attributes) => {
-    if (tests.length === 0) return none;
     let key = "";
     const hits: (string | boolean)[] = [];
     for (const { attribute, options } of tests) {
@@ -77,6 +95,15 @@ export function compileCondition(condition: Condition): Matcher {
     }
     return matched;
   };
+}
+
+/** A number for each Matched object made here, to key the combinations of them. */
+const ids = new WeakMap<Matched, number>();
+let nextId = 0;
+function idOf(m: Matched): number {
+  let id = ids.get(m);
+  if (id === undefined) ids.set(m, (id = nextId++));
+  return id;
 }
 
 /** The value that satisfied the options, or undefined. Multi-valued attributes match on any member. */

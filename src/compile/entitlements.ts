@@ -2,7 +2,7 @@ import type { HeldRole, Reason } from "../model/desired-state.js";
 import type { Grant } from "../model/grant.js";
 import type { Located } from "../model/person.js";
 import type { Rule } from "../model/rule.js";
-import { compileCondition, type Attributes, type Matched, type Matcher } from "./conditions.js";
+import { attributeNames, compileCondition, type Attributes, type Matched, type Matcher } from "./conditions.js";
 import { byString } from "./order.js";
 import type { RoleIndex } from "./roles.js";
 import { indexRules } from "./rule-index.js";
@@ -42,21 +42,55 @@ export interface CompiledRules {
   list: CompiledRule[];
   /** Indexes into `list` of the rules that may match these attributes, in file order. */
   candidates: (attributes: Attributes) => number[];
+  /**
+   * Work shared between people. Whether a rule matches depends only on the attributes the
+   * rules name, so people alike in those (and in the grants they hold) hold the very same
+   * roles, and share one list of them: at 100,000 people, 3 million role assignments are a
+   * few thousand distinct lists.
+   */
+  shared: {
+    /** Every attribute a rule names, in a fixed order. */
+    tested: readonly string[];
+    /** Held roles by the tested attributes' values and the grants. */
+    byAttributes: Map<string, HeldRole[]>;
+    /** Held roles by the reasons that earned them (people whose other attributes differ). */
+    byReasons: Map<string, HeldRole[]>;
+    /** A small number for each reason object, to key byReasons. */
+    ids: Map<Reason, number>;
+    /** One reason object per grant. */
+    grantReasons: Map<Grant, Reason>;
+  };
 }
 
 export function compileRules(rules: Located<Rule>[]): CompiledRules {
+  const tested = new Set<string>();
+  for (const r of rules) attributeNames(r.value.when, tested);
   return {
     list: rules.map(({ value: rule }) => ({ rule, match: compileCondition(rule.when), reasons: new Map() })),
     candidates: indexRules(rules.map((r) => r.value.when)),
+    shared: { tested: [...tested].sort(), byAttributes: new Map(), byReasons: new Map(), ids: new Map(), grantReasons: new Map() },
   };
 }
 
 /**
  * The roles one entitled person holds: from the rules that match their attributes and the
- * grants in force for them, with the reasons that earned each.
+ * grants in force for them, with the reasons that earned each. The list returned may be
+ * shared with other people: it is never to be changed.
  */
 export function rolesFor(attributes: Attributes, rules: CompiledRules, grants: readonly Located<Grant>[], roles: RoleIndex): HeldRole[] {
-  const held = new HeldRoles(roles);
+  const shared = rules.shared;
+  const grantReasons = grants.map(({ value: grant }) => {
+    let reason = shared.grantReasons.get(grant);
+    if (!reason) shared.grantReasons.set(grant, (reason = { kind: "grant", grant: grant.id, expires: grant.expires, ...(grant.ticket ? { ticket: grant.ticket } : {}) }));
+    return reason;
+  });
+  const grantKey = grantReasons.map((r) => idOf(shared.ids, r)).join(",");
+  const attributesKey = `${attributesKeyOf(attributes, shared.tested)}\u0003${grantKey}`;
+  const known = shared.byAttributes.get(attributesKey);
+  if (known) return known;
+
+  const earned: [Reason, readonly string[]][] = [];
+  let reasonsKey = "";
   for (const i of rules.candidates(attributes)) {
     const { rule, match, reasons } = rules.list[i]!;
     const matched = match(attributes);
@@ -64,14 +98,31 @@ export function rolesFor(attributes: Attributes, rules: CompiledRules, grants: r
     // One reason object per distinct match, shared by everyone it applies to.
     let reason = reasons.get(matched);
     if (!reason) reasons.set(matched, (reason = { kind: "rule", rule: rule.id, matched }));
-    for (const role of rule.assign) held.give(role, reason);
+    earned.push([reason, rule.assign]);
+    reasonsKey += `${idOf(shared.ids, reason)},`;
   }
-  for (const { value: grant } of grants) {
-    held.give(grant.role, { kind: "grant", grant: grant.id, expires: grant.expires, ...(grant.ticket ? { ticket: grant.ticket } : {}) });
+  reasonsKey += `\u0003${grantKey}`;
+  let list = shared.byReasons.get(reasonsKey);
+  if (!list) {
+    const held = new HeldRoles(roles);
+    for (const [reason, assign] of earned) for (const role of assign) held.give(role, reason);
+    for (const [i, { value: grant }] of grants.entries()) held.give(grant.role, grantReasons[i]!);
+    shared.byReasons.set(reasonsKey, (list = held.list()));
   }
-  return held.list();
+  shared.byAttributes.set(attributesKey, list);
+  return list;
 }
 
+function idOf(ids: Map<Reason, number>, reason: Reason): number {
+  let id = ids.get(reason);
+  if (id === undefined) ids.set(reason, (id = ids.size));
+  return id;
+}
+
+/** The values of the tested attributes, as one string: equal exactly for people the rules cannot tell apart. */
+function attributesKeyOf(attributes: Attributes, tested: readonly string[]): string {
+  return JSON.stringify(tested.map((name) => attributes[name] ?? null));
+}
 /** The same rule (or grant, or include chain) counts once, whatever it matched. */
 function sameReason(a: Reason, b: Reason): boolean {
   if (a === b) return true;

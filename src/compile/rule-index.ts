@@ -21,13 +21,20 @@ export function indexRules(conditions: readonly Condition[]): (attributes: Attri
     if (!values) byValue.set(guard.attribute, (values = new Map()));
     for (const v of guard.values) values.set(v, [...(values.get(v) ?? []), i]);
   });
+  // People with the same values of the guarding attributes have the same candidates: one list each.
+  const guarded = [...byValue];
+  const lists = new Map<string, number[]>();
   return (attributes) => {
-    const candidates = [...always];
-    for (const [attribute, values] of byValue) {
+    const key = JSON.stringify(guarded.map(([attribute]) => (typeof attributes[attribute] === "string" ? attributes[attribute] : null)));
+    let candidates = lists.get(key);
+    if (candidates) return candidates;
+    candidates = [...always];
+    for (const [attribute, values] of guarded) {
       const actual = attributes[attribute];
       if (typeof actual === "string") candidates.push(...(values.get(actual) ?? []));
     }
-    return candidates.sort((a, b) => a - b);
+    lists.set(key, candidates.sort((a, b) => a - b));
+    return candidates;
   };
 }
 
