@@ -199,7 +199,11 @@ async function measure(scale: number): Promise<Record<string, unknown>> {
       ratioInitial: initial.seconds / raw.seconds,
     };
   } finally {
+    const pid = Number((await readFile(path.join(dir, ".rolecall", "sandbox", "sandbox.pid"), "utf8").catch(() => "")).trim());
     await rolecall(dir, env, undefined, "sandbox", "stop").catch(() => undefined);
+    // On a loaded machine the stop can give up before the sandbox exits: it is ours to end.
+    const cmdline = pid > 0 ? await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "") : "";
+    if (cmdline.includes(dir)) process.kill(pid, "SIGKILL");
     await proxy?.close();
     await rm(dir, { recursive: true, force: true });
   }
