@@ -25,5 +25,5 @@ export default async function program(): Promise<{ rolecall: StackRecord }> {
     throw new Error(`the desired state has ${errors.length} error(s); run \`rolecall validate\`:\n${errors.map((f) => `  ${f.file}:${f.line}: ${f.message}`).join("\n")}`);
   }
   const connections = await resolveConnections(settings, { projectDir: process.cwd(), scimToken: config.getSecret("scimToken") });
-  return declareTargets(desired, connections);
+  return await declareTargets(desired, connections);
 }

@@ -72,7 +72,7 @@ export async function prepareStackRun(projectDir: string, stackName: string, ver
     program: async () => {
       const record = declared.run?.previous;
       // The run's desired state, not the compiled one: the leaver fast path narrows it.
-      declareTargets(declared.run?.desired ?? declared.desired!, declared.connections!, { ...declared.previous, ...(record ? { record } : {}) });
+      await declareTargets(declared.run?.desired ?? declared.desired!, declared.connections!, { ...declared.previous, ...(record ? { record } : {}) });
       return record ? { rolecall: record } : {};
     },
   });

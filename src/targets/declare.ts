@@ -1,7 +1,7 @@
 import type { DesiredState } from "../model/desired-state.js";
 import { stackRecord, type StackRecord } from "./record.js";
 import { ALL_TARGETS, type TARGETS } from "./registry.js";
-import type { Declare } from "./target.js";
+import type { AnyTarget, Declare } from "./target.js";
 
 type Registered = (typeof TARGETS)[number];
 type ConnectionOf<T> = T extends { connect(...args: never[]): Promise<infer C> } ? C : never;
@@ -16,23 +16,28 @@ export type PreviousDeclarations = { [T in Registered as T["name"]]?: StateOf<T>
   record?: StackRecord;
 };
 
-// The components and their provider packages, loaded once when a stack is about to run (never by validate or compile).
-const DECLARE = new Map<string, Declare<unknown, unknown, unknown>>(await Promise.all(ALL_TARGETS.map(async (t) => [t.name, await t.loadDeclare()] as const)));
+// A target's component and provider package, loaded when a stack that enables it first runs:
+// never by validate or compile, and a SCIM-only stack never loads the cloud providers' SDKs.
+const loaded = new Map<string, Promise<Declare<unknown, unknown, unknown>>>();
+const declarationOf = (target: AnyTarget) => {
+  if (!loaded.has(target.name)) loaded.set(target.name, target.loadDeclare() as Promise<Declare<unknown, unknown, unknown>>);
+  return loaded.get(target.name)!;
+};
 
 /**
  * Declares the desired state as Pulumi resources: one component per enabled target, each
  * taking its projection. Reads nothing and decides nothing — that happened in compile.
  * Returns the stack outputs: the record the next plan compares against.
  */
-export function declareTargets(desired: DesiredState, connections: TargetConnections, previous?: PreviousDeclarations): { rolecall: StackRecord } {
+export async function declareTargets(desired: DesiredState, connections: TargetConnections, previous?: PreviousDeclarations): Promise<{ rolecall: StackRecord }> {
   const byName = connections as Record<string, unknown>;
   const before = (previous ?? {}) as Record<string, unknown>;
-  for (const target of ALL_TARGETS) {
-    const connection = byName[target.name];
-    if (connection === undefined) continue;
+  const enabled = ALL_TARGETS.filter((target) => byName[target.name] !== undefined);
+  const declarations = await Promise.all(enabled.map(declarationOf));
+  enabled.forEach((target, i) => {
     const projection = (desired.targets as Record<string, unknown>)[target.name] ?? target.emptyProjection([]);
-    DECLARE.get(target.name)!(target.name, projection, connection, { state: before[target.name], ...(previous?.record ? { record: previous.record } : {}) });
-  }
+    declarations[i]!(target.name, projection, byName[target.name], { state: before[target.name], ...(previous?.record ? { record: previous.record } : {}) });
+  });
   return { rolecall: stackRecord(desired, Object.keys(connections)) };
 }
 

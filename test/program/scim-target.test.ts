@@ -13,7 +13,7 @@ const settle = () => new Promise((r) => setTimeout(r, 50));
 describe("the SCIM target with Pulumi's mocks", () => {
   it("declares one user per declared person and one group per catalog group, with its members", async () => {
     const desired = compile(await loadDesiredState("desired-state"), "2026-11-25");
-    declareTargets(desired, { scim: { endpoint: "https://scim.example.com/v2", token: "not-a-real-token" } });
+    await declareTargets(desired, { scim: { endpoint: "https://scim.example.com/v2", token: "not-a-real-token" } });
     await settle();
 
     const users = registered.filter((r) => r.type === "rolecall-scim:index:User");

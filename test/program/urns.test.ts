@@ -35,7 +35,7 @@ describe("the URN contract", () => {
         resources.push(args.resource);
         return undefined;
       });
-      declareTargets(desired, {
+      await declareTargets(desired, {
       scim: { endpoint: "https://scim.example.com/v2", token: "unused" },
       okta: { orgName: "example", baseUrl: "okta.com" },
       azuread: { tenantId: "00000000-0000-0000-0000-000000000000" },
