@@ -2,11 +2,10 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { ScimClient } from "../../src/targets/scim/provider/client.js";
 import { groupType } from "../../src/targets/scim/provider/group.js";
 import { userType } from "../../src/targets/scim/provider/user.js";
-import type { ValueMap } from "../../src/targets/scim/provider/values.js";
 import { startScim2Server, type RunningPeer } from "../support/scim2-server.js";
+import { person, recordingClient, type Seen } from "./support/provider-wire.js";
 
 /**
  * The provider against scim2-server told to announce less than it can: the server then refuses
@@ -15,27 +14,8 @@ import { startScim2Server, type RunningPeer } from "../support/scim2-server.js";
  * level (create, read, update as the engine calls them), every request seen on the wire.
  */
 
-interface Seen {
-  method: string;
-  url: URL;
-  status: number;
-  listed: number | undefined;
-}
-
 const log = { info: () => {} };
 const PEOPLE = 23;
-
-function person(i: number): ValueMap {
-  return {
-    userName: `person${i}@example.com`,
-    externalId: `W${1000 + i}`,
-    givenName: `Given${i}`,
-    familyName: `Family${i}`,
-    displayName: `Given${i} Family${i}`,
-    email: `person${i}@example.com`,
-    active: true,
-  };
-}
 
 async function withPeer(config: object) {
   const dir = await mkdtemp(path.join(os.tmpdir(), "rolecall-peer-spc-"));
@@ -60,17 +40,7 @@ async function withPeer(config: object) {
   }
   const seen: Seen[] = [];
   // A new client is what the next engine run has: no reads cached, nothing written yet.
-  const newClient = () => new ScimClient({
-    endpoint: peer.url,
-    token: peer.token,
-    fetch: async (input, init) => {
-      const res = await fetch(input, init);
-      const url = new URL(String(input));
-      const listed = init?.method === "GET" && /\/(Users|Groups)$/.test(url.pathname) ? (((await res.clone().json()) as { Resources?: unknown[] }).Resources ?? []).length : undefined;
-      seen.push({ method: init?.method ?? "GET", url, status: res.status, listed });
-      return res;
-    },
-  });
+  const newClient = () => recordingClient(peer, seen);
   const stop = async () => {
     await peer.stop();
     await rm(dir, { recursive: true, force: true });
@@ -94,8 +64,8 @@ describe("an SP without PATCH or filtering and with a page of 7 (scim2-server en
 
   it("creates users, and adopts one whose create answered 409 by finding it through the paged listing", async () => {
     const deps = { client: ctx.client, log };
-    for (let i = 0; i < PEOPLE; i++) ids.push((await userType.create(deps, person(i), "urn:user")).id);
-    const again = await userType.create(deps, { ...person(17), title: "Engineer" }, "urn:user");
+    for (let i = 0; i < PEOPLE; i++) ids.push((await userType.create(deps, person(i, 1000), "urn:user")).id);
+    const again = await userType.create(deps, { ...person(17, 1000), title: "Engineer" }, "urn:user");
     expect(again.id).toBe(ids[17]);
     expect((await live(ctx.peer, `Users/${ids[17]}`))["title"]).toBe("Engineer");
   });
@@ -148,8 +118,8 @@ describe("an SP paging by cursor only (RFC 9865), with PATCH and filters", () =>
   it("lists, looks up and changes membership by PATCH without ever sending startIndex", async () => {
     const deps = { client: ctx.client, log };
     const ids: string[] = [];
-    for (let i = 0; i < 12; i++) ids.push((await userType.create(deps, person(i), "urn:user")).id);
-    expect((await userType.create(deps, person(4), "urn:user")).id).toBe(ids[4]);
+    for (let i = 0; i < 12; i++) ids.push((await userType.create(deps, person(i, 1000), "urn:user")).id);
+    expect((await userType.create(deps, person(4, 1000), "urn:user")).id).toBe(ids[4]);
     const reader = { client: ctx.newClient(), log };
     const read = await Promise.all(ids.map((id) => userType.read(reader, id)));
     expect(read.map((r) => r?.outputs["userName"])).toEqual(ids.map((_, i) => `person${i}@example.com`));

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ScimClient } from "../../src/targets/scim/provider/client.js";
+import type { ScimClient } from "../../src/targets/scim/provider/client.js";
+import type { ValueMap } from "../../src/targets/scim/provider/values.js";
 import { groupType } from "../../src/targets/scim/provider/group.js";
 import { userType } from "../../src/targets/scim/provider/user.js";
-import type { ValueMap } from "../../src/targets/scim/provider/values.js";
 import { ensureDjangoScim2, startDjangoScim2 } from "../support/django-scim2.js";
 import type { RunningPeer } from "../support/scim2-server.js";
+import { person, recordingClient, type Seen } from "./support/provider-wire.js";
 
 /**
  * The provider against a second SCIM server nobody here wrote: django-scim2 (PyPI), a partial
@@ -14,44 +15,13 @@ import type { RunningPeer } from "../support/scim2-server.js";
  * the engine calls it, with every request seen on the wire.
  */
 
-interface Seen {
-  method: string;
-  url: URL;
-  body: string;
-  status: number;
-  listed: number | undefined;
-}
-
 const log = { info: () => {} };
 const PEOPLE = 60;
-
-function person(i: number): ValueMap {
-  return {
-    userName: `person${i}@example.com`,
-    externalId: `W${2000 + i}`,
-    givenName: `Given${i}`,
-    familyName: `Family${i}`,
-    displayName: `Given${i} Family${i}`,
-    email: `person${i}@example.com`,
-    active: true,
-  };
-}
 
 describe("the SCIM provider against django-scim2, a second independent SCIM server", () => {
   let peer: RunningPeer;
   const seen: Seen[] = [];
-  const newClient = () =>
-    new ScimClient({
-      endpoint: peer.url,
-      token: peer.token,
-      fetch: async (input, init) => {
-        const res = await fetch(input, init);
-        const url = new URL(String(input));
-        const listed = init?.method === "GET" && /\/(Users|Groups)$/.test(url.pathname) ? (((await res.clone().json()) as { Resources?: unknown[] }).Resources ?? []).length : undefined;
-        seen.push({ method: init?.method ?? "GET", url, body: typeof init?.body === "string" ? init.body : "", status: res.status, listed });
-        return res;
-      },
-    });
+  const newClient = () => recordingClient(peer, seen);
   let client: ScimClient;
   const ids: string[] = [];
   let groupId: string;
@@ -71,8 +41,8 @@ describe("the SCIM provider against django-scim2, a second independent SCIM serv
 
   it("creates users, and adopts the one whose create answered 409 by finding it without a filter", async () => {
     const deps = { client, log };
-    for (let i = 0; i < PEOPLE; i++) ids.push((await userType.create(deps, person(i), "urn:user")).id);
-    const again = await userType.create(deps, { ...person(41), givenName: "Renamed" }, "urn:user");
+    for (let i = 0; i < PEOPLE; i++) ids.push((await userType.create(deps, person(i, 2000), "urn:user")).id);
+    const again = await userType.create(deps, { ...person(41, 2000), givenName: "Renamed" }, "urn:user");
     expect(again.id).toBe(ids[41]);
     expect((await live(`Users/${ids[41]}`)).body["name"]).toMatchObject({ givenName: "Renamed" });
   });
