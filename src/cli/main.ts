@@ -112,6 +112,13 @@ cli
   .action(lazy(async () => (await import("./commands/apply.js")).applyCommand));
 
 cli
+  .command("inventory")
+  .description("read every enabled target live and classify each account against HR: managed, linked, orphan, disputed, leaver present")
+  .addOption(stackOption())
+  .option("--json", "the inventory as JSON")
+  .action(lazy(async () => (await import("./commands/inventory.js")).inventoryCommand));
+
+cli
   .command("offboard")
   .description("the leaver fast path: apply only the revocations the HR export implies against the last apply, with guardrails, evidence and proof")
   .addOption(stackOption())

@@ -3,6 +3,7 @@ import { createWriteStream } from "node:fs";
 import { once } from "node:events";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import type { InventoryDocument } from "../model/inventory.js";
 import type { OffboardingProof } from "../model/offboarding.js";
 import type { AppliedDocument, PlanDocument } from "../model/plan.js";
 import { jsonChunks } from "./json-chunks.js";
@@ -42,6 +43,13 @@ export async function writePlanBundle(dir: string, plan: PlanDocument): Promise<
 export async function writeApplied(dir: string, applied: AppliedDocument): Promise<void> {
   const index = await openIndex(dir);
   index.files["applied.json"] = await writeStreamed(path.join(dir, "applied.json"), jsonLines(applied));
+  await writeFile(path.join(dir, INDEX), json(index));
+}
+
+/** Adds inventory.json: what the targets hold live, correlated with HR (src/inventory). */
+export async function writeInventory(dir: string, inventory: InventoryDocument): Promise<void> {
+  const index = await openIndex(dir);
+  await put(dir, index, "inventory.json", json(inventory));
   await writeFile(path.join(dir, INDEX), json(index));
 }
 

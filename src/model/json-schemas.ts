@@ -5,6 +5,7 @@ import { ExclusionsFileSchema } from "./exclusion.js";
 import { GithubFileSchema } from "./github.js";
 import { GrantsFileSchema } from "./grant.js";
 import { HrSourceSchema } from "./hr-source.js";
+import { InventoryDocumentSchema } from "./inventory.js";
 import { OffboardingProofSchema } from "./offboarding.js";
 import { AppliedDocumentSchema, PlanDocumentSchema } from "./plan.js";
 import { PolicySchema } from "./policy.js";
@@ -107,6 +108,13 @@ export const DESIRED_STATE_FILE_KINDS: readonly DesiredStateFileKind[] = [
     schema: OffboardingProofSchema,
     title: "rolecall offboarding proof",
     description: "offboarding.json in a leaver fast-path bundle: what was revoked per person and target, and whether the targets read back as declared.",
+  },
+  {
+    name: "inventory",
+    files: [],
+    schema: InventoryDocumentSchema,
+    title: "rolecall inventory",
+    description: "inventory.json in a plan's bundle and `rolecall inventory --json`: every account and holding each enabled target holds live, classified against the HR roster.",
   },
 ];
 

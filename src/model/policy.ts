@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CorrelationRule } from "./inventory.js";
 import { checkEmailTemplate, checkLoginTemplate, checkTimezone, checkUnique, DOMAIN } from "./policy-checks.js";
 import { LimitsSchema } from "./limits.js";
 import { RoleId } from "./role.js";
@@ -94,6 +95,16 @@ export const PolicySchema = z
       .strict()
       .default({ onInvalid: "drop", loginPrefix: "svc-" }),
     limits: LimitsSchema.default(LimitsSchema.parse({})).describe("Bounds on what the loader reads; see the README's desired-state limits."),
+    inventory: z
+      .object({
+        correlation: z
+          .array(CorrelationRule)
+          .min(1, "name at least one correlation rule")
+          .default(["externalId", "email", "userName"])
+          .describe("How a live account is matched to an HR worker or service account, first rule with a match decides: externalId = worker ID, the HR email, the login. Case-insensitive, unicode-normalised."),
+      })
+      .strict()
+      .default({ correlation: ["externalId", "email", "userName"] }),
   })
   .strict()
   .superRefine((policy, ctx) => {
@@ -101,6 +112,7 @@ export const PolicySchema = z
     checkLoginTemplate(policy.identity.loginTemplate, ctx);
     checkEmailTemplate(policy.identity.emailTemplate, policy.organization.domain, ctx);
     checkUnique(policy.protected, ["protected"], "protected account", ctx);
+    checkUnique(policy.inventory.correlation, ["inventory", "correlation"], "correlation rule", ctx);
     checkUnique(policy.separationOfDuties.map((c) => c.id), ["separationOfDuties"], "separation-of-duties conflict", ctx);
     policy.separationOfDuties.forEach((c, i) => checkUnique(c.roles, ["separationOfDuties", i, "roles"], "role", ctx));
   });

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { DirectoryUser, Holders } from "../model/directory.js";
 import type { Finding } from "../model/finding.js";
+import type { LiveDirectory } from "../model/inventory.js";
 import type { LimitContext } from "./limit-context.js";
 import type { StackRecord } from "./record.js";
 
@@ -101,6 +102,8 @@ export interface Target<N extends string = string, S extends TargetSchemas = Tar
   connect(settings: Infer<S, "settings">, ctx: ConnectContext): Promise<Connection>;
   /** Reads the target's part of an exported deployment, for targets whose declaration depends on the last run. */
   readPrevious?(deployment: unknown): State;
+  /** Reads every account and held item the target holds now, paged to the end; absent where rolecall cannot read the target yet. */
+  readInventory?(connection: Connection): Promise<LiveDirectory>;
   /** Loads the component (and its provider package) and returns how to declare it. */
   loadDeclare(): Promise<Declare<Infer<S, "projection">, Connection, State>>;
 }

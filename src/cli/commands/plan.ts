@@ -1,12 +1,13 @@
 import path from "node:path";
 import { pendingIn } from "../../engine/recover.js";
-import { bundleDir, writePlanBundle } from "../../evidence/bundle.js";
+import { bundleDir, writeInventory, writePlanBundle } from "../../evidence/bundle.js";
 import { renderText } from "../../evidence/render-text.js";
 import type { PlanDocument } from "../../model/plan.js";
 import type { StackRecord } from "../../targets/record.js";
 import { findProjectDir, progress, RefusedError } from "../context.js";
 import { makePlan } from "../planning.js";
 import { prepareStackRun, type StackRun } from "../stack-run.js";
+import { inventoryOf } from "./inventory.js";
 
 export interface PlanOptions {
   stack: string;
@@ -22,7 +23,9 @@ export async function planCommand(opts: PlanOptions): Promise<void> {
     if (pending.length > 0) progress(`an interrupted update left ${pending.length} pending operation(s) in the state; the next apply resolves them against the targets`);
     run.previous = readRecord(run);
     const { plan } = await makePlan(run, projectDir, { refresh: true });
-    await writeAndShow(projectDir, opts, plan);
+    const dir = await writeAndShow(projectDir, opts, plan);
+    // What the targets hold beyond the stack's state, beside the plan: orphans, linked and disputed accounts, unmanaged holdings.
+    await writeInventory(dir, (await inventoryOf(run, projectDir)).document);
     refuseOnGuardrails(plan, "apply would refuse this plan");
   } finally {
     await run.log.close();

@@ -28,6 +28,7 @@ export const scimTarget = defineTarget({
   withoutDangling: (projection) => projection,
   limits: scimLimits,
   connect: async (settings, ctx) => (await import("./connect.js")).connectScim(settings, ctx),
+  readInventory: async (connection) => (await import("./inventory.js")).readScimInventory(connection),
   loadDeclare: async () => {
     const { ScimTarget } = await import("./component.js");
     return (name, projection, connection: ScimConnection) => void new ScimTarget(name, { projection, ...connection });

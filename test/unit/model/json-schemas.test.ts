@@ -101,6 +101,7 @@ describe("JSON Schemas of the desired-state files", () => {
       "github.schema.json",
       "grants.schema.json",
       "hr-source.schema.json",
+      "inventory.schema.json",
       "offboarding.schema.json",
       "plan.schema.json",
       "policy.schema.json",

@@ -1,0 +1,43 @@
+import path from "node:path";
+import { resolveConnections } from "../../engine/connections.js";
+import { readInventory } from "../../inventory/read.js";
+import { renderInventoryText } from "../../inventory/render.js";
+import type { Finding } from "../../model/finding.js";
+import type { InventoryDocument } from "../../model/inventory.js";
+import { findProjectDir, RefusedError, sandboxPort } from "../context.js";
+import { formatFindings } from "../findings-format.js";
+import { prepareStackRun, type StackRun } from "../stack-run.js";
+import type { StackRecord } from "../../targets/record.js";
+
+export interface InventoryOptions {
+  stack: string;
+  json?: boolean;
+}
+
+/** Reads the stack's targets live and correlates them with HR, from a prepared stack run (plan uses it for its bundle too). */
+export async function inventoryOf(run: StackRun, projectDir: string): Promise<{ document: InventoryDocument; findings: Finding[] }> {
+  const config = await run.stack.getAllConfig();
+  const connections = await resolveConnections(run.settings, { projectDir, scimToken: config["rolecall:scimToken"]?.value, sandboxPort: sandboxPort(), desired: run.desired });
+  const { document, findings } = await readInventory({ stack: run.stackName, desired: run.desired, record: run.outputs.rolecall as StackRecord | undefined, rules: run.policy.inventory.correlation, connections });
+  // Findings point at the desired-state files, as validate's do.
+  return { document, findings: findings.map((f) => (f.file ? { ...f, file: path.join(run.settings.desiredState, f.file) } : f)) };
+}
+
+/**
+ * `rolecall inventory`: every account, group and membership the stack's targets hold now,
+ * each account classified against HR. Exit 1 when an account is disputed: nothing that
+ * changes access may act on it until it is settled.
+ */
+export async function inventoryCommand(opts: InventoryOptions): Promise<void> {
+  const projectDir = await findProjectDir();
+  const run = await prepareStackRun(projectDir, opts.stack, "inventory");
+  try {
+    const { document, findings } = await inventoryOf(run, projectDir);
+    process.stdout.write((opts.json ? JSON.stringify(document, null, 2) : renderInventoryText(document)) + "\n");
+    if (findings.length > 0) process.stderr.write(formatFindings(findings, "text", "") + "\n");
+    const disputed = findings.filter((f) => f.severity === "error").length;
+    if (disputed > 0) throw new RefusedError(`${disputed} disputed account${disputed === 1 ? "" : "s"}: settle ${disputed === 1 ? "it" : "them"} before anything adopts or removes ${disputed === 1 ? "it" : "them"}`);
+  } finally {
+    await run.log.close();
+  }
+}

@@ -1,0 +1,38 @@
+import type { LiveDirectory } from "../../model/inventory.js";
+import { ScimClient } from "./provider/client.js";
+import type { ScimGroup, ScimUser } from "./provider/scim-types.js";
+
+/** SCIM booleans arrive as booleans, or as "True"/"False" strings from some service providers. */
+const truthy = (v: ScimUser["active"]): boolean | undefined => (v === undefined ? undefined : v === true || (typeof v === "string" && v.toLowerCase() === "true"));
+
+/**
+ * Every user and group of a SCIM service provider, paged with the provider's own client
+ * (RFC 7644 §3.4.2.4, the SP's page size); a group listed without its members is read alone,
+ * since SPs may leave members out of lists.
+ */
+export async function readScimInventory(connection: { endpoint: unknown; token: unknown }, options: { fetch?: typeof fetch } = {}): Promise<LiveDirectory> {
+  if (typeof connection.endpoint !== "string" || typeof connection.token !== "string") throw new Error("the SCIM connection is not resolved to an endpoint and a token");
+  const client = new ScimClient({ endpoint: connection.endpoint, token: connection.token, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const users = await client.listUsers();
+  const listed = await client.listGroups();
+  const groups: ScimGroup[] = [];
+  for (const g of listed) groups.push(Array.isArray(g.members) || typeof g.id !== "string" ? g : ((await client.getGroup(g.id)) ?? g));
+  return {
+    accounts: users
+      .filter((u): u is ScimUser & { id: string } => typeof u.id === "string")
+      .map((u) => {
+        const active = truthy(u.active);
+        return {
+          id: u.id,
+          userName: u.userName,
+          ...(u.externalId ? { externalId: u.externalId } : {}),
+          emails: (u.emails ?? []).map((e) => e.value).filter((v): v is string => typeof v === "string"),
+          ...(active === undefined ? {} : { active }),
+          ...(u.displayName ? { displayName: u.displayName } : {}),
+        };
+      }),
+    items: groups
+      .filter((g): g is ScimGroup & { id: string } => typeof g.id === "string")
+      .map((g) => ({ kind: "group", id: g.id, displayName: g.displayName, ...(g.externalId ? { externalId: g.externalId } : {}), members: (g.members ?? []).map((m) => m.value) })),
+  };
+}

@@ -1,0 +1,83 @@
+import { appendFile, readFile } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { InventoryDocument } from "../../src/model/inventory.js";
+import { freePort } from "../support/scim2-server.js";
+import { planned } from "./support/plan.js";
+import { TempProject } from "./support/project.js";
+
+const USER = "urn:ietf:params:scim:schemas:core:2.0:User";
+const PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+
+/**
+ * `rolecall inventory` with the real engine against the sandbox after an apply, with accounts
+ * made behind rolecall's back: one matching an HR joiner by email only, one matching nobody,
+ * one claiming an already managed worker, a leaver's account back by externalId, and a
+ * membership nothing declares.
+ */
+describe("rolecall inventory, end to end", () => {
+  let project: TempProject;
+  let port: number;
+  const sandbox = async (method: string, url: string, body?: unknown) => {
+    const token = (await readFile(path.join(project.dir, ".rolecall", "sandbox", "token"), "utf8")).trim();
+    const response = await fetch(`http://127.0.0.1:${port}/scim/v2${url}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    expect(response.status, `${method} ${url}`).toBeLessThan(300);
+    return response.status === 204 ? undefined : ((await response.json()) as { id: string; Resources?: { id: string; displayName: string }[] });
+  };
+  const inventory = async () => {
+    const result = await project.run("inventory", "--json");
+    return { result, doc: JSON.parse(result.stdout) as InventoryDocument };
+  };
+
+  beforeAll(async () => {
+    port = await freePort();
+    project = await TempProject.create({ ROLECALL_SANDBOX_PORT: String(port) });
+    await project.ok("apply", "--yes");
+  });
+  afterAll(async () => {
+    await project.run("sandbox", "stop");
+    await project.remove();
+  });
+
+  it("classifies every live account and lists the membership nothing declares; a disputed account exits 1 with the roster row", async () => {
+    const roster = path.join(project.dir, "desired-state", "hr", "roster.csv");
+    const eol = (await readFile(roster, "utf8")).includes("\r\n") ? "\r\n" : "\n";
+    await appendFile(roster, `W1099,Tilde,Nyberg,,,Engineering,CC-200,Berlin,Software Engineer,W1002,Employee,Active,2025-01-06,${eol}`);
+    await sandbox("POST", "/Users", { schemas: [USER], userName: "TILDE.NYBERG@example.com", emails: [{ value: "Tilde.Nyberg@Example.com", primary: true }] });
+    const rogue = (await sandbox("POST", "/Users", { schemas: [USER], userName: "rogue.admin@example.com" }))!;
+    const duplicate = (await sandbox("POST", "/Users", { schemas: [USER], userName: "kwame-second", emails: [{ value: "jonas.weber@example.com" }] }))!;
+    await sandbox("POST", "/Users", { schemas: [USER], userName: "zoe.back", externalId: "W1026" });
+    const groups = (await sandbox("GET", `/Groups?filter=${encodeURIComponent('displayName eq "IT Administrators"')}`))!.Resources!;
+    await sandbox("PATCH", `/Groups/${groups[0]!.id}`, { schemas: [PATCH], Operations: [{ op: "add", path: "members", value: [{ value: rogue.id }] }] });
+
+    const { result, doc } = await inventory();
+    expect(result.code, result.stderr).toBe(1);
+    const scim = doc.targets.find((t) => t.target === "scim")!;
+    const byName = (userName: string) => scim.accounts.find((a) => a.userName === userName);
+    expect(byName("TILDE.NYBERG@example.com")).toMatchObject({ class: "linked", identity: "W1099", rule: "email" });
+    expect(byName("rogue.admin@example.com")).toMatchObject({ class: "orphan" });
+    expect(byName("kwame-second")).toMatchObject({ class: "disputed", identity: "W1010" });
+    expect(byName("zoe.back")).toMatchObject({ class: "leaver-present", identity: "W1026" });
+    expect(scim.summary.disputed).toBe(1);
+    expect(scim.summary.managed).toBe(scim.accounts.length - 4);
+    expect(scim.unmanaged).toContainEqual({ holder: "rogue.admin@example.com", account: rogue.id, kind: "group", item: "it-admins", inCatalog: true });
+    expect(result.stderr).toMatch(/hr\/roster\.csv:\d+.*disputed|disputed-account/);
+    expect(result.stderr).toContain("desired-state/hr/roster.csv:");
+
+    await sandbox("DELETE", `/Users/${duplicate.id}`);
+    const text = await project.run("inventory");
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/orphan\s+rogue\.admin@example\.com/);
+    expect(text.stdout).toMatch(/unmanaged\s+rogue\.admin@example\.com holds group it-admins/);
+
+    const { dir, result: planResult } = await planned(project, "plan");
+    expect(planResult.code, planResult.stderr).toBe(0);
+    const bundled = JSON.parse(await readFile(path.join(dir, "inventory.json"), "utf8")) as InventoryDocument;
+    expect(bundled.targets[0]!.accounts.find((a) => a.userName === "rogue.admin@example.com")).toMatchObject({ class: "orphan" });
+    expect((await project.run("evidence", "verify", dir)).code).toBe(0);
+  });
+});
