@@ -115,40 +115,22 @@ export function* htmlPages(plan: PlanDocument): Generator<[string, string]> {
   const m = plan.manifest;
   const l = layout(plan);
   const back = `<p class="eyebrow"><a href="../plan.html">← plan.html</a> · access plan for stack <code>${esc(m.stack)}</code>, as of ${esc(m.asOf)} · digest <code class="digest">${esc(plan.digest)}</code></p>`;
+  const pageOf = (title: string, body: string[]) =>
+    htmlDocument(`${title} · access plan · stack ${m.stack} · as of ${m.asOf}`, m.versions.rolecall, [`<header>`, back, `<h1>${esc(title)}</h1>`, `</header>`, `<main>`, ...body, `</main>`, footer(plan)]);
   for (const page of l.personPages) {
     const title = `${page.group.title} ${page.from + 1}–${page.from + page.people.length} of ${page.group.people.length}`;
     yield [
       page.name,
-      htmlDocument(`${title} · access plan · stack ${m.stack} · as of ${m.asOf}`, m.versions.rolecall, [
-        `<header>`,
-        back,
-        `<h1>${esc(title)}</h1>`,
-        `</header>`,
-        `<main>`,
+      pageOf(title, [
         `<section class="kind" id="${page.group.slug}" aria-labelledby="${page.group.slug}-title">`,
         `<h2 id="${page.group.slug}-title">${esc(title)}</h2>`,
         ...page.people.map(person),
         `</section>`,
-        `</main>`,
-        footer(plan),
       ]),
     ];
   }
   for (const page of l.stepPages) {
-    const title = `Engine steps ${page.from + 1}–${page.from + page.steps.length} of ${plan.steps.length}`;
-    yield [
-      page.name,
-      htmlDocument(`${title} · access plan · stack ${m.stack} · as of ${m.asOf}`, m.versions.rolecall, [
-        `<header>`,
-        back,
-        `<h1>${esc(title)}</h1>`,
-        `</header>`,
-        `<main>`,
-        stepsTable(page.steps, page.from),
-        `</main>`,
-        footer(plan),
-      ]),
-    ];
+    yield [page.name, pageOf(`Engine steps ${page.from + 1}–${page.from + page.steps.length} of ${plan.steps.length}`, [stepsTable(page.steps, page.from)])];
   }
 }
 
