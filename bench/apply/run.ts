@@ -24,6 +24,7 @@ import { compile } from "../../src/compile/compile.js";
 import { loadDesiredState } from "../../src/load/desired-state-dir.js";
 import { groupToScim, userToScim } from "../../src/targets/scim/provider/mapping.js";
 import { existingMeta, generate, inputsDir, repoRoot } from "../compile/generate.js";
+import { freePort } from "../support/cli.js";
 
 const REPO = await repoRoot();
 const IN_FLIGHT = os.availableParallelism() * 4;
@@ -66,15 +67,6 @@ class CountingProxy {
   close(): Promise<void> {
     return new Promise((resolve) => this.server!.close(() => resolve()));
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Peak RSS (MB) of every process in a tree, by role, polled from /proc while it runs. */

@@ -2,32 +2,14 @@
 // gone from (or disabled in) the sandbox, with `rolecall watch` running as it would on a
 // server. Usage (see README.md):
 //   node bench/offboard/.build/bench/offboard/run.js <sample|N> [--interval S] [--leavers K]
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { cp, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { existingMeta, generate, inputsDir, repoRoot } from "../compile/generate.js";
+import { freePort, runRolecall } from "../support/cli.js";
 
 const REPO = await repoRoot();
-
-function run(dir: string, env: Record<string, string>, ...args: string[]): Promise<{ code: number; ms: number; out: string }> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(dir, "bin", "rolecall.js"), ...args], { cwd: dir, env: { ...process.env, ...env, NO_COLOR: "1" }, maxBuffer: 256 << 20 }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, ms: Date.now() - started, out: `${stdout}\n${stderr}` }),
-    );
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const flag = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
@@ -49,9 +31,9 @@ async function main(): Promise<void> {
       if (!(await existingMeta(inputs))) await generate(Number(scale), inputs);
       await cp(inputs, path.join(dir, "desired-state"), { recursive: true });
     }
-    const applied = await run(dir, env, "apply", "--yes");
+    const applied = await runRolecall(dir, env, "apply", "--yes");
     if (applied.code !== 0) throw new Error(`initial apply failed:\n${applied.out.slice(-4000)}`);
-    const listing = async () => JSON.parse((await run(dir, env, "sandbox", "ls", "--json")).out.split("\n\n")[0]!) as { users: { externalId: string; active: boolean }[] };
+    const listing = async () => JSON.parse((await runRolecall(dir, env, "sandbox", "ls", "--json")).out.split("\n\n")[0]!) as { users: { externalId: string; active: boolean }[] };
     const before = await listing();
     console.log(`# ${scale}: ${before.users.length} accounts; initial apply ${(applied.ms / 1000).toFixed(1)} s; watch --interval ${interval}`);
 
@@ -95,7 +77,7 @@ async function main(): Promise<void> {
       await new Promise((r) => watch.once("exit", r));
     }
   } finally {
-    await run(dir, env, "sandbox", "stop");
+    await runRolecall(dir, env, "sandbox", "stop");
     await rm(dir, { recursive: true, force: true });
   }
 }

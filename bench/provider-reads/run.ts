@@ -2,33 +2,14 @@
 // more builds of rolecall (e.g. before and after a provider change) on the same deployed
 // stack. Usage (see README.md):
 //   node bench/provider-reads/.build/bench/provider-reads/run.js <sample|N> [label=distDir ...]
-import { execFile } from "node:child_process";
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { existingMeta, generate, inputsDir, repoRoot } from "../compile/generate.js";
+import { freePort, runRolecall } from "../support/cli.js";
 import { startFaultProxy } from "../../test/support/fault-proxy.js";
 
 const REPO = await repoRoot();
-
-function run(dir: string, env: Record<string, string>, ...args: string[]): Promise<{ code: number; ms: number; out: string }> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(dir, "bin", "rolecall.js"), ...args], { cwd: dir, env: { ...process.env, ...env, NO_COLOR: "1" }, maxBuffer: 256 << 20 }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, ms: Date.now() - started, out: `${stdout}\n${stderr}` }),
-    );
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function main(): Promise<void> {
   const [scale = "sample", ...builds] = process.argv.slice(2);
@@ -50,7 +31,7 @@ async function main(): Promise<void> {
       await symlink(dist, path.join(dir, "dist"));
     };
     await useDist(dists.at(-1)![1]);
-    const started = await run(dir, env, "sandbox", "start");
+    const started = await runRolecall(dir, env, "sandbox", "start");
     const url = /sandbox running at (\S+)/.exec(started.out)?.[1];
     if (!url) throw new Error(started.out);
     env.ROLECALL_SCIM_TOKEN = (await readFile(path.join(dir, ".rolecall", "sandbox", "token"), "utf8")).trim();
@@ -59,9 +40,9 @@ async function main(): Promise<void> {
     await mkdir(path.join(dir, "bench-state"));
     await writeFile(path.join(dir, "stacks", "Pulumi.bench.yaml"), `config:\n  rolecall:targets:\n    scim:\n      endpoint: ${proxy.url}\n`);
     try {
-      const applied = await run(dir, env, "apply", "--stack", "bench", "--yes");
+      const applied = await runRolecall(dir, env, "apply", "--stack", "bench", "--yes");
       if (applied.code !== 0) throw new Error(`initial apply failed:\n${applied.out.slice(-4000)}`);
-      const listed = JSON.parse((await run(dir, env, "sandbox", "ls", "--json")).out.split("\n\n")[0] ?? "{}") as { users?: unknown[]; groups?: unknown[] };
+      const listed = JSON.parse((await runRolecall(dir, env, "sandbox", "ls", "--json")).out.split("\n\n")[0] ?? "{}") as { users?: unknown[]; groups?: unknown[] };
       console.log(`# ${scale}: ${listed.users?.length ?? "?"} users, ${listed.groups?.length ?? "?"} groups; initial apply ${(applied.ms / 1000).toFixed(1)} s, ${proxy.counts.requests} requests`);
       console.log("| build | no-op plan: requests | by route | wall s |");
       console.log("|---|---:|---|---:|");
@@ -69,7 +50,7 @@ async function main(): Promise<void> {
         await useDist(dist);
         const before = { ...proxy.counts.byRoute };
         const total = proxy.counts.requests;
-        const plan = await run(dir, env, "plan", "--stack", "bench");
+        const plan = await runRolecall(dir, env, "plan", "--stack", "bench");
         if (plan.code !== 0) throw new Error(`plan with ${label} failed:\n${plan.out.slice(-4000)}`);
         const routes = Object.entries(proxy.counts.byRoute)
           .map(([k, v]) => [k, v - (before[k] ?? 0)] as const)
@@ -80,7 +61,7 @@ async function main(): Promise<void> {
       }
     } finally {
       await proxy.close();
-      await run(dir, env, "sandbox", "stop");
+      await runRolecall(dir, env, "sandbox", "stop");
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
