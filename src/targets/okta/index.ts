@@ -37,6 +37,7 @@ export const oktaTarget = defineTarget({
   limits: oktaLimits,
   connect: async (settings, ctx) => (await import("./connect.js")).connectOkta(settings, ctx),
   readPrevious: (deployment): OktaPrevious => oktaPrevious(deployment),
+  readInventory: async (settings) => (await import("./inventory.js")).readOktaInventory(settings),
   loadDeclare: async () => {
     const { OktaTarget } = await import("./component.js");
     return (name, projection, settings: OktaTargetSettings, previous) => void new OktaTarget(name, { projection, settings, previous: previous.state });
