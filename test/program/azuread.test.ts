@@ -9,6 +9,7 @@ import { AzureAdTarget } from "../../src/targets/azuread/component.js";
 import { AZUREAD_TYPES } from "../../src/targets/azuread/convert.js";
 import { replacingInputs } from "./support/replacement.js";
 import { planAzureAd, plannedResources } from "../../src/targets/azuread/plan.js";
+import type { AzureAdPrevious, AppliedRoleAssignment } from "../../src/targets/azuread/previous.js";
 import { recordRegistrations, type Registered } from "../support/pulumi-mocks.js";
 
 /** A resource as it was constructed, with the options the mocks don't receive. */
@@ -51,13 +52,13 @@ async function settle(): Promise<void> {
 }
 
 /** Declares the target for a projection and returns what reached the engine and how it was constructed. */
-async function declare(projection: AzureAdProjection, name = "azuread"): Promise<{ registered: Registered[]; constructed: Constructed[] }> {
+async function declare(projection: AzureAdProjection, name = "azuread", previous?: AzureAdPrevious): Promise<{ registered: Registered[]; constructed: Constructed[] }> {
   await settle();
   registered.length = 0;
   const constructed: Constructed[] = [];
   new AzureAdTarget(
     name,
-    { projection, settings: SETTINGS },
+    { projection, settings: SETTINGS, previous },
     {
       // Legacy in-process transformations run synchronously in each child's constructor, so they
       // see construction order and the options (protect, ignoreChanges) the mocks don't receive.
@@ -293,6 +294,38 @@ describe("the azuread target through the lifecycle", () => {
         `${AZUREAD_TYPES.directoryRoleAssignment} user-administrator/W1006`,
       ].sort(),
     );
+  });
+});
+
+describe("a protected Entra ID admin who leaves", () => {
+  /** What the next run reads of a run's state: the users' object IDs and each role assignment's inputs. */
+  const previousOf = (rs: Registered[]): AzureAdPrevious => ({
+    memberwise: new Set(rs.filter((r) => r.type === AZUREAD_TYPES.groupWithoutMembers).map((r) => r.name)),
+    inline: new Map(),
+    users: new Map(rs.filter((r) => r.type === AZUREAD_TYPES.user).map((r) => [r.name, `oid-${r.name}`])),
+    roleAssignments: new Map(rs.filter((r) => r.type === AZUREAD_TYPES.directoryRoleAssignment).map((r) => [r.name, r.inputs as unknown as AppliedRoleAssignment])),
+  });
+  const protect = (i: Inputs) => void (i.policy.protected = ["W1006"]);
+  const leave = (i: Inputs) => void (worker(i, "W1006").endDate = "2026-11-20");
+  const theirs = ["helpdesk-administrator/W1006", "user-administrator/W1006"];
+
+  it("keeps their role assignments declared with the inputs last applied, still protected; unprotected, they go", async () => {
+    const before = await declare(projectionOf(desiredFor(variant(protect))));
+    const left = desiredFor(variant((i) => (protect(i), leave(i))));
+    // The loss is in the desired state, where the protected-accounts guardrail refuses it.
+    expect(projectionOf(left).directoryRoles.flatMap((r) => r.members.map((m) => m.user))).not.toContain("W1006");
+
+    const after = await declare(projectionOf(left), "azuread", previousOf(before.registered));
+    for (const name of theirs) {
+      expect(find(after.registered, AZUREAD_TYPES.directoryRoleAssignment, name).inputs).toEqual(find(before.registered, AZUREAD_TYPES.directoryRoleAssignment, name).inputs);
+      expect(after.constructed.find((c) => c.type === AZUREAD_TYPES.directoryRoleAssignment && c.name === name)?.protect).toBe(true);
+    }
+    // Nothing the state protects is dropped: the engine's preview never fails on `protect`.
+    const kept = new Set(after.constructed.map((c) => `${c.type} ${c.name}`));
+    expect(before.constructed.filter((c) => c.protect && !kept.has(`${c.type} ${c.name}`))).toEqual([]);
+
+    const unprotected = await declare(projectionOf(desiredFor(variant(leave))), "azuread", previousOf(before.registered));
+    expect(names(unprotected.registered, AZUREAD_TYPES.directoryRoleAssignment).filter((n) => theirs.includes(n))).toEqual([]);
   });
 });
 

@@ -51,7 +51,8 @@ function previousOf(declared: Declared[], observed: Record<string, string> = {})
   for (const d of declared.filter((r) => r.type === OKTA_TYPES.user)) {
     users.set(d.name, { declared: d.inputs.status as OktaPreviousUser["declared"], observed: observed[d.name] ?? (d.inputs.status as string) });
   }
-  return { users, legacyMemberships: [] };
+  const adminRoles = new Map(declared.filter((r) => r.type === OKTA_TYPES.userAdminRoles).map((r) => [r.name, r.inputs.adminRoles as string[]]));
+  return { users, legacyMemberships: [], adminRoles };
 }
 
 const find = (declared: Declared[], type: string, name: string) => declared.find((r) => r.type === type && r.name === name);
@@ -100,6 +101,28 @@ describe("the Okta target for the sample organisation (as of 2026-11-25)", () =>
     expect(userOf(declared, "W1006").protect).toBe(true);
     expect(find(declared, OKTA_TYPES.userAdminRoles, "W1006")!.protect).toBe(true);
     expect(userOf(declared, "W1001").protect).toBe(false);
+  });
+
+  it("a protected admin who leaves keeps their admin-role resource declared as last applied, still protected; unprotected, it goes", async () => {
+    const protect = (i: Inputs) => i.policy.protected.push("W1006");
+    const leave = (i: Inputs) => void (worker(i, "W1006").endDate = "2026-11-20");
+    const before = await declare(compile(variant(protect), asOf));
+    const roles = find(before, OKTA_TYPES.userAdminRoles, "W1006")!;
+    expect(roles.inputs.adminRoles).not.toEqual([]);
+
+    const left = compile(variant((i) => (protect(i), leave(i))), asOf);
+    // The loss is in the desired state, where the protected-accounts guardrail refuses it.
+    expect(left.targets.okta!.adminRoles.flatMap((r) => r.members.map((m) => m.user))).not.toContain("W1006");
+    const after = await declare(left, previousOf(before));
+    const kept = find(after, OKTA_TYPES.userAdminRoles, "W1006");
+    expect(kept).toMatchObject({ inputs: roles.inputs, protect: true });
+    // Nothing the state protects is dropped or replaced: the engine's preview never fails on `protect`.
+    const change = replacements(before, after);
+    expect(change.replaced).toEqual({});
+    expect(before.filter((r) => r.protect && change.deleted.includes(`${r.type}::${r.name}`))).toEqual([]);
+
+    const unprotected = await declare(compile(variant(leave), asOf), previousOf(before));
+    expect(find(unprotected, OKTA_TYPES.userAdminRoles, "W1006")).toBeUndefined();
   });
 
   it("registers the same resources in the same order on every run", async () => {

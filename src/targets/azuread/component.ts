@@ -61,13 +61,13 @@ export class AzureAdTarget extends pulumi.ComponentResource {
     for (const assignment of plan.roleAssignments) {
       new azuread.DirectoryRoleAssignment(
         assignment.name,
-        {
+        assignment.kept ?? {
           // Built-in roles are assigned by template ID, not the activated role's object ID
           // (directory_role_assignment.md). No scope: the provider defaults to the tenant, "/".
           roleId: directoryRoles.get(assignment.role)!.templateId,
           principalObjectId: objectIdOf(assignment.user),
         },
-        { parent: this, provider, protect: assignment.protect },
+        { parent: this, provider, protect: assignment.protect, ...(assignment.kept ? { dependsOn: [users.get(assignment.user)!] } : {}) },
       );
     }
 

@@ -11,7 +11,7 @@ import {
   type AzureAdUserFields,
 } from "./convert.js";
 import { holdsEnabled, recordedEnabled } from "./enabled.js";
-import type { AzureAdPrevious } from "./previous.js";
+import type { AppliedRoleAssignment, AzureAdPrevious } from "./previous.js";
 
 /** One account: an azuread.User and the RandomPassword that seeds it, both named by the key. */
 export interface PlannedUser {
@@ -50,6 +50,12 @@ export interface PlannedRoleAssignment {
   user: string;
   /** Break-glass accounts keep their roles until someone unprotects them on purpose. */
   protect: boolean;
+  /**
+   * A protected user's assignment the desired state no longer holds: declared with the inputs
+   * last applied, so the engine plans no delete of a protected resource (which fails the whole
+   * preview); the protected-accounts guardrail refuses the loss itself.
+   */
+  kept?: AppliedRoleAssignment;
 }
 
 /** Everything the azuread target declares, in registration order. Plain data: no Pulumi. */
@@ -99,13 +105,14 @@ export function planAzureAd(
     return { ...planned, memberwise: { crossing: inline !== undefined, adopt } };
   });
   const directoryRoles = projection.directoryRoles.map((role) => ({ key: role.key, displayName: role.displayName }));
-  const roleAssignments = projection.directoryRoles.flatMap((role) =>
+  const roleAssignments: PlannedRoleAssignment[] = projection.directoryRoles.flatMap((role) =>
     role.members.map((m) => {
       const user = declared.get(m.user);
       if (!user) throw unknown(`directory role '${role.key}'`, m.user);
       return { name: roleAssignmentName(role.key, m.user), role: role.key, user: m.user, protect: user.protected };
     }),
   );
+  roleAssignments.push(...keptForProtected(projection, roleAssignments, previous));
   const managers = new Map(
     projection.users.filter((u) => u.managerId !== undefined && u.managerId !== u.key && declared.has(u.managerId)).map((u) => [u.key, u.managerId!]),
   );
@@ -129,6 +136,19 @@ export function plannedResources(plan: AzureAdPlan, componentName = "azuread"): 
     ...plan.directoryRoles.map((r) => ({ type: AZUREAD_TYPES.directoryRole, name: r.key })),
     ...plan.roleAssignments.map((a) => ({ type: AZUREAD_TYPES.directoryRoleAssignment, name: a.name })),
   ];
+}
+
+/** The assignments protected users held at the last apply that the plan no longer declares, by name. */
+function keptForProtected(projection: AzureAdProjection, planned: readonly PlannedRoleAssignment[], previous?: AzureAdPrevious): PlannedRoleAssignment[] {
+  const declared = new Set(planned.map((a) => a.name));
+  const protectedByObjectId = new Map(projection.users.filter((u) => u.protected && previous?.users.has(u.key)).map((u) => [previous!.users.get(u.key)!, u.key]));
+  return [...(previous?.roleAssignments ?? [])]
+    .filter(([name, applied]) => !declared.has(name) && protectedByObjectId.has(applied.principalObjectId))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, applied]) => {
+      const user = protectedByObjectId.get(applied.principalObjectId)!;
+      return { name, role: name.endsWith(`/${user}`) ? name.slice(0, -user.length - 1) : name, user, protect: true, kept: applied };
+    });
 }
 
 /**

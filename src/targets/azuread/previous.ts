@@ -11,16 +11,26 @@ export interface AzureAdPrevious {
   inline: ReadonlyMap<string, { objectId: string; members: ReadonlySet<string> }>;
   /** Users' object IDs, by key. */
   users: ReadonlyMap<string, string>;
+  /** Each DirectoryRoleAssignment the state holds, by name, with its inputs as last applied. */
+  roleAssignments?: ReadonlyMap<string, AppliedRoleAssignment>;
   /** `accountEnabled` as the last refresh read it, by key: for the drift report only. */
   enabled?: ReadonlyMap<string, boolean>;
   /** The stack's record of the last apply (its `rolecall` output): whether rolecall itself enabled each account. */
   record?: Pick<StackRecord, "accounts">;
 }
 
+/** A DirectoryRoleAssignment's inputs as the state records them. */
+export interface AppliedRoleAssignment {
+  roleId: string;
+  principalObjectId: string;
+  directoryScopeId?: string;
+}
+
 interface StateResource {
   urn: string;
   type: string;
   parent?: string;
+  inputs?: Record<string, unknown>;
   outputs?: Record<string, unknown>;
 }
 
@@ -34,6 +44,7 @@ export function azureAdPrevious(deployment: unknown, component = "azuread"): Azu
   const inline = new Map<string, { objectId: string; members: ReadonlySet<string> }>();
   const users = new Map<string, string>();
   const enabled = new Map<string, boolean>();
+  const roleAssignments = new Map<string, AppliedRoleAssignment>();
   for (const r of resources) {
     if (!owner || r.parent !== owner.urn) continue;
     const objectId = typeof r.outputs?.objectId === "string" ? r.outputs.objectId : undefined;
@@ -44,7 +55,10 @@ export function azureAdPrevious(deployment: unknown, component = "azuread"): Azu
     } else if (r.type === AZUREAD_TYPES.user && objectId) {
       users.set(nameOf(r.urn), objectId);
       if (typeof r.outputs?.accountEnabled === "boolean") enabled.set(nameOf(r.urn), r.outputs.accountEnabled);
+    } else if (r.type === AZUREAD_TYPES.directoryRoleAssignment && typeof r.inputs?.roleId === "string" && typeof r.inputs.principalObjectId === "string") {
+      const scope = r.inputs.directoryScopeId;
+      roleAssignments.set(nameOf(r.urn), { roleId: r.inputs.roleId, principalObjectId: r.inputs.principalObjectId, ...(typeof scope === "string" ? { directoryScopeId: scope } : {}) });
     }
   }
-  return { memberwise, inline, users, enabled };
+  return { memberwise, inline, users, enabled, roleAssignments };
 }

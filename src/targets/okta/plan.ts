@@ -96,9 +96,16 @@ export function planOkta(projection: OktaProjection, opts: OktaPlanOptions = {})
 
   for (const role of projection.adminRoles) for (const m of role.members) known(`admin role '${role.key}'`, m.user);
   const roleTypes = adminRoleTypesByUser(projection.adminRoles);
-  const adminRoles = projection.users
-    .filter((user) => roleTypes.has(user.key))
-    .map((user) => ({ user: user.key, roleTypes: roleTypes.get(user.key)!, protect: user.protected }));
+  const adminRoles = projection.users.flatMap((user): PlannedAdminRoles[] => {
+    const wanted = roleTypes.get(user.key) ?? [];
+    // A protected person keeps every role type last applied, even when they leave or lose the
+    // role: dropping the resource (or a type from it) is a change the state's `protect` fails the
+    // whole preview on. The loss is still in the compiled desired state, where the
+    // protected-accounts guardrail refuses it; once policy unprotects them it goes as usual.
+    const kept = user.protected ? (opts.previous?.adminRoles?.get(user.key) ?? []) : [];
+    const types = [...new Set([...kept, ...wanted])].sort();
+    return types.length > 0 ? [{ user: user.key, roleTypes: types, protect: user.protected }] : [];
+  });
 
   return { users, groups, memberships, adminRoles };
 }

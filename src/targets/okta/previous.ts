@@ -10,12 +10,15 @@ export interface OktaPrevious {
   users: ReadonlyMap<string, OktaPreviousUser>;
   /** URNs of okta.GroupMemberships an earlier rolecall declared (see DESIGN_DECISIONS.md, "Memberships"). */
   legacyMemberships: string[];
+  /** The role types of each okta.UserAdminRoles the state holds, by user key, as last applied (its inputs). */
+  adminRoles?: ReadonlyMap<string, readonly string[]>;
 }
 
 interface StateResource {
   urn: string;
   type: string;
   parent?: string;
+  inputs?: Record<string, unknown>;
   outputs?: Record<string, unknown>;
 }
 
@@ -25,7 +28,7 @@ const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
 /**
  * Reads the Okta target's part of an exported deployment (`pulumi stack export`, Automation
  * API `exportStack`): which accounts exist, the status rolecall recorded for each in the
- * component's outputs, and the raw status the last refresh read. Pure: the caller exports.
+ * component's outputs, the raw status the last refresh read, and the admin role types last applied. Pure: the caller exports.
  * `component` is the component's name (`okta`).
  */
 export function oktaPrevious(deployment: unknown, component = "okta"): OktaPrevious {
@@ -34,6 +37,7 @@ export function oktaPrevious(deployment: unknown, component = "okta"): OktaPrevi
   const declared = (owner?.outputs?.statuses ?? {}) as Record<string, unknown>;
   const users = new Map<string, OktaPreviousUser>();
   const legacyMemberships: string[] = [];
+  const adminRoles = new Map<string, readonly string[]>();
   for (const r of resources) {
     if (!owner || r.parent !== owner.urn) continue;
     if (r.type === OKTA_TYPES.user) {
@@ -43,7 +47,9 @@ export function oktaPrevious(deployment: unknown, component = "okta"): OktaPrevi
       users.set(key, { ...(isStatus(status) ? { declared: status } : {}), ...(typeof observed === "string" ? { observed } : {}) });
     } else if (r.type === OKTA_TYPES.groupMemberships) {
       legacyMemberships.push(r.urn);
+    } else if (r.type === OKTA_TYPES.userAdminRoles && Array.isArray(r.inputs?.adminRoles)) {
+      adminRoles.set(nameOf(r.urn), (r.inputs.adminRoles as unknown[]).filter((t): t is string => typeof t === "string"));
     }
   }
-  return { users, legacyMemberships };
+  return { users, legacyMemberships, adminRoles };
 }

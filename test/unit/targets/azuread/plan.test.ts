@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { AzureAdProjection } from "../../../../src/model/desired-state.js";
 import { AZUREAD_TYPES } from "../../../../src/targets/azuread/convert.js";
 import { planAzureAd, plannedResources } from "../../../../src/targets/azuread/plan.js";
+import { azureAdPrevious } from "../../../../src/targets/azuread/previous.js";
 import { user } from "../../../support/directory-fixtures.js";
 
 const holders = (...keys: string[]) => keys.map((k) => ({ user: k, because: ["r"] }));
@@ -34,6 +35,25 @@ describe("planAzureAd", () => {
       { name: "helpdesk-administrator/W1", role: "helpdesk-administrator", user: "W1", protect: false },
       { name: "helpdesk-administrator/W2", role: "helpdesk-administrator", user: "W2", protect: true },
       { name: "user-administrator/W2", role: "user-administrator", user: "W2", protect: true },
+    ]);
+  });
+
+  it("keeps a protected user's assignments the state holds, with their applied inputs; an unprotected user's go", () => {
+    const component = { urn: "urn:pulumi:s::p::rolecall:targets:AzureAd::azuread", type: "rolecall:targets:AzureAd" };
+    const child = (type: string, name: string, inputs: Record<string, unknown>, outputs: Record<string, unknown> = {}) => ({ urn: `${component.urn}$${type}::${name}`, type, parent: component.urn, inputs, outputs });
+    const previous = azureAdPrevious({
+      deployment: {
+        resources: [
+          component,
+          child(AZUREAD_TYPES.user, "W1", {}, { objectId: "oid-1" }),
+          child(AZUREAD_TYPES.user, "W2", {}, { objectId: "oid-2" }),
+          child(AZUREAD_TYPES.directoryRoleAssignment, "global-administrator/W2", { roleId: "tmpl-ga", principalObjectId: "oid-2", directoryScopeId: "/" }),
+          child(AZUREAD_TYPES.directoryRoleAssignment, "global-administrator/W1", { roleId: "tmpl-ga", principalObjectId: "oid-1" }),
+        ],
+      },
+    });
+    expect(planAzureAd(projection, {}, previous).roleAssignments.slice(3)).toEqual([
+      { name: "global-administrator/W2", role: "global-administrator", user: "W2", protect: true, kept: { roleId: "tmpl-ga", principalObjectId: "oid-2", directoryScopeId: "/" } },
     ]);
   });
 

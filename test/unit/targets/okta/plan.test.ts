@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { OktaProjection } from "../../../../src/model/desired-state.js";
 import { planOkta } from "../../../../src/targets/okta/plan.js";
+import { oktaPrevious } from "../../../../src/targets/okta/previous.js";
 import { user } from "../../../support/directory-fixtures.js";
 
 const holders = (...keys: string[]) => keys.map((k) => ({ user: k, because: [] }));
@@ -47,6 +48,23 @@ describe("planOkta", () => {
     expect(planOkta(projection).adminRoles).toEqual([
       { user: "W1", roleTypes: ["HELP_DESK_ADMIN"], protect: false },
       { user: "W2", roleTypes: ["HELP_DESK_ADMIN", "USER_ADMIN"], protect: true },
+    ]);
+  });
+
+  it("keeps every role type a protected user last held, read from the state's inputs; an unprotected user's go", () => {
+    const state = (name: string, adminRoles: string[]) => ({
+      urn: `urn:pulumi:s::p::rolecall:targets:Okta$okta:index/userAdminRoles:UserAdminRoles::${name}`,
+      type: "okta:index/userAdminRoles:UserAdminRoles",
+      parent: "urn:pulumi:s::p::rolecall:targets:Okta::okta",
+      inputs: { userId: `id-${name}`, adminRoles },
+    });
+    const component = { urn: "urn:pulumi:s::p::rolecall:targets:Okta::okta", type: "rolecall:targets:Okta" };
+    const previous = oktaPrevious({ deployment: { resources: [component, state("W1", ["SUPER_ADMIN"]), state("W2", ["SUPER_ADMIN", "USER_ADMIN"])] } });
+    const lost = { ...projection, adminRoles: projection.adminRoles.map((r) => ({ ...r, members: [] })) };
+    expect(planOkta(lost, { previous }).adminRoles).toEqual([{ user: "W2", roleTypes: ["SUPER_ADMIN", "USER_ADMIN"], protect: true }]);
+    expect(planOkta(projection, { previous }).adminRoles).toEqual([
+      { user: "W1", roleTypes: ["HELP_DESK_ADMIN"], protect: false },
+      { user: "W2", roleTypes: ["HELP_DESK_ADMIN", "SUPER_ADMIN", "USER_ADMIN"], protect: true },
     ]);
   });
 
