@@ -35,6 +35,7 @@ export const azureAdTarget = defineTarget({
   // The provider authenticates through its usual ARM_* environment variables.
   connect: async (settings) => settings,
   readPrevious: (deployment): AzureAdPrevious => azureAdPrevious(deployment),
+  readInventory: async (settings) => (await import("./inventory.js")).readAzureAdInventory(settings),
   loadDeclare: async () => {
     const { AzureAdTarget } = await import("./component.js");
     return (name, projection, settings: AzureAdTargetSettings, previous) =>
