@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
+import { isDeepStrictEqual, promisify } from "node:util";
 import type { Deployment, EngineEvent, LocalWorkspace, Stack } from "@pulumi/pulumi/automation/index.js";
 
 /** The parts of a checkpoint resource rolecall reads or sets. */
@@ -107,26 +107,38 @@ export function protectChangeOf(e: EngineEvent): string | undefined {
   return m.urn;
 }
 
+/** What rolecall may change in a checkpoint: its own record and protect flags, never a resource's inputs or outputs. */
+export interface StateEdit {
+  unprotect?: readonly string[];
+  record?: { name: string; value: unknown };
+}
+
 /**
- * Edits the stack's checkpoint — only rolecall's own record and protect flags, never a
- * resource's inputs or outputs — by export and import, the Automation API's way of repairing
- * state. Returns whether anything changed (nothing is written otherwise).
+ * Applies an edit to an exported checkpoint in place; returns whether anything changed. The
+ * record is compared as JSON data: the checkpoint holds its keys in the backend's order, not
+ * the program's, so comparing serialisations would call every record changed.
  */
-export async function editState(stack: Stack, edit: { unprotect?: readonly string[]; record?: { name: string; value: unknown } }): Promise<boolean> {
-  const exported = await exportCheckpoint(stack);
-  const resources = stateResources(exported);
+export function applyStateEdit(exported: Deployment, edit: StateEdit): boolean {
   let changed = false;
   const unprotect = new Set(edit.unprotect ?? []);
-  for (const r of resources) {
+  const record = edit.record && { name: edit.record.name, value: JSON.parse(JSON.stringify(edit.record.value)) as unknown };
+  for (const r of stateResources(exported)) {
     if (r.protect && unprotect.has(r.urn)) {
       r.protect = false;
       changed = true;
     }
-    if (edit.record && r.type === "pulumi:pulumi:Stack" && JSON.stringify(r.outputs?.[edit.record.name]) !== JSON.stringify(edit.record.value)) {
-      r.outputs = { ...(r.outputs ?? {}), [edit.record.name]: edit.record.value };
+    if (record && r.type === "pulumi:pulumi:Stack" && !isDeepStrictEqual(r.outputs?.[record.name], record.value)) {
+      r.outputs = { ...(r.outputs ?? {}), [record.name]: record.value };
       changed = true;
     }
   }
+  return changed;
+}
+
+/** Edits the stack's checkpoint by export and import, the Automation API's way of repairing state; nothing is written when nothing changes. */
+export async function editState(stack: Stack, edit: StateEdit): Promise<boolean> {
+  const exported = await exportCheckpoint(stack);
+  const changed = applyStateEdit(exported, edit);
   if (changed) await importCheckpoint(stack, exported);
   return changed;
 }
