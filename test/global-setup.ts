@@ -1,11 +1,13 @@
 import type { TestProject } from "vitest/node";
 import { ensurePulumiCli } from "../src/engine/pulumi-cli.js";
 import { ensureChromium } from "./support/chromium.js";
+import { ensureMotoServer } from "./support/moto-server.js";
 import { ensureScim2Server } from "./support/scim2-server.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
     scim2ServerBin: string;
+    motoServerBin: string;
   }
 }
 
@@ -19,4 +21,5 @@ export default async function setup(project: TestProject): Promise<void> {
   await ensurePulumiCli(log);
   await ensureChromium(log);
   project.provide("scim2ServerBin", await ensureScim2Server(log));
+  project.provide("motoServerBin", await ensureMotoServer(log));
 }

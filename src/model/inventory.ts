@@ -18,6 +18,7 @@ export const LiveItemSchema = z.strictObject({
   displayName: z.string(),
   externalId: z.string().optional(),
   members: z.array(z.string()).describe("Account ids."),
+  groups: z.array(z.string()).optional().describe("Ids of the groups holding it: an AWS account assignment is held by groups as well as by users."),
 });
 export type LiveItem = z.infer<typeof LiveItemSchema>;
 

@@ -51,6 +51,7 @@ export const awsTarget = defineTarget({
   limits: awsLimits,
   // The provider reads its credentials from the usual AWS chain.
   connect: async (settings) => settings,
+  readInventory: async (settings) => (await import("./inventory.js")).readAwsInventory(settings),
   loadDeclare: async () => {
     const { AwsTarget } = await import("./component.js");
     return (name, projection, settings: AwsTargetSettings) => void new AwsTarget(name, { projection, settings });
