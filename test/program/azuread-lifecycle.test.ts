@@ -73,27 +73,36 @@ describe("Entra ID users: only what rolecall owns", () => {
   });
 });
 
-describe("Entra ID large groups: member by member past inlineMembersMax", () => {
-  const settings: AzureAdTargetSettings = { ...SETTINGS, inlineMembersMax: 3 };
+describe("Entra ID groups: member by member, so a leaver's removal is always a step of its own", () => {
   const projection = (members: string[]): AzureAdProjection => ({
     users: people(6),
     groups: [{ key: "big", displayName: "Big", members: holders(...members) }],
     directoryRoles: [],
   });
+  const users = new Map(people(6).map((u) => [u.key, `oid-${u.key}`]));
+  const inlineHolding = (...keys: string[]): AzureAdPrevious => ({
+    memberwise: new Set(),
+    inline: new Map([["big", { objectId: "gid-big", members: new Set(keys.map((k) => `oid-${k}`)) }]]),
+    users,
+  });
+  const memberwise: AzureAdPrevious = { memberwise: new Set(["big"]), inline: new Map(), users };
 
-  it("a small group holds its members inline", async () => {
-    const d = await declare(projection(["W100", "W101", "W102"]), settings);
-    expect(find(d, AZUREAD_TYPES.group, "big")!.inputs.members).toEqual(["oid-W100", "oid-W101", "oid-W102"]);
-    expect(d.filter((r) => r.type === AZUREAD_TYPES.groupMember)).toEqual([]);
+  it("a new group of any size is a GroupWithoutMembers and one GroupMember per member, never inline members", async () => {
+    const d = await declare(projection(["W100"]));
+    expect(find(d, AZUREAD_TYPES.group, "big")).toBeUndefined();
+    expect(find(d, AZUREAD_TYPES.groupWithoutMembers, "big")!.inputs).not.toHaveProperty("members");
+    expect(d.filter((r) => r.type === AZUREAD_TYPES.groupMember).map((m) => [m.name, m.inputs])).toEqual([["big/W100", { groupObjectId: "oid-big", memberObjectId: "oid-W100" }]]);
   });
 
-  it("crossing the size keeps the group's object (alias to the inline Group) and imports the members it already held", async () => {
-    const previous: AzureAdPrevious = {
-      memberwise: new Set(),
-      inline: new Map([["big", { objectId: "gid-big", members: new Set(["oid-W100", "oid-W101", "oid-W102"]) }]]),
-      users: new Map(people(6).map((u) => [u.key, `oid-${u.key}`])),
-    };
-    const d = await declare(projection(["W100", "W101", "W102", "W103"]), settings, previous);
+  it("a group whose only member leaves: the removal is the delete of that member's GroupMember, the group is kept", async () => {
+    const before = await declare(projection(["W100"]), SETTINGS, memberwise);
+    const after = await declare(projection([]), SETTINGS, memberwise);
+    expect(find(after, AZUREAD_TYPES.groupWithoutMembers, "big")).toBeDefined();
+    expect(replacements(before, after)).toEqual({ replaced: {}, created: [], deleted: [`${AZUREAD_TYPES.groupMember}::big/W100`] });
+  });
+
+  it("an inline group of an earlier rolecall changes form when no member leaves: alias to the Group, the members it held imported", async () => {
+    const d = await declare(projection(["W100", "W101", "W102", "W103"]), SETTINGS, inlineHolding("W100", "W101", "W102"));
     const group = find(d, AZUREAD_TYPES.groupWithoutMembers, "big")!;
     expect(group.aliases).toEqual([{ type: AZUREAD_TYPES.group }]);
     expect(group.inputs).not.toHaveProperty("members");
@@ -107,10 +116,24 @@ describe("Entra ID large groups: member by member past inlineMembersMax", () => 
     ]);
   });
 
-  it("a group managed member by member stays so below the size; a leaver's membership is one delete", async () => {
-    const previous: AzureAdPrevious = { memberwise: new Set(["big"]), inline: new Map(), users: new Map() };
-    const before = await declare(projection(["W100", "W101", "W102", "W103"]), settings, previous);
-    const after = await declare(projection(["W100", "W101"]), settings, previous);
+  it("an inline group some of whose members leave stays inline this run, its set without them; someone else's member does not hold it back", async () => {
+    const d = await declare(projection(["W100"]), SETTINGS, inlineHolding("W100", "W101"));
+    expect(find(d, AZUREAD_TYPES.group, "big")!.inputs.members).toEqual(["oid-W100"]);
+    expect(d.filter((r) => r.type === AZUREAD_TYPES.groupMember)).toEqual([]);
+    const foreign = inlineHolding("W100");
+    (foreign.inline.get("big")!.members as Set<string>).add("oid-added-by-someone-else");
+    expect(find(await declare(projection(["W100"]), SETTINGS, foreign), AZUREAD_TYPES.groupWithoutMembers, "big")).toBeDefined();
+  });
+
+  it("an inline group whose only member leaves is refused, naming the member, rather than left holding them", () => {
+    expect(() => planAzureAd(projection([]), SETTINGS, inlineHolding("W100"))).toThrow(
+      /azuread group 'big' still holds its members inline[\s\S]*keeps its members \(terraform-provider-azuread#664\), so nothing is applied[\s\S]*Remove W100 \(oid-W100\) from group gid-big/,
+    );
+  });
+
+  it("a group managed member by member stays so; a leaver's membership is one delete", async () => {
+    const before = await declare(projection(["W100", "W101", "W102", "W103"]), SETTINGS, memberwise);
+    const after = await declare(projection(["W100", "W101"]), SETTINGS, memberwise);
     expect(find(after, AZUREAD_TYPES.groupWithoutMembers, "big")).toBeDefined();
     expect(replacements(before, after)).toEqual({ replaced: {}, created: [], deleted: [`${AZUREAD_TYPES.groupMember}::big/W102`, `${AZUREAD_TYPES.groupMember}::big/W103`] });
   });

@@ -53,10 +53,8 @@ async function declare(desired: DesiredState, previous?: AzureAdPrevious, settin
 function previousOf(declared: Declared[], record: StackRecord, enabledNow: Record<string, boolean> = {}): AzureAdPrevious {
   const users = declared.filter((d) => d.type === AZUREAD_TYPES.user);
   return {
-    memberwise: new Set(),
-    inline: new Map(
-      declared.filter((d) => d.type === AZUREAD_TYPES.group).map((g) => [g.name, { objectId: `oid-${g.name}`, members: new Set(g.inputs.members as string[]) }]),
-    ),
+    memberwise: new Set(declared.filter((d) => d.type === AZUREAD_TYPES.groupWithoutMembers).map((g) => g.name)),
+    inline: new Map(),
     users: new Map(users.map((u) => [u.name, `oid-${u.name}`])),
     enabled: new Map(users.map((u) => [u.name, enabledNow[u.name] ?? (u.inputs.accountEnabled as boolean)])),
     record,
@@ -65,7 +63,7 @@ function previousOf(declared: Declared[], record: StackRecord, enabledNow: Recor
 
 const find = (declared: Declared[], type: string, name: string) => declared.find((r) => r.type === type && r.name === name);
 const groupsOf = (declared: Declared[], key: string) =>
-  declared.filter((d) => d.type === AZUREAD_TYPES.group && (d.inputs.members as string[]).includes(`oid-${key}`)).map((d) => d.name);
+  declared.filter((d) => d.type === AZUREAD_TYPES.groupMember && d.inputs.memberObjectId === `oid-${key}`).map((d) => d.name.slice(0, d.name.lastIndexOf("/")));
 const rolesOf = (declared: Declared[], key: string) => declared.filter((d) => d.type === AZUREAD_TYPES.directoryRoleAssignment && d.name.endsWith(`/${key}`)).map((d) => d.name);
 
 describe("the Entra ID lifecycle, as the provider receives it", () => {

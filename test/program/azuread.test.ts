@@ -1,5 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { compile } from "../../src/compile/compile.js";
 import { loadDesiredState } from "../../src/load/desired-state-dir.js";
 import type { AzureAdProjection, DesiredState } from "../../src/model/desired-state.js";
@@ -104,7 +103,10 @@ const find = (rs: Registered[], type: string, name: string) => {
 const names = (rs: Registered[], type: string) => rs.filter((r) => r.type === type).map((r) => r.name);
 /** Pulumi's wire marker of a secret value (sdk/nodejs/runtime/rpc.ts specialSigKey / specialSecretSig). */
 const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
-const members = (r: Registered) => [...(r.inputs.members as string[])].sort();
+/** The member object IDs of a group: one GroupMember each, named `<group>/<user>`. */
+const members = (rs: Registered[], group: string) =>
+  rs.filter((r) => r.type === AZUREAD_TYPES.groupMember && r.name.startsWith(`${group}/`)).map((r) => r.inputs.memberObjectId as string).sort();
+const memberships = (rs: Registered[]) => rs.filter((r) => r.type === AZUREAD_TYPES.groupMember);
 const oid = (...keys: string[]) => keys.map((k) => `oid-${k}`).sort();
 
 /** Per resource (type/name), the inputs that differ between two runs; added and removed resources too. */
@@ -136,13 +138,16 @@ describe("the azuread target with Pulumi's mocks: the sample organisation on 202
 
     expect(names(rs, AZUREAD_TYPES.user).sort()).toEqual(accounts);
     expect(names(rs, AZUREAD_TYPES.initialPassword).sort()).toEqual(accounts);
-    expect(names(rs, AZUREAD_TYPES.group).sort()).toEqual(["all-staff", "contractors", "engineering", "finance", "sales"]);
+    expect(names(rs, AZUREAD_TYPES.groupWithoutMembers).sort()).toEqual(["all-staff", "contractors", "engineering", "finance", "sales"]);
+    expect(names(rs, AZUREAD_TYPES.group)).toEqual([]);
     expect(names(rs, AZUREAD_TYPES.directoryRole).sort()).toEqual(["helpdesk-administrator", "user-administrator"]);
     expect(names(rs, AZUREAD_TYPES.directoryRoleAssignment).sort()).toEqual(
       ["helpdesk-administrator", "user-administrator"].flatMap((role) => IT_ADMINS.map((u) => `${role}/${u}`)).sort(),
     );
     expect(names(rs, AZUREAD_TYPES.provider)).toEqual(["azuread"]);
-    expect(rs).toHaveLength(1 + 2 * accounts.length + 5 + 2 + 12);
+    const held = projectionOf(desiredFor(sample)).groups.reduce((n, g) => n + g.members.length, 0);
+    expect(memberships(rs)).toHaveLength(held);
+    expect(rs).toHaveLength(1 + 2 * accounts.length + 5 + held + 2 + 12);
   });
 
   it("pins the tenant from stack settings and sets every user field from the projection", async () => {
@@ -182,14 +187,15 @@ describe("the azuread target with Pulumi's mocks: the sample organisation on 202
     expect(constructed.filter((c) => c.protect)).toEqual([]);
   });
 
-  it("declares security groups with their whole membership, and assigns roles by template ID to user object IDs", async () => {
+  it("declares security groups member by member, and assigns roles by template ID to user object IDs", async () => {
     const rs = baseline.registered;
-    const engineering = find(rs, AZUREAD_TYPES.group, "engineering");
-    expect(engineering.inputs).toMatchObject({ displayName: "Engineering", securityEnabled: true, mailEnabled: false, preventDuplicateNames: true });
-    expect(members(engineering)).toEqual(oid("W1002", "W1008", "W1009", "W1010", "W1011", "W1012", "W1013", "W1014", "W1015", "W1016", "W1017", "W1018", "W1019", "W1020", "W1021"));
-    expect(members(find(rs, AZUREAD_TYPES.group, "contractors"))).toEqual(oid("W1016"));
-    expect(members(find(rs, AZUREAD_TYPES.group, "finance"))).toEqual(oid("W1004", "W1012", "W1030", "W1032", "W1033", "W1034", "W1039", "svc-payroll-export"));
-    expect(members(find(rs, AZUREAD_TYPES.group, "all-staff"))).toHaveLength(44);
+    const engineering = find(rs, AZUREAD_TYPES.groupWithoutMembers, "engineering");
+    expect(engineering.inputs).toEqual({ displayName: "Engineering", securityEnabled: true, mailEnabled: false, preventDuplicateNames: true });
+    expect(members(rs, "engineering")).toEqual(oid("W1002", "W1008", "W1009", "W1010", "W1011", "W1012", "W1013", "W1014", "W1015", "W1016", "W1017", "W1018", "W1019", "W1020", "W1021"));
+    expect(find(rs, AZUREAD_TYPES.groupMember, "engineering/W1002").inputs).toEqual({ groupObjectId: "oid-engineering", memberObjectId: "oid-W1002" });
+    expect(members(rs, "contractors")).toEqual(oid("W1016"));
+    expect(members(rs, "finance")).toEqual(oid("W1004", "W1012", "W1030", "W1032", "W1033", "W1034", "W1039", "svc-payroll-export"));
+    expect(members(rs, "all-staff")).toHaveLength(44);
 
     expect(find(rs, AZUREAD_TYPES.directoryRole, "user-administrator").inputs).toEqual({ displayName: "User Administrator" });
     expect(find(rs, AZUREAD_TYPES.directoryRoleAssignment, "helpdesk-administrator/W1038").inputs).toEqual({
@@ -204,7 +210,7 @@ describe("the azuread target through the lifecycle", () => {
     expect(desiredFor(sample).people.find((p) => p.id === "W1026")?.state).toBe("leaver");
     const rs = baseline.registered;
     expect(rs.filter((r) => r.name === "W1026" || r.name.endsWith("/W1026"))).toEqual([]);
-    for (const g of rs.filter((r) => r.type === AZUREAD_TYPES.group)) expect(g.inputs.members).not.toContain("oid-W1026");
+    expect(memberships(rs).filter((m) => m.inputs.memberObjectId === "oid-W1026")).toEqual([]);
   });
 
   it("keeps a leaver in grace as a disabled account with no memberships and no roles", async () => {
@@ -214,33 +220,28 @@ describe("the azuread target through the lifecycle", () => {
     const { registered: rs } = await declare(projectionOf(desiredFor(inGrace)));
     expect(find(rs, AZUREAD_TYPES.user, "W1026").inputs).toMatchObject({ accountEnabled: false, employeeId: "W1026" });
     expect(names(rs, AZUREAD_TYPES.initialPassword)).toContain("W1026");
-    for (const g of rs.filter((r) => r.type === AZUREAD_TYPES.group)) expect(g.inputs.members).not.toContain("oid-W1026");
+    expect(memberships(rs).filter((m) => m.inputs.memberObjectId === "oid-W1026")).toEqual([]);
     expect(rs.filter((r) => r.name.endsWith("/W1026"))).toEqual([]);
   });
 
-  it("declares a group whose last member left with an empty membership, and warns that an empty set needs checking", async () => {
-    const warnings: string[] = [];
-    const spy = vi.spyOn(pulumi.log, "warn").mockImplementation(async (msg: string) => {
-      warnings.push(msg);
+  it("a group whose only member leaves keeps its object and loses that member by the delete of their GroupMember", async () => {
+    const lastContractorLeft = variant((i) => {
+      Object.assign(worker(i, "W1016"), { status: "terminated", endDate: "2026-11-01" });
     });
-    try {
-      const lastContractorLeft = variant((i) => {
-        Object.assign(worker(i, "W1016"), { status: "terminated", endDate: "2026-11-01" });
-      });
-      const { registered: rs } = await declare(projectionOf(desiredFor(lastContractorLeft)));
-      expect(find(rs, AZUREAD_TYPES.group, "contractors").inputs.members).toEqual([]);
-      expect(names(rs, AZUREAD_TYPES.user)).not.toContain("W1016");
-      expect(warnings).toEqual([expect.stringContaining("azuread group 'contractors' is declared with no members")]);
-    } finally {
-      spy.mockRestore();
-    }
+    const { registered: rs } = await declare(projectionOf(desiredFor(lastContractorLeft)));
+    expect(find(rs, AZUREAD_TYPES.groupWithoutMembers, "contractors")).toBeDefined();
+    expect(members(rs, "contractors")).toEqual([]);
+    expect(names(rs, AZUREAD_TYPES.user)).not.toContain("W1016");
+    const diff = diffRuns(baseline.registered, rs);
+    expect(diff.removed).toContain(`${AZUREAD_TYPES.groupMember} contractors/W1016`);
+    expect(diff.changed.get(`${AZUREAD_TYPES.groupWithoutMembers} contractors`)).toBeUndefined();
   });
 
   it("declares a pre-hire and a person on leave disabled, in no group and no role", async () => {
     const rs = baseline.registered;
     for (const id of ["W1048", "W1031"]) {
       expect(find(rs, AZUREAD_TYPES.user, id).inputs).toMatchObject({ accountEnabled: false });
-      for (const g of rs.filter((r) => r.type === AZUREAD_TYPES.group)) expect(g.inputs.members).not.toContain(`oid-${id}`);
+      expect(memberships(rs).filter((m) => m.inputs.memberObjectId === `oid-${id}`)).toEqual([]);
       expect(rs.filter((r) => r.name.endsWith(`/${id}`))).toEqual([]);
     }
   });
@@ -253,15 +254,9 @@ describe("the azuread target through the lifecycle", () => {
     const after = (await declare(projectionOf(desiredFor(moved)))).registered;
 
     const diff = diffRuns(before, after);
-    expect(diff.added).toEqual([]);
-    expect(diff.removed).toEqual([]);
-    expect(Object.fromEntries(diff.changed)).toEqual({
-      [`${AZUREAD_TYPES.user} W1022`]: ["department"],
-      [`${AZUREAD_TYPES.group} finance`]: ["members"],
-      [`${AZUREAD_TYPES.group} sales`]: ["members"],
-    });
-    expect(find(after, AZUREAD_TYPES.group, "finance").inputs.members).toContain("oid-W1022");
-    expect(find(after, AZUREAD_TYPES.group, "sales").inputs.members).not.toContain("oid-W1022");
+    expect(diff.added).toEqual([`${AZUREAD_TYPES.groupMember} finance/W1022`]);
+    expect(diff.removed).toEqual([`${AZUREAD_TYPES.groupMember} sales/W1022`]);
+    expect(Object.fromEntries(diff.changed)).toEqual({ [`${AZUREAD_TYPES.user} W1022`]: ["department"] });
   });
 
   it("renames in place: a new name and email keep every resource name and touch no replacement-forcing input", async () => {

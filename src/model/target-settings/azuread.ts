@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { unknownSettings } from "./unknown-settings.js";
 
-const SETTINGS_KEYS = ["tenantId", "upnDomain", "federated", "inlineMembersMax", "statusDrift"] as const;
+const SETTINGS_KEYS = ["tenantId", "upnDomain", "federated", "statusDrift"] as const;
 
 /**
  * The Entra ID (azuread) target's stack settings: `rolecall:targets: { azuread: {...} }` in
@@ -32,14 +32,6 @@ export const AzureAdTargetSettingsSchema = z.strictObject(
       .optional()
       .describe(
         "The UPN domain is federated with an external IdP: Entra ID then requires onPremisesImmutableId on every new user, and rolecall sets it to the worker ID (the value the IdP must send as the ImmutableID claim).",
-      ),
-    inlineMembersMax: z
-      .number({ error: "inlineMembersMax must be a whole number of members" })
-      .int("inlineMembersMax must be a whole number of members")
-      .min(1, "inlineMembersMax must be at least 1")
-      .optional()
-      .describe(
-        "Past this many members (default 1000) a group's members are managed one GroupMember each instead of inline on the group: inline members are listed whole on every refresh. A group that crossed stays member by member.",
       ),
     statusDrift: z
       .enum(["report", "revert"], { error: "statusDrift must be report (leave accounts disabled outside rolecall, warn) or revert (enable them again)" })

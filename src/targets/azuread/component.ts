@@ -17,8 +17,8 @@ export interface AzureAdTargetArgs {
 
 /**
  * The Entra ID target: per account a User and its RandomPassword (both named by worker ID or
- * service-account key), per catalog group one security Group holding its whole membership,
- * per catalog directory role one DirectoryRole (activation) and one DirectoryRoleAssignment
+ * service-account key), per catalog group one security GroupWithoutMembers and one
+ * GroupMember per member, named `<group key>/<user key>`, per catalog directory role one DirectoryRole (activation) and one DirectoryRoleAssignment
  * per holder, named `<role key>/<user key>`. Names are part of the contract with deployed
  * stacks; see DESIGN_DECISIONS.md beside this file.
  */
@@ -49,7 +49,7 @@ export class AzureAdTarget extends pulumi.ComponentResource {
     const objectIdOf = (key: string) => users.get(key)!.objectId;
     const groups = new Map<string, azuread.Group | azuread.GroupWithoutMembers>();
     for (const group of plan.groups) {
-      groups.set(group.key, group.memberwise ? this.declareLargeGroup(group, group.memberwise, objectIdOf, provider) : this.declareGroup(group, objectIdOf, provider));
+      groups.set(group.key, group.memberwise ? this.declareMemberwise(group, group.memberwise, objectIdOf, provider) : this.declareInline(group, objectIdOf, provider));
     }
 
     const directoryRoles = new Map<string, azuread.DirectoryRole>();
@@ -99,12 +99,13 @@ export class AzureAdTarget extends pulumi.ComponentResource {
   }
 
   /**
-   * A large group: the group without members, and one GroupMember per member, each created and
-   * deleted on its own (an error fails that step). Aliased to the inline Group of the same name, so
-   * a group crossing INLINE_MEMBERS_MAX keeps its object; the members it already held are imported
-   * rather than added again (GroupMember's create refuses an existing member).
+   * A group: the group without members, and one GroupMember per member, each created and
+   * deleted on its own (an error fails that step, and a leaver's removal is the delete of theirs).
+   * Aliased to the inline Group of the same name, so an inline group of an earlier rolecall keeps
+   * its object; the members it already held are imported rather than added again (GroupMember's
+   * create refuses an existing member).
    */
-  private declareLargeGroup(
+  private declareMemberwise(
     group: PlannedGroup,
     memberwise: NonNullable<PlannedGroup["memberwise"]>,
     objectIdOf: (key: string) => pulumi.Output<string>,
@@ -126,17 +127,8 @@ export class AzureAdTarget extends pulumi.ComponentResource {
     return withoutMembers;
   }
 
-  private declareGroup(group: PlannedGroup, objectIdOf: (key: string) => pulumi.Output<string>, provider: azuread.Provider): azuread.Group {
-    if (group.members.length === 0) {
-      // members is Optional+Computed upstream, and the Pulumi bridge may hand an empty set to the
-      // provider as null (pulumi-terraform-bridge#1970), which keeps the current members.
-      pulumi.log.warn(
-        `azuread group '${group.key}' is declared with no members; if it had members, check after 'up' that they were removed (an empty member set may not be applied, pulumi-terraform-bridge#1970)`,
-        this,
-      );
-    }
-    // The whole membership lives here; never add GroupMember resources for these groups — the
-    // two fight and members get removed (group.md).
+  /** An inline group of an earlier rolecall that sheds members this run (never to none: plan.ts refuses that). */
+  private declareInline(group: PlannedGroup, objectIdOf: (key: string) => pulumi.Output<string>, provider: azuread.Provider): azuread.Group {
     return new azuread.Group(group.key, { ...group.fields, members: group.members.map(objectIdOf) }, { parent: this, provider });
   }
 }

@@ -147,15 +147,7 @@ export function azureAdGroupFields(group: Pick<DirectoryGroup, "displayName" | "
   };
 }
 
-/**
- * Past this many members a group's membership is one GroupMember per member on a
- * GroupWithoutMembers instead of the Group's inline `members`: inline members cost one call
- * per member on create and a full member listing on every refresh (7,000 members took 8–15
- * minutes per refresh, 80,000 crashed: terraform-provider-azuread #862, #754).
- */
-export const INLINE_MEMBERS_MAX = 1000;
-
-/** Name of one member of a large group: `<group key>/<user key>`. */
+/** Name of one member of a group: `<group key>/<user key>`. */
 export function groupMemberName(groupKey: string, userKey: string): string {
   return `${groupKey}/${userKey}`;
 }

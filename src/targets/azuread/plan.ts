@@ -5,7 +5,6 @@ import {
   azureAdGroupFields,
   azureAdUserFields,
   groupMemberName,
-  INLINE_MEMBERS_MAX,
   roleAssignmentName,
   type AzureAdGroupFields,
   type AzureAdUserFields,
@@ -30,11 +29,15 @@ export interface PlannedGroup {
   fields: AzureAdGroupFields;
   members: string[];
   /**
-   * Managed member by member (GroupWithoutMembers + one GroupMember each) rather than inline:
-   * past INLINE_MEMBERS_MAX members, and from then on. `adopt` lists the members the inline
-   * group already held when it crossed over, with the import ID of each (`<group>/member/<user>`).
+   * Managed member by member (GroupWithoutMembers + one GroupMember each), as every group is:
+   * a leaver's removal is then the delete of their GroupMember, a step of its own, never a
+   * whole-set update that an empty set turns into "no change" (DESIGN_DECISIONS.md, "Groups and
+   * membership"). `adopt` lists the members an inline group of an earlier rolecall already held
+   * when it changes form, with the import ID of each (`<group>/member/<user>`). Absent only for
+   * such an inline group that must still shed members this run: it stays inline until a run
+   * where none of its members leaves.
    */
-  memberwise?: { crossing: boolean; adopt: ReadonlyMap<string, string> };
+  memberwise?: { adopt: ReadonlyMap<string, string> };
 }
 
 /** One built-in directory role to activate, named by catalog key. */
@@ -75,7 +78,7 @@ export interface AzureAdPlan {
  */
 export function planAzureAd(
   projection: AzureAdProjection,
-  settings: Pick<AzureAdTargetSettings, "upnDomain" | "federated" | "inlineMembersMax" | "statusDrift">,
+  settings: Pick<AzureAdTargetSettings, "upnDomain" | "federated" | "statusDrift">,
   previous?: AzureAdPrevious,
 ): AzureAdPlan {
   const declared = new Map(projection.users.map((u) => [u.key, u]));
@@ -93,16 +96,7 @@ export function planAzureAd(
       if (!declared.has(m.user)) throw unknown(`group '${group.key}'`, m.user);
       return m.user;
     });
-    const planned: PlannedGroup = { key: group.key, fields: azureAdGroupFields(group), members };
-    const already = previous?.memberwise.has(group.key) ?? false;
-    if (!already && members.length <= (settings.inlineMembersMax ?? INLINE_MEMBERS_MAX)) return planned;
-    const inline = already ? undefined : previous?.inline.get(group.key);
-    const adopt = new Map<string, string>();
-    for (const member of members) {
-      const objectId = previous?.users.get(member);
-      if (inline && objectId && inline.members.has(objectId)) adopt.set(member, `${inline.objectId}/member/${objectId}`);
-    }
-    return { ...planned, memberwise: { crossing: inline !== undefined, adopt } };
+    return { key: group.key, fields: azureAdGroupFields(group), members, ...changeOfForm(group.key, members, previous) };
   });
   const directoryRoles = projection.directoryRoles.map((role) => ({ key: role.key, displayName: role.displayName }));
   const roleAssignments: PlannedRoleAssignment[] = projection.directoryRoles.flatMap((role) =>
@@ -136,6 +130,37 @@ export function plannedResources(plan: AzureAdPlan, componentName = "azuread"): 
     ...plan.directoryRoles.map((r) => ({ type: AZUREAD_TYPES.directoryRole, name: r.key })),
     ...plan.roleAssignments.map((a) => ({ type: AZUREAD_TYPES.directoryRoleAssignment, name: a.name })),
   ];
+}
+
+/**
+ * How a group is declared this run. An inline Group of an earlier rolecall changes form (alias,
+ * and import of the members it holds) in a run where none of the members it holds leaves; while
+ * some must leave it stays inline, where a non-empty set removes them. Inline and emptied, it
+ * would keep its last members (members is Optional+Computed, terraform-provider-azuread#664):
+ * refused, naming each member, rather than leaving a leaver in the group.
+ */
+function changeOfForm(key: string, members: readonly string[], previous: AzureAdPrevious | undefined): Pick<PlannedGroup, "memberwise"> {
+  const inline = previous?.memberwise.has(key) ? undefined : previous?.inline.get(key);
+  if (!inline) return { memberwise: { adopt: new Map() } };
+  const objectIdOf = (user: string) => previous!.users.get(user);
+  const staying = new Set(members.map(objectIdOf));
+  const keyOf = new Map([...previous!.users].map(([user, objectId]) => [objectId, user]));
+  const leaving = [...inline.members].filter((objectId) => keyOf.has(objectId) && !staying.has(objectId)).sort();
+  if (leaving.length === 0) {
+    const adopt = new Map<string, string>();
+    for (const member of members) {
+      const objectId = objectIdOf(member);
+      if (objectId && inline.members.has(objectId)) adopt.set(member, `${inline.objectId}/member/${objectId}`);
+    }
+    return { memberwise: { adopt } };
+  }
+  if (members.length > 0) return {};
+  throw new Error(
+    [
+      `azuread group '${key}' still holds its members inline (declared by an earlier rolecall) and would be left with none; an emptied inline group keeps its members (terraform-provider-azuread#664), so nothing is applied.`,
+      `Remove ${leaving.map((objectId) => `${keyOf.get(objectId)} (${objectId})`).join(", ")} from group ${inline.objectId} in Entra ID, then run rolecall apply again: it refreshes from the tenant first, and the group becomes member by member.`,
+    ].join("\n"),
+  );
 }
 
 /** The assignments protected users held at the last apply that the plan no longer declares, by name. */

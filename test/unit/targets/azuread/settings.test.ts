@@ -30,7 +30,7 @@ describe("the azuread target's stack settings", () => {
     {
       value: { tenantId: TENANT, clientSecret: "s3cret" },
       path: "",
-      message: /unknown azuread setting 'clientSecret': it takes tenantId, upnDomain, federated, inlineMembersMax, statusDrift; credentials come from ARM_\* environment variables/,
+      message: /unknown azuread setting 'clientSecret': it takes tenantId, upnDomain, federated, statusDrift; credentials come from ARM_\* environment variables/,
     },
   ])("refuses $value at '$path' with a message that says what to do", ({ value, path, message }) => {
     expect(problems(value)).toEqual([{ path, message: expect.stringMatching(message) }]);
