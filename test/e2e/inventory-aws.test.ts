@@ -13,6 +13,7 @@ import { ensurePulumiCli } from "../../src/engine/pulumi-cli.js";
 import type { AwsTargetSettings } from "../../src/model/target-settings/aws.js";
 import { readAwsInventory } from "../../src/targets/aws/inventory.js";
 import { LiveReadError } from "../../src/targets/live-http.js";
+import type { InventoryDocument } from "../../src/model/inventory.js";
 import { startMotoServer, type RunningMoto } from "../support/moto-server.js";
 import { TempProject } from "./support/project.js";
 
@@ -160,6 +161,17 @@ describe("AWS IAM Identity Center live inventory, against moto", () => {
   });
 });
 
+/** Stand-in provider plugins: the plugin check only asks the engine what is installed; inventory never starts them. */
+async function fakePlugins(home: string, targets: string[]): Promise<void> {
+  const cli = await ensurePulumiCli();
+  const fake = path.join(home, "fake-plugin");
+  await writeFile(fake, "#!/bin/sh\nexit 1\n");
+  await chmod(fake, 0o755);
+  for (const plugin of pluginsFor(targets)) {
+    await promisify(execFile)(cli.command.command, ["plugin", "install", "resource", plugin.name, plugin.version, "--file", fake], { env: { ...process.env, PULUMI_HOME: home, PULUMI_SKIP_UPDATE_CHECK: "true" } });
+  }
+}
+
 const CLOUD_STACK = (target: string) => `config:
   rolecall:desiredState: desired-state
   rolecall:targets:
@@ -198,14 +210,7 @@ describe("rolecall inventory on a cloud stack without credentials", () => {
       path.join(project.dir, "stacks", "Pulumi.aws.yaml"),
       CLOUD_STACK("    aws:\n      region: eu-central-1\n      identityStoreId: d-1234567890\n      instanceArn: arn:aws:sso:::instance/ssoins-1234567890abcdef\n"),
     );
-    // Stand-in provider plugins: the plugin check only asks the engine what is installed; inventory never starts them.
-    const cli = await ensurePulumiCli();
-    const fake = path.join(home, "fake-plugin");
-    await writeFile(fake, "#!/bin/sh\nexit 1\n");
-    await chmod(fake, 0o755);
-    for (const plugin of pluginsFor(["azuread", "aws"])) {
-      await promisify(execFile)(cli.command.command, ["plugin", "install", "resource", plugin.name, plugin.version, "--file", fake], { env: { ...process.env, PULUMI_HOME: home, PULUMI_SKIP_UPDATE_CHECK: "true" } });
-    }
+    await fakePlugins(home, ["azuread", "aws"]);
   });
   afterAll(async () => {
     await project.remove();
@@ -224,5 +229,75 @@ describe("rolecall inventory on a cloud stack without credentials", () => {
     // The compile's own notes may come first; the refusal is the last two lines.
     expect(result.stderr.trim().split("\n").slice(-2).join("\n")).toMatch(new RegExp(`^rolecall: .*${message.source}.*\n  hint: `));
     expect(result.stdout).toBe("");
+  });
+});
+
+/**
+ * `rolecall inventory --json` end to end on an AWS stack, read from moto through the SDK's
+ * AWS_ENDPOINT_URL: accounts made behind rolecall's back are classified against the sample
+ * roster, and the group membership and the direct account assignment nothing declares are listed.
+ */
+describe("rolecall inventory on an AWS stack, against moto", () => {
+  let project: TempProject;
+  let home: string;
+  let moto: RunningMoto;
+  const STORE = "d-1234567890";
+
+  beforeAll(async () => {
+    moto = await startMotoServer(inject("motoServerBin"));
+    const config = { region: REGION, endpoint: moto.endpoint, credentials };
+    const store = new IdentitystoreClient(config);
+    const admin = new SSOAdminClient(config);
+    const InstanceArn = (await admin.send(new ListInstancesCommand({}))).Instances![0]!.InstanceArn!;
+    const create = async (UserName: string) => (await store.send(new CreateUserCommand({ IdentityStoreId: STORE, UserName, DisplayName: UserName, Name: { GivenName: "G", FamilyName: "F" } }))).UserId!;
+    await create("W1001@example.com");
+    await create("W1026@example.com");
+    const rogue = await create("rogue.admin");
+    const group = (await store.send(new CreateGroupCommand({ IdentityStoreId: STORE, DisplayName: "Platform Administrators" }))).GroupId!;
+    await store.send(new CreateGroupMembershipCommand({ IdentityStoreId: STORE, GroupId: group, MemberId: { UserId: rogue } }));
+    const PermissionSetArn = (await admin.send(new CreatePermissionSetCommand({ InstanceArn, Name: "AdministratorAccess", SessionDuration: "PT1H" }))).PermissionSet!.PermissionSetArn!;
+    await admin.send(new ProvisionPermissionSetCommand({ InstanceArn, PermissionSetArn, TargetType: "AWS_ACCOUNT", TargetId: ACCOUNT }));
+    await admin.send(new CreateAccountAssignmentCommand({ InstanceArn, PermissionSetArn, TargetType: "AWS_ACCOUNT", TargetId: ACCOUNT, PrincipalType: "USER", PrincipalId: rogue }));
+    store.destroy();
+    admin.destroy();
+
+    home = await mkdtemp(path.join(os.tmpdir(), "rolecall-pulumi-home-"));
+    const state = path.join(home, "state");
+    await mkdir(state);
+    project = await TempProject.create({
+      PULUMI_HOME: home,
+      PULUMI_BACKEND_URL: `file://${state}`,
+      PULUMI_CONFIG_PASSPHRASE: "test",
+      AWS_ENDPOINT_URL: moto.endpoint,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_PROFILE: "",
+      AWS_EC2_METADATA_DISABLED: "true",
+    });
+    await writeFile(
+      path.join(project.dir, "stacks", "Pulumi.aws.yaml"),
+      CLOUD_STACK(`    aws:\n      region: ${REGION}\n      identityStoreId: ${STORE}\n      instanceArn: ${InstanceArn}\n      userNameSuffix: "@example.com"\n      maxRetries: 2\n`),
+    );
+    await fakePlugins(home, ["aws"]);
+  });
+  afterAll(async () => {
+    await project?.remove();
+    await rm(home, { recursive: true, force: true });
+    await moto?.stop();
+  });
+
+  it("classifies each account and lists the membership and the direct assignment nothing declares", async () => {
+    const result = await project.run("inventory", "--stack", "aws", "--json");
+    expect(result.code, result.stderr).toBe(0);
+    const doc = JSON.parse(result.stdout) as InventoryDocument;
+    expect(doc.unread).toEqual([]);
+    const aws = doc.targets.find((t) => t.target === "aws")!;
+    const byName = (userName: string) => aws.accounts.find((a) => a.userName === userName);
+    expect(byName("W1001@example.com")).toMatchObject({ class: "linked", identity: "W1001", rule: "externalId" });
+    expect(byName("W1026@example.com")).toMatchObject({ class: "leaver-present", identity: "W1026" });
+    expect(byName("rogue.admin")).toMatchObject({ class: "orphan" });
+    const rogueId = byName("rogue.admin")!.id;
+    expect(aws.unmanaged).toContainEqual({ holder: "rogue.admin", account: rogueId, kind: "group", item: "platform-admins", inCatalog: true });
+    expect(aws.unmanaged).toContainEqual({ holder: "rogue.admin", account: rogueId, kind: "assignment", item: `${ACCOUNT}/AdministratorAccess`, inCatalog: false });
   });
 });
