@@ -1,21 +1,34 @@
 import { readFileSync } from "node:fs";
 import type { Declared } from "./capture.js";
 
-interface Facts {
-  providers: Record<string, { types: Record<string, string[]> }>;
+/** The fixture scripts/replacement-facts.mjs writes from the providers' source and the packages' typings. */
+export interface ReplacementFacts {
+  providers: Record<string, { package: string; types: Record<string, { source: string; forceNew: string[]; inPlace: string[] }> }>;
 }
 
-const facts = JSON.parse(readFileSync(new URL("../fixtures/replace-on-change.json", import.meta.url), "utf8")) as Facts;
+export const facts = JSON.parse(readFileSync(new URL("../fixtures/replace-on-change.json", import.meta.url), "utf8")) as ReplacementFacts;
 
-/** The inputs that force a replacement of `type`, from the vendored provider facts; throws for a type the fixture lacks. */
-export function replacingInputs(type: string): readonly string[] {
+function factsOf(type: string): { forceNew: string[]; inPlace: string[] } | undefined {
   for (const provider of Object.values(facts.providers)) {
-    const inputs = provider.types[type];
-    if (inputs) return inputs;
+    const found = provider.types[type];
+    if (found) return found;
   }
   // Providers and rolecall's own components hold no target object.
-  if (type.startsWith("pulumi:providers:") || type.startsWith("rolecall:")) return [];
-  throw new Error(`no replacement facts for ${type}: add it to test/program/fixtures/replace-on-change.json from the provider's source`);
+  if (type.startsWith("pulumi:providers:") || type.startsWith("rolecall:")) return { forceNew: [], inPlace: [] };
+  return undefined;
+}
+
+/** The inputs that force a replacement of `type`, from the provider facts; throws for a type the fixture lacks. */
+export function replacingInputs(type: string): readonly string[] {
+  const found = factsOf(type);
+  if (!found) throw new Error(`no replacement facts for ${type}: add it to scripts/replacement-facts.mjs and run it`);
+  return found.forceNew;
+}
+
+/** Whether the facts know `input` of `type` at all (forcing a new resource or updated in place). */
+export function isKnownInput(type: string, input: string): boolean {
+  const found = factsOf(type);
+  return found !== undefined && (found.forceNew.includes(input) || found.inPlace.includes(input));
 }
 
 /**
