@@ -22,6 +22,8 @@ export interface LiveHttpOptions {
   maxRetries?: number;
   /** The longest single wait a Retry-After may ask for; a longer one fails the read instead of stalling it. */
   maxWaitMs?: number;
+  /** How long to wait after a successful answer before the next request, from its rate-limit headers (0: none). */
+  pace?: (headers: Headers) => number;
 }
 
 /** The largest page body read: a page of the largest `limit` each API allows is a few megabytes at most. */
@@ -57,7 +59,12 @@ export function jsonGetter(target: string, origin: string, headers: () => Promis
         }
         throw new LiveReadError(`${target}: reading ${what} failed: ${url.origin} did not answer (${causeText(error)})`, hint, error);
       }
-      if (response.ok) return { body: await boundedJson(response, target, what, hint), headers: response.headers };
+      if (response.ok) {
+        const body = await boundedJson(response, target, what, hint);
+        const wait = Math.min(options.pace?.(response.headers) ?? 0, maxWaitMs);
+        if (wait > 0) await sleep(wait);
+        return { body, headers: response.headers };
+      }
       if (RETRIED.has(response.status) && attempt < maxRetries) {
         await response.body?.cancel();
         const wait = retryWaitMs(response.headers, attempt);

@@ -2,6 +2,7 @@ import type { LiveAccount, LiveDirectory, LiveItem } from "../../model/inventory
 import type { OktaTargetSettings } from "../../model/target-settings/okta.js";
 import { EnvironmentError } from "../../engine/errors.js";
 import { arrayOf, jsonGetter, LiveReadError, type JsonGetter, type LiveHttpOptions } from "../live-http.js";
+import { OKTA_RATE_LIMITS } from "./rate-limits.js";
 import { OKTA_READ_HINT, oktaAuthorization } from "./read-auth.js";
 
 export interface OktaReadOptions extends LiveHttpOptions {
@@ -41,7 +42,8 @@ export async function readOktaInventory(settings: OktaTargetSettings, options: O
   const env = options.env ?? process.env;
   const orgUrl = options.orgUrl ?? orgUrlOf(settings, env);
   const authorization = await oktaAuthorization(orgUrl, env, options.fetch);
-  const get = jsonGetter("okta", new URL(orgUrl).origin, () => ({ authorization }), OKTA_READ_HINT, options);
+  const pace = oktaPace(settings.maxApiCapacity ?? OKTA_RATE_LIMITS.maxApiCapacity);
+  const get = jsonGetter("okta", new URL(orgUrl).origin, () => ({ authorization }), OKTA_READ_HINT, { pace, ...options });
   const url = (path: string, query: Record<string, string>) => {
     const u = new URL(path, orgUrl);
     for (const [k, v] of Object.entries(query)) u.searchParams.set(k, v);
@@ -84,6 +86,22 @@ export async function readOktaInventory(settings: OktaTargetSettings, options: O
     }
   }
   return { accounts: [...accounts.values()], items: [...items, ...[...roles.values()].sort((a, b) => (a.id < b.id ? -1 : 1))] };
+}
+
+/**
+ * Okta limits each endpoint per minute and per org, shared with every other integration. Once
+ * an answer shows this read has used its share (`maxApiCapacity`, as for the provider) of that
+ * endpoint's bucket, the read waits for the bucket's reset instead of running it dry.
+ */
+export function oktaPace(capacityPercent: number, now: () => number = Date.now): (headers: Headers) => number {
+  return (headers) => {
+    const limit = Number(headers.get("x-rate-limit-limit"));
+    const remaining = Number(headers.get("x-rate-limit-remaining"));
+    const reset = Number(headers.get("x-rate-limit-reset"));
+    if (!(limit > 0) || !headers.has("x-rate-limit-remaining") || !Number.isFinite(remaining) || !Number.isFinite(reset)) return 0;
+    if (remaining > limit * (1 - capacityPercent / 100)) return 0;
+    return Math.max(0, reset * 1000 - now() + 1000);
+  };
 }
 
 function orgUrlOf(settings: OktaTargetSettings, env: Readonly<Record<string, string | undefined>>): string {

@@ -2,7 +2,7 @@ import { generateKeyPairSync, verify } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { EnvironmentError } from "../../../../src/engine/errors.js";
 import { LiveReadError } from "../../../../src/targets/live-http.js";
-import { nextLink, readOktaInventory } from "../../../../src/targets/okta/inventory.js";
+import { nextLink, oktaPace, readOktaInventory } from "../../../../src/targets/okta/inventory.js";
 import { startJsonApi, type Answer, type JsonApi } from "../../../support/json-api.js";
 
 const TOKEN = "00test-token";
@@ -176,4 +176,29 @@ describe("nextLink", () => {
     ['<https://x/a>; rel="self"', undefined],
     [null, undefined],
   ])("%s → %s", (header, expected) => expect(nextLink(header)).toBe(expected));
+});
+
+describe("oktaPace", () => {
+  const headers = (limit: number, remaining: number, reset: number) => new Headers({ "x-rate-limit-limit": String(limit), "x-rate-limit-remaining": String(remaining), "x-rate-limit-reset": String(reset) });
+  const now = () => 1_000_000_000_000;
+  const reset = now() / 1000 + 20;
+
+  it("waits for the bucket's reset once the read has used its share of it, not before", () => {
+    expect(oktaPace(50, now)(headers(600, 301, reset))).toBe(0);
+    expect(oktaPace(50, now)(headers(600, 300, reset))).toBe(21_000);
+    expect(oktaPace(100, now)(headers(600, 1, reset))).toBe(0);
+    expect(oktaPace(100, now)(headers(600, 0, reset))).toBe(21_000);
+  });
+
+  it("does not wait on an answer without rate-limit headers", () => {
+    expect(oktaPace(50, now)(new Headers())).toBe(0);
+  });
+
+  it("paces a read whose answers show the bucket at its share", async () => {
+    const waits: number[] = [];
+    api = await startJsonApi(org((url) => (url.pathname === "/api/v1/groups" ? { body: [], headers: { "x-rate-limit-limit": "100", "x-rate-limit-remaining": "10", "x-rate-limit-reset": String(Math.floor(Date.now() / 1000) + 30) } } : undefined)));
+    await readOktaInventory({ maxApiCapacity: 80 }, { env: { OKTA_API_TOKEN: TOKEN }, orgUrl: api.origin, sleep: async (ms) => void waits.push(ms) });
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThan(25_000);
+  });
 });
