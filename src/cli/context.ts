@@ -21,6 +21,20 @@ export class NotAppliedError extends Error {
   }
 }
 
+/**
+ * The proof is not there: exit 5 when someone still holds access after the apply, 6 when a
+ * target could not be read live for someone (fail closed: unproven is not proven).
+ */
+export class NotProvenError extends Error {
+  constructor(
+    message: string,
+    readonly verdict: "failed" | "unverified",
+  ) {
+    super(message);
+    this.name = "NotProvenError";
+  }
+}
+
 /** A flag or argument that makes no sense: exit 2, like commander's own usage errors. */
 export class UsageError extends Error {
   constructor(message: string) {

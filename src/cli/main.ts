@@ -3,7 +3,7 @@ import { Command, CommanderError, Option } from "commander";
 import path from "node:path";
 import { EngineError, EnvironmentError } from "../engine/errors.js";
 import { causesOf } from "../engine/failure.js";
-import { NotAppliedError, progress, RefusedError, UsageError } from "./context.js";
+import { NotAppliedError, NotProvenError, progress, RefusedError, UsageError } from "./context.js";
 
 const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
 
@@ -119,6 +119,15 @@ cli
   .action(lazy(async () => (await import("./commands/inventory.js")).inventoryCommand));
 
 cli
+  .command("attest")
+  .description("re-check live that everyone whose access an apply ended since a date has none left, into a verifiable attestation folder")
+  .addOption(stackOption())
+  .requiredOption("--since <date>", "cover applies with an as-of date on or after this day (YYYY-MM-DD)")
+  .option("--out <dir>", "the folder to write (default: evidence/<stack>/attestation-<UTC time>)")
+  .option("--evidence <dir>", "the folder holding the stack's evidence bundles (default: evidence/<stack>)")
+  .action(lazy(async () => (await import("./commands/attest.js")).attestCommand));
+
+cli
   .command("offboard")
   .description("the leaver fast path: apply only the revocations the HR export implies against the last apply, with guardrails, evidence and proof")
   .addOption(stackOption())
@@ -172,7 +181,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   }
 }
 
-/** Exit codes (README, "Commands"): 0 done, 1 refused, 2 usage or environment, 3 changes pending but not applied, 4 the update failed. */
+/** Exit codes (README, "Commands"): 0 done, 1 refused, 2 usage or environment, 3 changes pending but not applied, 4 the update failed, 5 offboarding proof failed, 6 offboarding proof unverified. */
 function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
   if (error instanceof RefusedError) {
@@ -182,6 +191,10 @@ function exitCodeFor(error: unknown): number {
   if (error instanceof NotAppliedError) {
     process.stderr.write(`rolecall: ${error.message}\n`);
     return 3;
+  }
+  if (error instanceof NotProvenError) {
+    process.stderr.write(`rolecall: ${error.message}\n`);
+    return error.verdict === "failed" ? 5 : 6;
   }
   if (error instanceof UsageError) {
     process.stderr.write(`rolecall: ${error.message}\n`);

@@ -4,8 +4,8 @@ import { once } from "node:events";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { InventoryDocument } from "../model/inventory.js";
-import type { OffboardingProof } from "../model/offboarding.js";
-import type { AppliedDocument, PlanDocument } from "../model/plan.js";
+import type { Attestation, OffboardingProof } from "../model/offboarding.js";
+import type { AppliedDocument, Manifest, PlanDocument } from "../model/plan.js";
 import { jsonChunks } from "./json-chunks.js";
 import { htmlPages, renderHtml } from "./render-html.js";
 import { renderMarkdown } from "./render-md.js";
@@ -53,10 +53,15 @@ export async function writeInventory(dir: string, inventory: InventoryDocument):
   await writeFile(path.join(dir, INDEX), json(index));
 }
 
-/** Adds offboarding.json: the leaver fast path's proof, read back from the targets. */
-export async function writeOffboarding(dir: string, proof: OffboardingProof): Promise<void> {
+/**
+ * Adds offboarding.json, the proof read back live after an apply, and writes plan.md and
+ * plan.html again with its section (the pages beside plan.html do not show it).
+ */
+export async function writeOffboarding(dir: string, proof: OffboardingProof, plan: PlanDocument): Promise<void> {
   const index = await openIndex(dir);
   await put(dir, index, "offboarding.json", json(proof));
+  await put(dir, index, "plan.md", renderMarkdown(plan, proof));
+  await put(dir, index, "plan.html", renderHtml(plan, proof));
   await writeFile(path.join(dir, INDEX), json(index));
 }
 
@@ -112,4 +117,17 @@ async function writeStreamed(file: string, pieces: Iterable<string>): Promise<st
 
 function json(value: unknown): string {
   return JSON.stringify(value, null, 2) + "\n";
+}
+
+/**
+ * An attestation folder (`rolecall attest`): attestation.json, attestation.md and
+ * manifest.json, indexed in files.json like a bundle, so `evidence verify` checks it.
+ */
+export async function writeAttestationFolder(dir: string, attestation: Attestation, markdown: string, manifest: Manifest): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const index: BundleIndex = { files: {} };
+  await put(dir, index, "attestation.json", json(attestation));
+  await put(dir, index, "attestation.md", markdown);
+  await put(dir, index, "manifest.json", json(manifest));
+  await writeFile(path.join(dir, INDEX), json(index));
 }

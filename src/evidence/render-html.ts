@@ -1,4 +1,6 @@
+import type { OffboardingProof } from "../model/offboarding.js";
 import type { AccessChange, PersonChange, PlanDocument } from "../model/plan.js";
+import { PROOF_VERDICT, proofView } from "./offboarding-render.js";
 import {
   RISK_LABEL,
   SEVERITY_ORDER,
@@ -91,7 +93,7 @@ function layout(plan: PlanDocument): Layout {
  * written by `htmlPages`, so that every page stays readable at 100,000 people.
  * Every value is HTML-escaped. Deterministic: the same plan gives the same bytes.
  */
-export function renderHtml(plan: PlanDocument): string {
+export function renderHtml(plan: PlanDocument, proof?: OffboardingProof): string {
   const m = plan.manifest;
   const l = layout(plan);
   return htmlDocument(`Access plan · stack ${m.stack} · as of ${m.asOf}`, m.versions.rolecall, [
@@ -100,6 +102,7 @@ export function renderHtml(plan: PlanDocument): string {
     `<main>`,
     summary(plan),
     guardrails(plan),
+    ...(proof ? [proofSection(proof)] : []),
     risks(plan),
     people(plan, l),
     groupChanges(plan, l),
@@ -222,6 +225,14 @@ function guardrails(plan: PlanDocument): string {
         );
   const override = plan.manifest.override !== undefined ? `<p class="warn">Overridden with <code>--allow-mass-deprovision</code>: ${esc(plan.manifest.override)}</p>` : "";
   return section("guardrails", "Guardrails", [body, override]);
+}
+
+/** After an apply: the offboarding proof, read back live (src/evidence/offboarding-proof.ts). */
+function proofSection(proof: OffboardingProof): string {
+  const view = proofView(proof);
+  const rows = view.rows.map((r) => [`<span class="verdict ${r.verdict === "proven" ? "pass" : r.verdict === "failed" ? "fail" : "overridden"}"><span aria-hidden="true">${PROOF_VERDICT[r.verdict].symbol}</span> ${esc(PROOF_VERDICT[r.verdict].label)}</span>`, ...r.cells.slice(1).map(segments)]);
+  const more = view.omitted > 0 ? `<p>… and ${view.omitted} more rows: see <code>offboarding.json</code> in the evidence bundle.</p>` : "";
+  return section("offboarding", "Offboarding proof", [`<p>${segments(view.headline)}</p>`, rows.length > 0 ? table(view.headers, rows, "proof") : "", more]);
 }
 
 function risks(plan: PlanDocument): string {

@@ -1,4 +1,6 @@
+import type { OffboardingProof } from "../model/offboarding.js";
 import type { PersonChange, PlanDocument } from "../model/plan.js";
+import { PROOF_VERDICT, proofView } from "./offboarding-render.js";
 import {
   SEVERITY_ORDER,
   SUMMARY_FIELDS,
@@ -29,7 +31,7 @@ export const MARKDOWN_LIMIT = 65_000;
  * the longest lists) is cut with a note pointing to plan.html and plan.json. Deterministic:
  * the same plan gives the same bytes.
  */
-export function renderMarkdown(plan: PlanDocument): string {
+export function renderMarkdown(plan: PlanDocument, proof?: OffboardingProof): string {
   const m = plan.manifest;
   const head = [
     `## rolecall plan · stack ${code(m.stack)} · as of ${text(m.asOf)}`,
@@ -38,6 +40,7 @@ export function renderMarkdown(plan: PlanDocument): string {
     ...summary(plan),
     "",
     ...guardrails(plan),
+    ...(proof ? ["", ...proofSection(proof)] : []),
   ].join("\n");
   const footer = footerLines(plan).join("\n");
 
@@ -78,6 +81,17 @@ function guardrails(plan: PlanDocument): string[] {
     }
   }
   if (plan.manifest.override !== undefined) lines.push("", `⚠️ **Overridden** with \`--allow-mass-deprovision\`: ${text(plan.manifest.override)}`);
+  return lines;
+}
+
+/** After an apply: the offboarding proof, read back live (src/evidence/offboarding-proof.ts). */
+function proofSection(proof: OffboardingProof): string[] {
+  const view = proofView(proof);
+  const lines = ["### Offboarding proof", "", segments(view.headline)];
+  if (view.rows.length === 0) return lines;
+  lines.push("", `| ${view.headers.join(" | ")} |`, `|${view.headers.map(() => "---").join("|")}|`);
+  for (const row of view.rows) lines.push(`| ${PROOF_VERDICT[row.verdict].icon} ${row.cells.map((c) => segments(c, true)).join(" | ")} |`);
+  if (view.omitted > 0) lines.push("", `… and ${view.omitted} more rows: see offboarding.json in the evidence bundle.`);
   return lines;
 }
 
@@ -220,8 +234,8 @@ function fitSection(section: Section, budget: number): string {
   return [section.head, ...kept, section.more(section.items.length - kept.length)].join("\n") + tail;
 }
 
-function segments(parts: Segment[]): string {
-  return parts.map((p) => (typeof p === "string" ? text(p) : code(p.code))).join("");
+function segments(parts: Segment[], inTable = false): string {
+  return parts.map((p) => (typeof p === "string" ? text(p) : code(p.code, inTable))).join("");
 }
 
 /** Inline text from the inputs: markup characters neutralised, on one line. */

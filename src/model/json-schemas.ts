@@ -6,7 +6,7 @@ import { GithubFileSchema } from "./github.js";
 import { GrantsFileSchema } from "./grant.js";
 import { HrSourceSchema } from "./hr-source.js";
 import { InventoryDocumentSchema } from "./inventory.js";
-import { OffboardingProofSchema } from "./offboarding.js";
+import { AttestationSchema, OffboardingProofSchema } from "./offboarding.js";
 import { AppliedDocumentSchema, PlanDocumentSchema } from "./plan.js";
 import { PolicySchema } from "./policy.js";
 import { RolesFileSchema } from "./role.js";
@@ -107,7 +107,14 @@ export const DESIRED_STATE_FILE_KINDS: readonly DesiredStateFileKind[] = [
     files: [],
     schema: OffboardingProofSchema,
     title: "rolecall offboarding proof",
-    description: "offboarding.json in a leaver fast-path bundle: what was revoked per person and target, and whether the targets read back as declared.",
+    description: "offboarding.json in an apply's bundle: every identity whose access the run ended, read back live from every enabled target, with a verdict per target (and, on the fast path, what was revoked and the read-back).",
+  },
+  {
+    name: "attestation",
+    files: [],
+    schema: AttestationSchema,
+    title: "rolecall attestation",
+    description: "attestation.json from `rolecall attest --since DATE`: every identity whose access ended since the date, re-checked live in every enabled target.",
   },
   {
     name: "inventory",

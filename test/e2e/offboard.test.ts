@@ -67,8 +67,9 @@ describe("rolecall offboard and watch, end to end", () => {
     const applied = JSON.parse(await readFile(path.join(dir, "applied.json"), "utf8")) as AppliedDocument;
     expect(applied).toMatchObject({ result: "succeeded", planDigest: plan.digest });
     const proof = JSON.parse(await readFile(path.join(dir, "offboarding.json"), "utf8")) as OffboardingProof;
-    expect(proof).toMatchObject({ proven: true, differences: [], planDigest: plan.digest });
-    expect(proof.people).toEqual([expect.objectContaining({ id: "W1010", state: "leaver", accounts: { scim: "deleted" } })]);
+    expect(proof).toMatchObject({ proven: true, verdict: "proven", planDigest: plan.digest, readBack: { proven: true, differences: [] } });
+    expect(proof.people).toEqual([expect.objectContaining({ id: "W1010", state: "leaver", verdict: "proven", revoked: expect.objectContaining({ accounts: { scim: "deleted" } }) })]);
+    expect(proof.people[0]!.targets).toEqual([expect.objectContaining({ target: "scim", verdict: "proven", expected: "absent", accounts: [], remaining: [] })]);
     expect((await project.ok("evidence", "verify", dir)).code).toBe(0);
 
     // What the fast path left is exactly the full run's: the mover and the joiner.

@@ -12,6 +12,7 @@ import { ACCOUNT_TYPES } from "../../evidence/plan-model.js";
 import { appliedSteps, changingSteps, EngineRecord } from "../../evidence/steps.js";
 import { PlanDocumentSchema, type AppliedDocument, type PlanDocument, type PlanStep } from "../../model/plan.js";
 import { settleRecord } from "../../targets/record.js";
+import { proveAfterApply, refuseUnproven, type FastPathProof } from "../proof.js";
 import { findProjectDir, NotAppliedError, progress, RefusedError } from "../context.js";
 import { makePlan } from "../planning.js";
 import { prepareStackRun, type StackRun } from "../stack-run.js";
@@ -34,8 +35,8 @@ export interface ApplyMode {
   narrow(run: StackRun): void;
   /** Throws when the preview holds what this mode must not apply. */
   check(plan: PlanDocument): void;
-  /** After a successful update: reads the targets back and writes the proof into the bundle. */
-  prove(run: StackRun, dir: string, plan: PlanDocument): Promise<void>;
+  /** After a successful update: the mode's own read-back, folded into the bundle's offboarding proof. */
+  readBack(run: StackRun): Promise<FastPathProof>;
 }
 
 /**
@@ -78,6 +79,7 @@ export async function apply(run: StackRun, projectDir: string, opts: ApplyOption
   if (changes === 0 && protects.length === 0) {
     // An apply stopped after its update but before writing its record leaves it behind.
     if (await editState(run.stack, { record: { name: "rolecall", value: run.declared } })) progress("brought the stack's record of what it holds up to date");
+    refuseUnproven(await proveAfterApply(run, projectDir, dir, plan, run.declared), dir);
     return;
   }
   if (!opts.yes) {
@@ -109,8 +111,11 @@ export async function apply(run: StackRun, projectDir: string, opts: ApplyOption
 
   const byUrn = new Map<string, PlanStep>([...plan.steps, ...update.steps].map((s) => [s.urn, s]));
   const unsettled = steps.filter((s) => s.outcome !== "done").map((s) => ({ target: byUrn.get(s.urn)?.target ?? "", name: byUrn.get(s.urn)?.name ?? "", account: ACCOUNT_TYPES.has(byUrn.get(s.urn)?.type ?? "") }));
-  await editState(run.stack, { record: { name: "rolecall", value: settleRecord(run.previous, run.declared, unsettled) } });
+  const held = settleRecord(run.previous, run.declared, unsettled);
+  await editState(run.stack, { record: { name: "rolecall", value: held } });
   const done = steps.filter((s) => s.outcome === "done").length;
+  // The proof is made after a failed update too: the auditor sees who is out despite it.
+  const proof = await proveAfterApply(run, projectDir, dir, plan, held, error ? undefined : await mode?.readBack(run));
   if (error) {
     const open = steps.filter((s) => s.outcome !== "done");
     throw new EngineError(
@@ -125,7 +130,7 @@ export async function apply(run: StackRun, projectDir: string, opts: ApplyOption
   if (unplanned.length > 0) throw new RefusedError(`the update did steps the plan did not show: ${unplanned.map((s) => `${s.op} ${s.urn}`).join(", ")}`);
   if (protects.length > 0) progress(`protection now follows policy.yaml for ${protects.map(nameOf).join(", ")}`);
   process.stdout.write(`\nApplied to stack ${opts.stack}: ${done} steps done. Evidence: ${path.relative(process.cwd(), dir)}\n`);
-  await mode?.prove(run, dir, plan);
+  refuseUnproven(proof, dir);
 }
 
 /**

@@ -3,7 +3,7 @@ import { resolveConnections } from "../../engine/connections.js";
 import { readInventory } from "../../inventory/read.js";
 import { renderInventoryText } from "../../inventory/render.js";
 import type { Finding } from "../../model/finding.js";
-import type { InventoryDocument } from "../../model/inventory.js";
+import type { InventoryDocument, LiveDirectory } from "../../model/inventory.js";
 import { findProjectDir, RefusedError, sandboxPort } from "../context.js";
 import { formatFindings } from "../findings-format.js";
 import { prepareStackRun, type StackRun } from "../stack-run.js";
@@ -14,13 +14,17 @@ export interface InventoryOptions {
   json?: boolean;
 }
 
-/** Reads the stack's targets live and correlates them with HR, from a prepared stack run (plan uses it for its bundle too). */
-export async function inventoryOf(run: StackRun, projectDir: string): Promise<{ document: InventoryDocument; findings: Finding[] }> {
+/**
+ * Reads the stack's targets live and correlates them with HR, from a prepared stack run (plan
+ * uses it for its bundle too; apply after its update, with the record it wrote, and the proof
+ * judges the same `live` read).
+ */
+export async function inventoryOf(run: StackRun, projectDir: string, record = run.outputs.rolecall as StackRecord | undefined): Promise<{ document: InventoryDocument; findings: Finding[]; live: { target: string; directory: LiveDirectory; readAt: string }[] }> {
   const config = await run.stack.getAllConfig();
   const connections = await resolveConnections(run.settings, { projectDir, scimToken: config["rolecall:scimToken"]?.value, sandboxPort: sandboxPort(), desired: run.desired });
-  const { document, findings } = await readInventory({ stack: run.stackName, desired: run.desired, record: run.outputs.rolecall as StackRecord | undefined, rules: run.policy.inventory.correlation, connections });
+  const { document, findings, live } = await readInventory({ stack: run.stackName, desired: run.desired, record, rules: run.policy.inventory.correlation, connections });
   // Findings point at the desired-state files, as validate's do.
-  return { document, findings: findings.map((f) => (f.file ? { ...f, file: path.join(run.settings.desiredState, f.file) } : f)) };
+  return { document, live, findings: findings.map((f) => (f.file ? { ...f, file: path.join(run.settings.desiredState, f.file) } : f)) };
 }
 
 /**

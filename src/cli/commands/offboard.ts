@@ -1,12 +1,10 @@
-import path from "node:path";
 import { preview } from "../../engine/operations.js";
-import { writeOffboarding } from "../../evidence/bundle.js";
 import { changingSteps, EngineRecord } from "../../evidence/steps.js";
-import type { PlanDocument } from "../../model/plan.js";
 import { notRevocations } from "../../offboard/only-revocations.js";
 import { AppliedRecordSchema, revocationsOnly, type Revocation } from "../../offboard/revocations.js";
 import { stackRecord } from "../../targets/record.js";
 import { findProjectDir, progress, RefusedError } from "../context.js";
+import type { FastPathProof } from "../proof.js";
 import { prepareStackRun, type StackRun } from "../stack-run.js";
 import { apply, type ApplyMode } from "./apply.js";
 
@@ -65,32 +63,26 @@ function offboardMode(): ApplyMode {
         `the fast-path preview holds more than revocations, so nothing was applied:\n${shown.join("\n")}${problems.length > 10 ? `\n  … and ${problems.length - 10} more` : ""}\n${FULL_RUN}`,
       );
     },
-    async prove(run, dir, plan) {
-      await prove(run, dir, plan, revocations);
-    },
+    readBack: (run) => readBack(run, revocations),
   };
 }
 
 /**
- * The proof: after the update, a refreshing preview reads every resource back from the
- * targets; none may differ from what the fast path declared. Written to offboarding.json in
- * the bundle whatever it finds; a difference fails the run.
+ * The fast path's own check, beside the live proof every apply makes: after the update, a
+ * refreshing preview reads every declared resource back from the targets; none may differ
+ * from what the fast path declared.
  */
-async function prove(run: StackRun, dir: string, plan: PlanDocument, revocations: Revocation[]): Promise<void> {
+async function readBack(run: StackRun, revocations: Revocation[]): Promise<FastPathProof> {
   progress("reading the targets back to prove the offboarding…");
-  const readBack = new EngineRecord();
-  await preview(run.stack, run.log, progress, { refresh: true, onEvent: readBack.add });
-  const differences = changingSteps(readBack.steps).map((s) => `${s.op} ${s.target} ${s.name} (${s.diffs.join(", ")})`);
-  await writeOffboarding(dir, {
-    schemaVersion: 1,
-    planDigest: plan.digest,
-    verifiedAt: new Date().toISOString(),
-    method: "a refreshing preview after the update read every declared resource back from its target and compared it with what the fast path declared",
-    proven: differences.length === 0,
-    differences,
-    people: revocations.map(({ id, state, reason, accounts, removed }) => ({ id, state, reason, accounts, removed })),
-  });
-  const proof = path.relative(process.cwd(), path.join(dir, "offboarding.json"));
-  if (differences.length > 0) throw new RefusedError(`the targets do not read back as offboarded (${differences.slice(0, 5).join("; ")}); see ${proof}`);
-  process.stdout.write(`Offboarding proven for ${revocations.map((r) => r.id).join(", ") || "nobody (nothing to revoke)"}: ${proof}\n`);
+  const record = new EngineRecord();
+  await preview(run.stack, run.log, progress, { refresh: true, onEvent: record.add });
+  const differences = changingSteps(record.steps).map((s) => `${s.op} ${s.target} ${s.name} (${s.diffs.join(", ")})`);
+  return {
+    readBack: {
+      method: "a refreshing preview after the update read every declared resource back from its target and compared it with what the fast path declared",
+      proven: differences.length === 0,
+      differences,
+    },
+    revoked: Object.fromEntries(revocations.map(({ id, accounts, removed }) => [id, { accounts, removed }])),
+  };
 }

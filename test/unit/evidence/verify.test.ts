@@ -2,7 +2,11 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { writeApplied, writePlanBundle } from "../../../src/evidence/bundle.js";
+import { sha256, writeApplied, writeOffboarding, writePlanBundle } from "../../../src/evidence/bundle.js";
+import { judge, subjectsOf, type ProofTarget } from "../../../src/evidence/offboarding-proof.js";
+import { compile } from "../../../src/compile/compile.js";
+import { loadDesiredState } from "../../../src/load/desired-state-dir.js";
+import type { OffboardingProof } from "../../../src/model/offboarding.js";
 import { planDigest } from "../../../src/evidence/plan-model.js";
 import { changingSteps } from "../../../src/evidence/steps.js";
 import { verifyBundle } from "../../../src/evidence/verify.js";
@@ -15,6 +19,16 @@ function sealedPlan(): PlanDocument {
   plan.manifest.inputs = [];
   plan.digest = planDigest(changingSteps(plan.steps), plan.people);
   return plan;
+}
+
+const desired = compile(await loadDesiredState("desired-state"), "2026-03-02");
+const AT = "2026-03-02T08:17:30.000Z";
+
+/** The proof apply writes: every leaver of the plan judged against a live read of the target. */
+function proofOf(plan: PlanDocument, live: ProofTarget["live"] = { accounts: [], items: [] }): OffboardingProof {
+  const people = judge(subjectsOf(plan.people, desired, undefined), [{ target: "scim", users: [], items: [], live, readAt: AT }]);
+  const failed = people.some((p) => p.verdict === "failed");
+  return { schemaVersion: 2, stack: plan.manifest.stack, planDigest: plan.digest, checkedAt: AT, method: "live read", verdict: failed ? "failed" : "proven", proven: !failed, unread: [], people };
 }
 
 describe("evidence verify after an apply", () => {
@@ -40,9 +54,47 @@ describe("evidence verify after an apply", () => {
     ...over,
   });
 
-  it("holds for a plan applied exactly, step for step", async () => {
+  it("holds for a plan applied exactly, step for step, with its leaver proven gone", async () => {
     await writeApplied(bundle, applied({}));
+    await writeOffboarding(bundle, proofOf(plan), plan);
     expect(await verifyBundle(bundle, project)).toEqual([]);
+    expect(await readFile(path.join(bundle, "plan.md"), "utf8")).toContain("### Offboarding proof");
+    expect(await readFile(path.join(bundle, "plan.html"), "utf8")).toContain(`id="offboarding"`);
+  });
+
+  it("fails an apply bundle without offboarding.json", async () => {
+    await writeApplied(bundle, applied({}));
+    expect(await verifyBundle(bundle, project)).toEqual([expect.stringMatching(/^offboarding\.json is missing/)]);
+  });
+
+  it("fails a proof that says not proven, naming who", async () => {
+    await writeApplied(bundle, applied({}));
+    await writeOffboarding(bundle, proofOf(plan, { accounts: [{ id: "u1", userName: "jonas.weber", externalId: "W1010", emails: [] }], items: [] }), plan);
+    const problems = await verifyBundle(bundle, project);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/not proven \(failed\): W1010/);
+  });
+
+  it("fails a proof edited after it was written, one that leaves a leaver out, one of another plan, and verdicts that do not follow from what was found", async () => {
+    await writeApplied(bundle, applied({}));
+    await writeOffboarding(bundle, proofOf(plan), plan);
+    const file = path.join(bundle, "offboarding.json");
+    const good = await readFile(file, "utf8");
+    await writeFile(file, good.replace('"proven": true', '"proven": false'));
+    expect((await verifyBundle(bundle, project)).some((p) => p.startsWith("offboarding.json was changed after it was written"))).toBe(true);
+
+    const proof = proofOf(plan);
+    const found = { ...proof.people[0]!.targets[0]!, remaining: [{ account: "u1", kind: "group", item: "developers", inCatalog: true }] };
+    const rewritten = async (p: OffboardingProof) => {
+      await writeOffboarding(bundle, p, plan);
+      return verifyBundle(bundle, project);
+    };
+    expect(await rewritten({ ...proof, people: [] })).toEqual([expect.stringMatching(/leaves out W1010, whose access the plan ends \(leaver\)/)]);
+    expect(await rewritten({ ...proof, planDigest: "0".repeat(64) })).toEqual(["offboarding.json belongs to another plan (digest differs)"]);
+    expect((await rewritten({ ...proof, people: [{ ...proof.people[0]!, targets: [found] }] })).some((p) => /W1010 in scim says proven but records what makes it failed/.test(p))).toBe(true);
+    await writeFile(file, JSON.stringify({ ...proof, schemaVersion: 1 }));
+    await writeFile(path.join(bundle, "files.json"), JSON.stringify({ files: { ...JSON.parse(await readFile(path.join(bundle, "files.json"), "utf8")).files, "offboarding.json": sha256(await readFile(file)) } }));
+    expect((await verifyBundle(bundle, project))[0]).toMatch(/offboarding\.json does not match the offboarding schema/);
   });
 
   it("fails a bundle whose apply started and never recorded its end (killed mid-update)", async () => {
@@ -56,6 +108,7 @@ describe("evidence verify after an apply", () => {
   it("fails an apply that left a planned step undone, or did one nobody planned", async () => {
     const [first, ...rest] = applied({}).steps;
     await writeApplied(bundle, applied({ steps: [...rest, { ...first!, urn: `${first!.urn}-other` }] }));
+    await writeOffboarding(bundle, proofOf(plan), plan);
     const problems = await verifyBundle(bundle, project);
     expect(problems).toContain(`planned but not applied: ${first!.op} ${first!.urn}`);
     expect(problems).toContain(`applied but not planned: ${first!.op} ${first!.urn}-other`);
@@ -63,6 +116,7 @@ describe("evidence verify after an apply", () => {
 
   it("fails a bundle whose applied.json was edited after it was written", async () => {
     await writeApplied(bundle, applied({}));
+    await writeOffboarding(bundle, proofOf(plan), plan);
     const file = path.join(bundle, "applied.json");
     await writeFile(file, (await readFile(file, "utf8")).replace('"succeeded"', '"succeeded" '));
     expect((await verifyBundle(bundle, project)).some((p) => p.startsWith("applied.json was changed after it was written"))).toBe(true);

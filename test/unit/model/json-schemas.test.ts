@@ -96,6 +96,7 @@ describe("JSON Schemas of the desired-state files", () => {
   it("has one per file kind, named as the sample files and evidence bundles reference them", () => {
     expect(Object.keys(generated)).toEqual([
       "applied.schema.json",
+      "attestation.schema.json",
       "catalog.schema.json",
       "exclusions.schema.json",
       "github.schema.json",
