@@ -22,7 +22,7 @@ export interface EngineRun {
  * has refreshed the state already and passes false. A failed preview throws, with its causes.
  */
 export async function preview(stack: Stack, log: EngineLog, progress: Progress, opts: { refresh: boolean; onEvent?: EventSink }): Promise<void> {
-  const run = await engineCommand("previewing", log, progress, (onEvent, out) => stack.preview({ onEvent, ...out, color: "never", refresh: opts.refresh }), "environment", opts.onEvent);
+  const run = await engineCommand(stack, "previewing", log, progress, (onEvent, out) => stack.preview({ onEvent, ...out, color: "never", refresh: opts.refresh }), "environment", opts.onEvent);
   if (run.error) throw run.error;
 }
 
@@ -32,7 +32,7 @@ export async function preview(stack: Stack, log: EngineLog, progress: Progress, 
  * what already exists (the SCIM provider by externalId).
  */
 export async function refresh(stack: Stack, log: EngineLog, progress: Progress, opts: { clearPendingCreates: boolean }): Promise<void> {
-  const run = await engineCommand("refreshing", log, progress, (onEvent, out) => stack.refresh({ onEvent, ...out, color: "never", clearPendingCreates: opts.clearPendingCreates }));
+  const run = await engineCommand(stack, "refreshing", log, progress, (onEvent, out) => stack.refresh({ onEvent, ...out, color: "never", clearPendingCreates: opts.clearPendingCreates }));
   if (run.error) throw run.error;
 }
 
@@ -42,7 +42,7 @@ export async function refresh(stack: Stack, log: EngineLog, progress: Progress, 
  * `onEvent` took are the record of what was done, and the error carries the causes.
  */
 export async function up(stack: Stack, log: EngineLog, progress: Progress, onEvent: EventSink): Promise<EngineRun> {
-  return engineCommand("applying", log, progress, (sink, out) => stack.up({ onEvent: sink, ...out, color: "never", refresh: false, continueOnError: true }), "update", onEvent);
+  return engineCommand(stack, "applying", log, progress, (sink, out) => stack.up({ onEvent: sink, ...out, color: "never", refresh: false, continueOnError: true }), "update", onEvent);
 }
 
 type Command = (onEvent: EventSink, out: { onOutput: (s: string) => void; onError: (s: string) => void }) => Promise<unknown>;
@@ -52,7 +52,7 @@ type Command = (onEvent: EventSink, out: { onOutput: (s: string) => void; onErro
  * few seconds, and any failure turned into an EngineError with its causes. Of the events it
  * keeps only a count and the error diagnostics those causes are read from.
  */
-async function engineCommand(verb: string, log: EngineLog, progress: Progress, command: Command, kind: EngineError["kind"] = "environment", onEvent?: EventSink): Promise<EngineRun> {
+async function engineCommand(stack: Stack, verb: string, log: EngineLog, progress: Progress, command: Command, kind: EngineError["kind"] = "environment", onEvent?: EventSink): Promise<EngineRun> {
   const started = Date.now();
   log.note(`${verb}`);
   let done = 0;
@@ -70,7 +70,7 @@ async function engineCommand(verb: string, log: EngineLog, progress: Progress, c
   const stackTraceLimit = Error.stackTraceLimit;
   if (!process.env.PULUMI_DEBUG_PROMISE_LEAKS) Error.stackTraceLimit = 1;
   try {
-    await command(sink, { onOutput: (s) => log.write(s), onError: (s) => log.write(s) });
+    await withoutResultReads(stack, () => command(sink, { onOutput: (s) => log.write(s), onError: (s) => log.write(s) }));
     return {};
   } catch (error) {
     log.write(`\n${error instanceof Error ? error.message : String(error)}\n`);
@@ -79,5 +79,24 @@ async function engineCommand(verb: string, log: EngineLog, progress: Progress, c
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
     clearInterval(timer);
+  }
+}
+
+/**
+ * Runs an Automation API command without the reads it ends with. Stack.up and Stack.refresh
+ * finish by reading the stack's outputs twice (once with secrets decrypted) and its last update
+ * (history, secrets shown): three more CLI runs per command, secrets in plaintext through this
+ * process, for a result rolecall never reads — it takes outputs from its own checkpoint export.
+ */
+async function withoutResultReads(stack: Stack, command: () => Promise<unknown>): Promise<void> {
+  const own = stack as unknown as { outputs: () => Promise<unknown>; info: () => Promise<unknown> };
+  own.outputs = async () => ({});
+  own.info = async () => undefined;
+  try {
+    await command();
+  } finally {
+    // The prototype's methods again, for anything else that asks.
+    delete (own as Partial<typeof own>).outputs;
+    delete (own as Partial<typeof own>).info;
   }
 }
