@@ -6,6 +6,7 @@ import type { Inputs } from "../../src/model/inputs.js";
 import type { Worker } from "../../src/model/person.js";
 import { AwsTargetSettingsSchema, type AwsTargetSettings } from "../../src/model/target-settings/aws.js";
 import { AwsTarget } from "../../src/targets/aws/component.js";
+import { stackParallelism } from "../../src/targets/parallelism.js";
 import { recordRegistrations, type Registered } from "../support/pulumi-mocks.js";
 
 const T = {
@@ -100,6 +101,17 @@ describe("the AWS target for the sample organisation (as of 2026-11-25)", () => 
     // The declaration order is the projection's order (registration order also follows outputs: see determinism).
     expect(target.plan.memberships.map((m) => m.name)).toEqual(expected[T.membership]);
     expect(target.plan.assignments.map((a) => a.name)).toEqual(expected[T.assignment]);
+  });
+
+  it("applies Identity Center's limits in code: engine parallelism under 15 outstanding assignments, adaptive pacing, and a retry quota no throttling storm exhausts before maxRetries", async () => {
+    for (const maxRetries of [25, 40]) {
+      const { resources } = await declare(sample, { ...settings, maxRetries });
+      // Provider configuration travels as strings (Pulumi serialises non-string config as JSON).
+      expect(find(resources, T.provider, "aws").inputs).toMatchObject({ retryMode: "adaptive", maxRetries: String(maxRetries), tokenBucketRateLimiterCapacity: String(10 * maxRetries * 10) });
+    }
+    // Every stack with this target runs at most 10 operations at once, whatever else it holds or PULUMI_PARALLEL asks.
+    for (const targets of [["aws"], ["aws", "scim"], ["aws", "azuread"]]) expect(stackParallelism(targets, "64")).toBe(10);
+    expect(stackParallelism(["aws"], "3")).toBe(3);
   });
 
   it("sets the key inputs", async () => {

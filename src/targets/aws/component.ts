@@ -4,7 +4,7 @@ import type { AwsProjection } from "../../model/desired-state.js";
 import type { AwsTargetSettings } from "../../model/target-settings/aws.js";
 import { awsGroupIgnoreChanges, awsPermissionSetIgnoreChanges, awsUserIgnoreChanges } from "./convert.js";
 import { planAwsTarget, type AwsPlan } from "./plan.js";
-import { AWS_RETRY_MODE } from "./rate-limits.js";
+import { AWS_RETRY_MODE, awsRetryQuota } from "./rate-limits.js";
 
 export interface AwsTargetArgs {
   projection: AwsProjection;
@@ -46,6 +46,7 @@ export class AwsTarget extends pulumi.ComponentResource {
         region: settings.region,
         maxRetries: settings.maxRetries,
         retryMode: AWS_RETRY_MODE,
+        tokenBucketRateLimiterCapacity: awsRetryQuota(settings.maxRetries),
         ...(settings.accountId ? { allowedAccountIds: [settings.accountId] } : {}),
       },
       { parent: this },
