@@ -21,7 +21,7 @@ const USER_FIELDS = "id,userPrincipalName,displayName,mail,otherMails,accountEna
  *   the worker ID (and onPremisesImmutableId on a federated domain, where rolecall sets both);
  * - groups other than dynamic ones (their members follow a rule: nobody adds or removes them),
  *   each with its direct user members;
- * - active directory-role assignments, one item per role and scope, named by the role's display
+ * - active directory-role assignments, listed per role definition, one item per role and scope, named by the role's display
  *   name as the catalog's directoryRoles are; a scoped assignment (an administrative unit) is its
  *   own item, since rolecall only assigns tenant-wide. Assignments to service principals or
  *   groups are not accounts and are left out, and so are PIM-eligible ones.
@@ -66,13 +66,16 @@ export async function readAzureAdInventory(settings: AzureAdTargetSettings, opti
     }
   }
   const roles = new Map<string, LiveItem>();
-  for await (const page of pages(get, url("/roleManagement/directory/roleAssignments", { $select: "id,principalId,roleDefinitionId,directoryScopeId" }), "directory role assignments")) {
-    for (const raw of page) {
+  // Listed role by role: Graph's v1.0 reference has required a filter on roleDefinitionId (or
+  // principalId) for this listing; one request per role definition works either way.
+  for (const [roleId, roleName] of roleNames) {
+    const listing = url("/roleManagement/directory/roleAssignments", { $filter: `roleDefinitionId eq '${roleId}'`, $select: "id,principalId,roleDefinitionId,directoryScopeId" });
+    for await (const page of pages(get, listing, `the assignments of directory role ${roleName}`)) for (const raw of page) {
       const a = raw as { principalId?: unknown; roleDefinitionId?: unknown; directoryScopeId?: unknown };
       if (typeof a.principalId !== "string" || typeof a.roleDefinitionId !== "string") throw shapeError("a role assignment without a principal or a role");
       if (!isAccount.has(a.principalId)) continue;
       const scope = typeof a.directoryScopeId === "string" ? a.directoryScopeId : "/";
-      const name = roleNames.get(a.roleDefinitionId) ?? a.roleDefinitionId;
+      const name = roleNames.get(a.roleDefinitionId) ?? roleName;
       const id = scope === "/" ? a.roleDefinitionId : `${a.roleDefinitionId}@${scope}`;
       const item = roles.get(id) ?? roles.set(id, { kind: "directoryRole", id, displayName: scope === "/" ? name : `${name} (scope ${scope})`, members: [] }).get(id)!;
       if (!item.members.includes(a.principalId)) item.members.push(a.principalId);

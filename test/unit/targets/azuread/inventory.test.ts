@@ -50,10 +50,18 @@ function tenant(fault?: (url: URL) => Answer | undefined) {
         return { body: { value: [] } };
       case "/v1.0/roleManagement/directory/roleDefinitions":
         return { body: { value: [{ id: GLOBAL_ADMIN, displayName: "Global Administrator" }, { id: USER_ADMIN, displayName: "User Administrator" }] } };
-      case "/v1.0/roleManagement/directory/roleAssignments":
-        return skip
-          ? { body: { value: [{ id: "a3", principalId: "u4", roleDefinitionId: USER_ADMIN, directoryScopeId: "/administrativeUnits/au1" }, { id: "a4", principalId: "sp-1", roleDefinitionId: GLOBAL_ADMIN, directoryScopeId: "/" }] } }
-          : { body: { value: [{ id: "a1", principalId: "u1", roleDefinitionId: GLOBAL_ADMIN, directoryScopeId: "/" }, { id: "a2", principalId: "u3", roleDefinitionId: USER_ADMIN, directoryScopeId: "/" }], "@odata.nextLink": next("r2") } };
+      case "/v1.0/roleManagement/directory/roleAssignments": {
+        // As Graph's reference says: the directory provider's listing needs a filter on the role (or the principal).
+        const role = /^roleDefinitionId eq '([^']+)'$/.exec(url.searchParams.get("$filter") ?? "")?.[1];
+        if (!role) return { status: 400, body: { error: { code: "BadRequest", message: "A filter on roleDefinitionId or principalId is required." } } };
+        const all = [
+          { id: "a1", principalId: "u1", roleDefinitionId: GLOBAL_ADMIN, directoryScopeId: "/" },
+          { id: "a4", principalId: "sp-1", roleDefinitionId: GLOBAL_ADMIN, directoryScopeId: "/" },
+          { id: "a2", principalId: "u3", roleDefinitionId: USER_ADMIN, directoryScopeId: "/" },
+          { id: "a3", principalId: "u4", roleDefinitionId: USER_ADMIN, directoryScopeId: "/administrativeUnits/au1" },
+        ].filter((a) => a.roleDefinitionId === role);
+        return skip ? { body: { value: all.slice(1) } } : { body: { value: all.slice(0, 1), "@odata.nextLink": next("r2") } };
+      }
       default:
         return { status: 404, body: { error: { code: "Request_ResourceNotFound", message: `no ${url.pathname}` } } };
     }
@@ -108,10 +116,10 @@ describe("readAzureAdInventory", () => {
   });
 
   it("throws when a page fails mid-listing", async () => {
-    api = await startJsonApi(tenant((url) => (url.pathname === "/v1.0/roleManagement/directory/roleAssignments" && url.searchParams.has("$skiptoken") ? { status: 403, body: { error: { code: "Authorization_RequestDenied", message: "Insufficient privileges to complete the operation." } } } : undefined)));
+    api = await startJsonApi(tenant((url) => (url.pathname === "/v1.0/roleManagement/directory/roleAssignments" && url.searchParams.has("$skiptoken") && url.searchParams.get("$filter")?.includes(USER_ADMIN) ? { status: 403, body: { error: { code: "Authorization_RequestDenied", message: "Insufficient privileges to complete the operation." } } } : undefined)));
     const read = readAzureAdInventory(SETTINGS, options(api.origin));
     await expect(read).rejects.toBeInstanceOf(LiveReadError);
-    await expect(readAzureAdInventory(SETTINGS, options(api.origin))).rejects.toThrow(/directory role assignments failed with HTTP 403: Authorization_RequestDenied: Insufficient privileges/);
+    await expect(readAzureAdInventory(SETTINGS, options(api.origin))).rejects.toThrow(/assignments of directory role User Administrator failed with HTTP 403: Authorization_RequestDenied: Insufficient privileges/);
   });
 
   it("throws when a page is cut off, or answers without its value list", async () => {
