@@ -2,7 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { sha256, writeApplied, writeOffboarding, writePlanBundle } from "../../../src/evidence/bundle.js";
+import { sha256, writeApplied, writeAttestationFolder, writeOffboarding, writePlanBundle } from "../../../src/evidence/bundle.js";
+import { attestationOf } from "../../../src/evidence/attest.js";
 import { judge, subjectsOf, type ProofTarget } from "../../../src/evidence/offboarding-proof.js";
 import { compile } from "../../../src/compile/compile.js";
 import { loadDesiredState } from "../../../src/load/desired-state-dir.js";
@@ -120,5 +121,43 @@ describe("evidence verify after an apply", () => {
     const file = path.join(bundle, "applied.json");
     await writeFile(file, (await readFile(file, "utf8")).replace('"succeeded"', '"succeeded" '));
     expect((await verifyBundle(bundle, project)).some((p) => p.startsWith("applied.json was changed after it was written"))).toBe(true);
+  });
+});
+
+describe("evidence verify on an attestation folder", () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "rolecall-attest-"));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  const departure = { id: "W1026", kind: "person" as const, state: "leaver" as const, reason: "left on 2026-10-30", logins: [], bundle: "evidence/local/20261101T000000Z", asOf: "2026-11-01" };
+  const attest = (live: ProofTarget["live"]) =>
+    attestationOf({ stack: "local", since: "2026-10-01", departures: [departure], sources: [], desired, targets: [{ target: "scim", users: [], items: [], live, readAt: AT }] });
+  const manifest = { ...sealedPlan().manifest, inputs: [] };
+
+  it("holds for a proven attestation and fails a failed one, naming who", async () => {
+    await writeAttestationFolder(dir, attest({ accounts: [], items: [] }), "# ok\n", manifest);
+    expect(await verifyBundle(dir, dir)).toEqual([]);
+    const failed = attest({ accounts: [{ id: "u1", userName: "zoe.back", externalId: "W1026", emails: [] }], items: [] });
+    expect(failed.people[0]).toMatchObject({ verdict: "failed", left: { bundle: departure.bundle } });
+    await writeAttestationFolder(dir, failed, "# failed\n", manifest);
+    expect(await verifyBundle(dir, dir)).toEqual([expect.stringMatching(/attestation is not proven \(failed\): W1026/)]);
+  });
+
+  it("fails an attestation whose verdict does not follow from what it found, or that was edited", async () => {
+    const a = attest({ accounts: [{ id: "u1", userName: "zoe.back", externalId: "W1026", emails: [] }], items: [] });
+    await writeAttestationFolder(dir, { ...a, verdict: "proven", proven: true }, "# x\n", manifest);
+    expect((await verifyBundle(dir, dir)).some((p) => /overall verdict \(proven, proven true\) does not follow/.test(p))).toBe(true);
+    await writeAttestationFolder(dir, attest({ accounts: [], items: [] }), "# ok\n", manifest);
+    const file = path.join(dir, "attestation.json");
+    await writeFile(file, (await readFile(file, "utf8")).replace('"W1026"', '"W1027"'));
+    expect((await verifyBundle(dir, dir))[0]).toMatch(/attestation\.json was changed after it was written/);
+  });
+
+  it("lists someone active again today as returned, not checked", () => {
+    const a = attestationOf({ stack: "local", since: "2026-10-01", departures: [{ ...departure, id: "W1001" }], sources: [], desired, targets: [{ target: "scim", users: [], items: [], live: { accounts: [{ id: "u", userName: "x", externalId: "W1001", emails: [] }], items: [] }, readAt: AT }] });
+    expect(a.people[0]).toMatchObject({ id: "W1001", verdict: "returned", targets: [] });
+    expect(a.verdict).toBe("proven");
   });
 });
