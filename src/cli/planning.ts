@@ -10,7 +10,10 @@ import { buildPlan } from "../evidence/plan-model.js";
 import { EngineRecord } from "../evidence/steps.js";
 import { driftReports } from "../targets/drift.js";
 import type { PlanDocument } from "../model/plan.js";
-import { progress } from "./context.js";
+import type { InventoryDocument } from "../model/inventory.js";
+import { decideAdoptionFor } from "./adoption-run.js";
+import { progress, RefusedError } from "./context.js";
+import { formatFindings } from "./findings-format.js";
 import type { StackRun } from "./stack-run.js";
 
 const { version: ROLECALL_VERSION } = createRequire(import.meta.url)("../../package.json") as { version: string };
@@ -20,6 +23,8 @@ const DELETE_PROTECTED = /cannot be deleted because it is protected/;
 
 export interface Planned {
   plan: PlanDocument;
+  /** The live inventory the run's adoption was decided from (absent on the leaver fast path, which adopts nothing). */
+  inventory?: InventoryDocument;
   /** What the preview's events held (protect changes are visible only there). */
   record: EngineRecord;
 }
@@ -29,11 +34,12 @@ export interface Planned {
  * guardrail verdicts, and the manifest of what it was computed from.
  */
 export async function makePlan(run: StackRun, projectDir: string, opts: { refresh: boolean; override?: string; changeOverride?: string; fastPath?: "offboard" }): Promise<Planned> {
+  const inventory = opts.fastPath ? undefined : await adopting(run, projectDir);
   progress(`previewing stack ${run.stackName}…`);
   const record = await previewAllowingProtectedDeletes(run);
   showDrift(run, record);
   const targets = Object.keys(run.settings.targets);
-  const core = buildPlan(record.steps, run.desired, run.previous, targets, record.counts);
+  const core = buildPlan(record.steps, run.desired, run.previous, targets, record.counts, run.adoption);
   const manifest = await gatherManifest({
     stack: run.stackName,
     asOf: run.desired.asOf,
@@ -51,7 +57,7 @@ export async function makePlan(run: StackRun, projectDir: string, opts: { refres
     ...core,
     guardrails: checkGuardrails(core, run.desired, run.previous, run.policy, opts.override, opts.changeOverride),
   };
-  return { plan, record };
+  return { plan, record, ...(inventory ? { inventory } : {}) };
 
   /**
    * A preview whose only errors are deletes of resources the state protects still planned
@@ -74,6 +80,21 @@ export async function makePlan(run: StackRun, projectDir: string, opts: { refres
       return captured;
     }
   }
+}
+
+/**
+ * Reads the targets live and decides what this run adopts and does with orphans; the program
+ * declares it (stack-run.ts). A disputed account nothing settles, or a decision that no longer
+ * fits its account, refuses the run before any preview: nothing adopts or removes it.
+ */
+async function adopting(run: StackRun, projectDir: string): Promise<InventoryDocument> {
+  progress(`reading the targets of stack ${run.stackName} live…`);
+  const { inventory, adoption, findings } = await decideAdoptionFor(run, projectDir);
+  if (findings.length > 0) process.stderr.write(formatFindings(findings, "text", "") + "\n");
+  const errors = findings.filter((f) => f.severity === "error").length;
+  if (errors > 0) throw new RefusedError(`${errors} account${errors === 1 ? "" : "s"} or decision${errors === 1 ? "" : "s"} to settle before adoption (see above); nothing was previewed or applied`);
+  run.adoption = adoption;
+  return inventory;
 }
 
 const driftShown = new WeakMap<StackRun, Set<string>>();

@@ -6,6 +6,7 @@ import { resolveConnections } from "../engine/connections.js";
 import { EngineLog } from "../engine/engine-log.js";
 import type { FileBackend, Recovered } from "../engine/recover.js";
 import { openStack, requireKnownStack } from "../engine/workspace.js";
+import type { AdoptionPlan } from "../model/adoption.js";
 import type { DesiredState } from "../model/desired-state.js";
 import type { Policy } from "../model/policy.js";
 import type { StackSettings } from "../model/stack-settings.js";
@@ -44,6 +45,8 @@ export interface StackRun {
   exported: Deployment;
   /** The stack's outputs as the last update left them (from `exported`). */
   outputs: Record<string, unknown>;
+  /** What the run adopts and does with orphans, decided from the live inventory before the preview (cli/adoption-run.ts). */
+  adoption?: AdoptionPlan;
   /** The record of what this run declares; apply writes it once the update did its steps. */
   declared: StackRecord;
   /**
@@ -72,7 +75,8 @@ export async function prepareStackRun(projectDir: string, stackName: string, ver
     program: async () => {
       const record = declared.run?.previous;
       // The run's desired state, not the compiled one: the leaver fast path narrows it.
-      await declareTargets(declared.run?.desired ?? declared.desired!, declared.connections!, { ...declared.previous, ...(record ? { record } : {}) });
+      const adoption = declared.run?.adoption;
+      await declareTargets(declared.run?.desired ?? declared.desired!, declared.connections!, { ...declared.previous, ...(record ? { record } : {}), ...(adoption ? { adoption } : {}) });
       return record ? { rolecall: record } : {};
     },
   });

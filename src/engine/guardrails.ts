@@ -24,7 +24,9 @@ export function checkGuardrails(
   const limits = policy.guardrails;
   const before = Object.values(previous?.accounts ?? {}).filter((a) => a.kind === "person").length;
   const base = before || desired.people.length;
-  const leaving = plan.people.filter((p) => p.kind === "person" && p.change === "leaver").length;
+  // An orphan policy disables or removes is deprovisioned like a leaver: the same limits hold.
+  const orphansActedOn = (plan.summary?.orphansDisabled ?? 0) + (plan.summary?.orphansRemoved ?? 0);
+  const leaving = plan.people.filter((p) => p.kind === "person" && p.change === "leaver").length + orphansActedOn;
   const declared = desired.people.filter((p) => p.account !== "absent").length;
   const shrink = before === 0 ? 0 : Math.max(0, ((before - declared) / before) * 100);
   const percent = base === 0 ? 0 : (leaving / base) * 100;
@@ -40,7 +42,7 @@ export function checkGuardrails(
   });
   const protectedHarms = protectedOffences(plan, desired, policy);
   return [
-    overridable("max-deprovision-count", `${limits.maxDeprovision.count} people`, `${leaving} people`, leaving <= limits.maxDeprovision.count, `${leaving} people lose their access (limit ${limits.maxDeprovision.count})`),
+    overridable("max-deprovision-count", `${limits.maxDeprovision.count} people`, `${leaving} people`, leaving <= limits.maxDeprovision.count, `${leaving} people lose their access${orphansActedOn ? ` (${orphansActedOn} of them orphan accounts)` : ""} (limit ${limits.maxDeprovision.count})`),
     overridable("max-deprovision-percent", fmt(limits.maxDeprovision.percent), fmt(percent), percent <= limits.maxDeprovision.percent, `${fmt(percent)} of ${base} people lose their access (limit ${fmt(limits.maxDeprovision.percent)})`),
     overridable("min-roster-size", `${limits.minRosterSize} people`, `${staying} people`, staying >= limits.minRosterSize, `the roster has ${staying} people who have not left (minimum ${limits.minRosterSize}) — is the HR export complete?`),
     overridable("max-roster-shrink", fmt(limits.maxRosterShrinkPercent), fmt(shrink), shrink <= limits.maxRosterShrinkPercent, `declared people shrink from ${before} to ${declared} (${fmt(shrink)}, limit ${fmt(limits.maxRosterShrinkPercent)})`),

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { orphanResourceName, type AdoptionPlan } from "../model/adoption.js";
 import type { DesiredState, DirectoryUser, HeldRole, Holders, LossReason } from "../model/desired-state.js";
 import type { AccessChange, PersonChange, PersonChangeKind, PlanDocument, PlanStep, Risk } from "../model/plan.js";
 import { byString } from "../compile/order.js";
@@ -10,6 +11,15 @@ import { changingSteps } from "./steps.js";
 
 /** Account resource types per target: their steps are the account's own changes. */
 export const ACCOUNT_TYPES: ReadonlySet<string> = new Set(ALL_TARGETS.map((t) => t.plan.accountType));
+
+/** Resource types that carry policy's action on an orphan account, per target (targets' plan.orphanType). */
+export const ORPHAN_TYPES: ReadonlySet<string> = new Set(ALL_TARGETS.flatMap((t) => (t.plan.orphanType ? [t.plan.orphanType] : [])));
+
+/** Steps that take an existing object over: the provider adopts the id on create (SCIM), or the engine imports it. */
+const ADOPTING_OPS: ReadonlySet<string> = new Set(["create", "import"]);
+
+/** Steps of an orphan resource that act on the account (a delete only forgets it). */
+const ORPHAN_ACTING_OPS: ReadonlySet<string> = new Set(["create", "update", "replace"]);
 
 /** The fields whose change enables or disables an account, per target. */
 const ENABLED_FIELDS = new Map(ALL_TARGETS.map((t) => [t.name, t.plan.enabledFields]));
@@ -25,8 +35,9 @@ export type PlanCore = Omit<PlanDocument, "$schema" | "schemaVersion" | "manifes
  * and losses compare the previous stack record (what was applied) with the desired state;
  * account changes come from the engine's steps, every one of which is kept.
  */
-export function buildPlan(steps: PlanStep[], desired: DesiredState, previous: StackRecord | undefined, targets: readonly string[], counts?: Record<string, number>): PlanCore {
+export function buildPlan(steps: PlanStep[], desired: DesiredState, previous: StackRecord | undefined, targets: readonly string[], counts?: Record<string, number>, adoption?: AdoptionPlan): PlanCore {
   const changing = changingSteps(steps);
+  const adoptedAccounts = new Set((adoption?.adoptions ?? []).filter((a) => a.kind === "account").map((a) => `${a.target}|${a.key}`));
   const people = new Map(desired.people.map((p) => [p.id, p]));
   const serviceAccounts = new Map(desired.serviceAccounts.map((s) => [s.id, s]));
   const users = new Map<string, DirectoryUser>();
@@ -79,7 +90,7 @@ export function buildPlan(steps: PlanStep[], desired: DesiredState, previous: St
       const person = people.get(id);
       const user = users.get(id);
       const was = previous?.accounts[id];
-      const change = kindOf(c, person?.state, user);
+      const change = c.account.some((a) => ADOPTING_OPS.has(a.op) && adoptedAccounts.has(`${a.target}|${id}`)) ? "adopted" : kindOf(c, person?.state, user);
       const privileged = c.gains.filter((g) => g.because.some((b: HeldRole) => b.privileged));
       const personRisks = [
         ...privileged.map((g) => `privileged: gains ${g.target} ${g.kind} ${g.item} through ${g.because.filter((b) => b.privileged).map((b) => b.role).join(", ")}`),
@@ -106,7 +117,7 @@ export function buildPlan(steps: PlanStep[], desired: DesiredState, previous: St
     })
     .sort(byString((p) => p.id));
 
-  const groupSteps = changing.filter((s) => !ACCOUNT_TYPES.has(s.type) && s.target !== "");
+  const groupSteps = changing.filter((s) => !ACCOUNT_TYPES.has(s.type) && !ORPHAN_TYPES.has(s.type) && s.target !== "");
   const groups = [...new Set([...now.keys(), ...before.keys()])]
     .map((key) => {
       const [target, item] = key.split("|") as [string, string];
@@ -121,6 +132,11 @@ export function buildPlan(steps: PlanStep[], desired: DesiredState, previous: St
   const changedItems = new Set(groups.map((g) => `${g.target}|${g.key.split(":")[1]}`));
   const drift = groupSteps.filter((s) => s.op === "update" && previous !== undefined && !changedItems.has(`${s.target}|${s.name}`));
   for (const s of drift) risks.push({ code: "drift", subject: s.urn, message: `${s.target} ${s.name} differs from what was applied (${s.diffs.join(", ")}); the apply puts it back` });
+
+  const stepOf = (target: string, type: (t: string) => boolean, name: string) => changing.find((s) => s.target === target && type(s.type) && s.name === name)?.op ?? "none";
+  const adoptions = (adoption?.adoptions ?? []).map((a) => ({ ...a, op: stepOf(a.target, (t) => (a.kind === "account" ? ACCOUNT_TYPES.has(t) : !ACCOUNT_TYPES.has(t)), a.key) }));
+  const orphans = (adoption?.orphans ?? []).map((o) => ({ ...o, op: o.action === "report" ? "none" : stepOf(o.target, (t) => ORPHAN_TYPES.has(t), orphanResourceName(o.id)) }));
+  const acting = (action: string) => orphans.filter((o) => o.action === action && ORPHAN_ACTING_OPS.has(o.op)).length;
 
   const count = (k: PersonChangeKind) => personChanges.filter((p) => p.change === k && p.kind === "person").length;
   // The engine's count of every step (same ones included) when the steps kept are fewer.
@@ -138,10 +154,15 @@ export function buildPlan(steps: PlanStep[], desired: DesiredState, previous: St
       serviceAccounts: personChanges.filter((p) => p.kind === "service-account").length,
       groupChanges: groups.length,
       driftCorrections: drift.length,
+      adopted: adoptions.filter((a) => ADOPTING_OPS.has(a.op)).length,
+      orphansDisabled: acting("disable"),
+      orphansRemoved: acting("remove"),
       steps: stepCounts,
     },
     people: personChanges,
     groups,
+    adoptions,
+    orphans,
     risks,
     findings: desired.findings,
     steps,

@@ -4,9 +4,10 @@ import { PROOF_VERDICT, proofView } from "./offboarding-render.js";
 import {
   RISK_LABEL,
   SEVERITY_ORDER,
-  SUMMARY_FIELDS,
+  summaryFields,
   VERDICT,
   accountStepText,
+  adoptionChangesText,
   becauseSegments,
   changeLabel,
   findingPlace,
@@ -16,6 +17,7 @@ import {
   type PeopleGroup,
   isEmptyPlan,
   itemSegments,
+  orphanActionText,
   personAnchor,
   ranByText,
   stateText,
@@ -104,6 +106,7 @@ export function renderHtml(plan: PlanDocument, proof?: OffboardingProof): string
     guardrails(plan),
     ...(proof ? [proofSection(proof)] : []),
     risks(plan),
+    brownfield(plan),
     people(plan, l),
     groupChanges(plan, l),
     findings(plan),
@@ -191,8 +194,8 @@ function toc(plan: PlanDocument, l: Layout): string {
 
 function summary(plan: PlanDocument): string {
   const s = plan.summary;
-  const cards = SUMMARY_FIELDS.map(
-    (f) => `<li class="card${s[f.key] > 0 ? " nonzero" : ""}" data-summary="${f.key}"><span class="n">${s[f.key]}</span> <span class="label">${esc(f.label)}</span></li>`,
+  const cards = summaryFields(plan).map(
+    (f) => `<li class="card${(s[f.key] ?? 0) > 0 ? " nonzero" : ""}" data-summary="${f.key}"><span class="n">${s[f.key] ?? 0}</span> <span class="label">${esc(f.label)}</span></li>`,
   );
   const notes = [];
   if (s.updated > 0) notes.push(`${s.updated} other account ${s.updated === 1 ? "update" : "updates"}.`);
@@ -245,6 +248,37 @@ function risks(plan: PlanDocument): string {
           "risks",
         );
   return section("risks", `Risks (${plan.risks.length})`, [body, moreRows(plan.risks.length, "risks", "and on each identity's section")]);
+}
+
+/** Existing accounts and groups the run adopts (with what adoption changes on each), and the orphans found live. */
+function brownfield(plan: PlanDocument): string {
+  const adoptions = plan.adoptions ?? [];
+  const orphans = plan.orphans ?? [];
+  if (adoptions.length === 0 && orphans.length === 0) return "";
+  const parts: string[] = [];
+  if (adoptions.length > 0) {
+    parts.push(
+      table(
+        ["Target", "Existing", "Becomes", "Because", "Adoption changes", "Step"],
+        adoptions.slice(0, ROW_LIMIT).map((a) => [esc(a.target), `${esc(a.kind)} <code>${esc(a.name)}</code> (id <code>${esc(a.id)}</code>)`, `<code>${esc(a.key)}</code>`, esc(a.because), esc(adoptionChangesText(a)), esc(a.importId ? `import ${a.importId}` : a.op)]),
+        "adoptions",
+        "Adopted instead of created",
+      ),
+      moreRows(adoptions.length, "adoptions"),
+    );
+  }
+  if (orphans.length > 0) {
+    parts.push(
+      table(
+        ["Target", "Account", "What policy does", "Why"],
+        orphans.slice(0, ROW_LIMIT).map((o) => [esc(o.target), `<code>${esc(o.userName)}</code> (id <code>${esc(o.id)}</code>)`, esc(orphanActionText(o)), esc(o.because)]),
+        "orphans",
+        "Accounts nobody owns",
+      ),
+      moreRows(orphans.length, "orphans"),
+    );
+  }
+  return section("brownfield", `Adoptions (${adoptions.length}) and orphans (${orphans.length})`, parts);
 }
 
 /** The note under a list cut at ROW_LIMIT rows. */

@@ -3,10 +3,13 @@ import type { PersonChange, PlanDocument } from "../model/plan.js";
 import { PROOF_VERDICT, proofView } from "./offboarding-render.js";
 import {
   SEVERITY_ORDER,
-  SUMMARY_FIELDS,
+  summaryFields,
   RISK_LABEL,
   VERDICT,
   accountStepText,
+  adoptionChangesText,
+  adoptionText,
+  orphanActionText,
   becauseSegments,
   changeLabel,
   stateText,
@@ -49,17 +52,18 @@ export function renderMarkdown(plan: PlanDocument, proof?: OffboardingProof): st
   const risks = fitSection(riskBlocks(plan), Math.floor(available * 0.15));
   const groups = fitSection(groupBlocks(plan), Math.floor(available * 0.1));
   const findings = fitSection(findingBlocks(plan), Math.floor(available * 0.15));
-  const people = peopleSection(plan, available - risks.length - groups.length - findings.length);
+  const brownfield = fitSection(brownfieldBlocks(plan), Math.floor(available * 0.1));
+  const people = peopleSection(plan, available - risks.length - groups.length - findings.length - brownfield.length);
 
-  return [head, risks, people, groups, findings, footer].filter((s) => s.length > 0).join("\n\n") + "\n";
+  return [head, risks, brownfield, people, groups, findings, footer].filter((s) => s.length > 0).join("\n\n") + "\n";
 }
 
 function summary(plan: PlanDocument): string[] {
   const s = plan.summary;
   const lines = [
-    `| ${SUMMARY_FIELDS.map((f) => f.label).join(" | ")} |`,
-    `|${SUMMARY_FIELDS.map(() => "---:").join("|")}|`,
-    `| ${SUMMARY_FIELDS.map((f) => String(s[f.key])).join(" | ")} |`,
+    `| ${summaryFields(plan).map((f) => f.label).join(" | ")} |`,
+    `|${summaryFields(plan).map(() => "---:").join("|")}|`,
+    `| ${summaryFields(plan).map((f) => String(s[f.key] ?? 0)).join(" | ")} |`,
     "",
   ];
   const notes = [];
@@ -101,6 +105,20 @@ function riskBlocks(plan: PlanDocument): Section {
     head: `### Risks (${plan.risks.length})\n`,
     items: plan.risks.map((r) => `- ⚠️ **${RISK_LABEL[r.code]}** · ${code(r.subject)}: ${text(r.message)}`),
     more: (n) => `- … and ${n} more ${n === 1 ? "risk" : "risks"}: see plan.json in the evidence bundle.`,
+  };
+}
+
+/** Adoptions (what each changes on the existing account) and orphans (what policy does), one line each. */
+function brownfieldBlocks(plan: PlanDocument): Section {
+  const items = [
+    ...(plan.adoptions ?? []).map((a) => `- ⇐ **adopt** ${text(adoptionText(a))} — adoption changes: ${text(adoptionChangesText(a))}`),
+    ...(plan.orphans ?? []).map((o) => `- ❓ **orphan** ${text(o.target)} account ${code(o.userName)} (id ${code(o.id)}): ${text(orphanActionText(o))} — ${text(o.because)}`),
+  ];
+  if (items.length === 0) return { head: "", items: [], more: () => "" };
+  return {
+    head: `### Adoptions and orphans (${plan.adoptions?.length ?? 0} adopted, ${plan.orphans?.length ?? 0} orphans)\n`,
+    items,
+    more: (n) => `- … and ${n} more: see plan.json in the evidence bundle.`,
   };
 }
 

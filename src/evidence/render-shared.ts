@@ -8,8 +8,8 @@ import type { AccessChange, GuardrailVerdict, PersonChange, PersonChangeKind, Pl
  */
 export type Segment = string | { code: string };
 
-/** The headline numbers, in the order both renderers show them. */
-export const SUMMARY_FIELDS: readonly { key: Exclude<keyof PlanDocument["summary"], "steps">; label: string }[] = [
+/** The headline numbers, in the order both renderers show them; `brownfield` ones only when a plan has any. */
+export const SUMMARY_FIELDS: readonly { key: Exclude<keyof PlanDocument["summary"], "steps">; label: string; brownfield?: true }[] = [
   { key: "joiners", label: "Joiners" },
   { key: "movers", label: "Movers" },
   { key: "leavers", label: "Leavers" },
@@ -18,17 +18,26 @@ export const SUMMARY_FIELDS: readonly { key: Exclude<keyof PlanDocument["summary
   { key: "serviceAccounts", label: "Service accounts" },
   { key: "groupChanges", label: "Group changes" },
   { key: "driftCorrections", label: "Drift corrections" },
+  { key: "adopted", label: "Adopted", brownfield: true },
+  { key: "orphansDisabled", label: "Orphans disabled", brownfield: true },
+  { key: "orphansRemoved", label: "Orphans removed", brownfield: true },
 ];
+
+/** The summary fields a plan shows: adoption and orphan counts appear once there are any. */
+export function summaryFields(plan: PlanDocument): typeof SUMMARY_FIELDS {
+  return SUMMARY_FIELDS.filter((f) => !f.brownfield || (plan.summary[f.key] ?? 0) > 0);
+}
 
 const CHANGE_TITLES: Record<PersonChangeKind, string> = {
   joiner: "Joiners",
+  adopted: "Adopted",
   mover: "Movers",
   leaver: "Leavers",
   disabled: "Disabled",
   enabled: "Enabled",
   updated: "Other updates",
 };
-const CHANGE_ORDER: readonly PersonChangeKind[] = ["joiner", "mover", "leaver", "disabled", "enabled", "updated"];
+const CHANGE_ORDER: readonly PersonChangeKind[] = ["joiner", "adopted", "mover", "leaver", "disabled", "enabled", "updated"];
 
 export interface PeopleGroup {
   /** A stable slug for anchors: joiners, movers, …, service-accounts. */
@@ -163,7 +172,7 @@ export const RISK_LABEL: Record<Risk["code"], string> = {
 
 /** True when the plan changes nothing at all. */
 export function isEmptyPlan(plan: PlanDocument): boolean {
-  return plan.people.length === 0 && plan.groups.length === 0 && plan.summary.driftCorrections === 0;
+  return plan.people.length === 0 && plan.groups.length === 0 && plan.summary.driftCorrections === 0 && (plan.adoptions?.length ?? 0) === 0 && (plan.orphans ?? []).every((o) => o.op === "none");
 }
 
 /** The git line of the manifest: commit (with "uncommitted changes" when dirty) or "not a git checkout". */
@@ -187,4 +196,31 @@ export const SEVERITY_ORDER = ["error", "warning", "info"] as const;
 
 function join(parts: Segment[][], separator: string): Segment[] {
   return parts.flatMap((p, i) => (i === 0 ? p : [separator, ...p]));
+}
+
+type PlanAdoption = NonNullable<PlanDocument["adoptions"]>[number];
+type PlanOrphan = NonNullable<PlanDocument["orphans"]>[number];
+
+/** What adopting an account or group changes on it, in words: "userName ana → ana.lima; externalId (unset) → W1002". */
+export function adoptionChangesText(a: Pick<PlanAdoption, "changes">): string {
+  if (a.changes.length === 0) return "nothing: it already holds the desired attributes";
+  return a.changes.map((c) => `${c.field} ${c.from ?? "(unset)"} → ${c.to ?? "(unset)"}`).join("; ");
+}
+
+/** One adoption in a line: "scim account ana (id 2f…) becomes W1002, matched by email". */
+export function adoptionText(a: PlanAdoption): string {
+  const how = a.importId ? `imported as ${a.importId}` : "adopted by id";
+  return `${a.target} ${a.kind} ${a.name} (id ${a.id}) becomes ${a.key}, ${a.because}; ${how}`;
+}
+
+/** What policy does with an orphan, as a verb phrase. */
+export function orphanActionText(o: PlanOrphan): string {
+  if (o.action === "report") return "reported, left as it is";
+  if (o.op === "none") return `${o.action === "remove" ? "removed" : "disabled"} already (no step)`;
+  return o.action === "remove" ? "removed (deleted by id)" : "disabled (active=false)";
+}
+
+/** Adoptions that happen in this run and orphans listed, for the summary notes. */
+export function brownfieldCounts(plan: PlanDocument): { adoptions: number; orphans: number } {
+  return { adoptions: plan.adoptions?.length ?? 0, orphans: plan.orphans?.length ?? 0 };
 }

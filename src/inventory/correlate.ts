@@ -128,7 +128,7 @@ export function correlate(input: CorrelationInput): { inventory: TargetInventory
         code: "disputed-account",
         message: `${input.target} account ${a.userName} (id ${a.id}) cannot be told apart: ${a.reason}`,
         ...at,
-        hint: `set the account's externalId in ${input.target} to the worker ID it belongs to, or remove the duplicate account; rolecall adopts or removes nothing of it until then`,
+        hint: `decide whose it is in adoption.yaml (target ${input.target}, account "${a.id}", userName "${a.userName}", belongsTo: a worker ID or orphan), or set the account's externalId in ${input.target} to the worker ID it belongs to; rolecall adopts or removes nothing of it until then`,
       };
     });
   return { inventory: { target: input.target, readAt: input.readAt, summary, accounts, unmanaged: unmanagedHoldings(input, accounts) }, findings };

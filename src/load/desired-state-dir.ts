@@ -18,6 +18,7 @@ import { ServiceAccountsFileSchema } from "../model/service-account.js";
 import { chunksOf, InputTooLarge, openContained, pathRefusal, readContained, tooLarge, type Refusal } from "./contained-file.js";
 import { readRoster } from "./hr-roster.js";
 import { parseYamlFile } from "./yaml-file.js";
+import { ADOPTION_FILE, readAdoptionFile } from "./adoption-file.js";
 
 const HINTS: Record<Refusal["code"], string> = {
   "file-outside": "keep every file rolecall reads inside the desired-state folder, as a regular file (not a symlink leading out)",
@@ -121,6 +122,10 @@ export async function loadDesiredState(dir: string): Promise<Inputs> {
   // The access review files behind exclusions: not parsed, but hashed into the inputs (the evidence).
   for (const name of (await readdir(path.join(dir, "reviews")).catch(() => [] as string[])).filter((n) => n.endsWith(".csv")).sort()) await read(`reviews/${name}`, true);
   const github = (await single("github.yaml", GithubFileSchema, false))?.value as GithubFile | undefined;
+  // Read again by plan and apply, where the live inventory it settles is known; hashed and checked here.
+  const adoption = await readAdoptionFile(dir, limits.maxFileBytes);
+  if (adoption.sha256) files.push({ path: ADOPTION_FILE, sha256: adoption.sha256 });
+  findings.push(...adoption.findings);
 
   return {
     policy: policy ?? PolicySchema.parse({ organization: { domain: "invalid.example" } }),
@@ -132,6 +137,7 @@ export async function loadDesiredState(dir: string): Promise<Inputs> {
     serviceAccounts: await many("service-accounts", ServiceAccountsFileSchema, "serviceAccounts"),
     lines: { "policy.yaml": policyFile?.linesUnder([]) ?? {}, "catalog.yaml": catalogFile?.linesUnder([]) ?? {} },
     exclusions: await many("exclusions", ExclusionsFileSchema, "exclusions"),
+    ...(adoption.decisions.length > 0 ? { adoption: adoption.decisions } : {}),
     ...(github ? { github: { value: github, at: { file: "github.yaml", line: 1 } } } : {}),
     files: files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     findings,

@@ -1,3 +1,4 @@
+import type { AdoptionDecision } from "./adoption.js";
 import type { Catalog } from "./catalog.js";
 import type { Exclusion } from "./exclusion.js";
 import type { Finding } from "./finding.js";
@@ -21,6 +22,8 @@ export interface Inputs {
   serviceAccounts: Located<ServiceAccount>[];
   /** Reviewed decisions that take rule-earned roles away (exclusions/*.yaml). */
   exclusions?: Located<Exclusion>[];
+  /** Reviewed decisions about disputed accounts (adoption.yaml), applied when plan and apply read the targets live. */
+  adoption?: Located<AdoptionDecision>[];
   /** Workers' GitHub handles and the security team (github.yaml), when the repository has one. */
   github?: Located<GithubFile>;
   /** Every file read, relative to the desired-state directory, with its content hash. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AdoptionFileSchema } from "./adoption.js";
 import { CatalogSchema } from "./catalog.js";
 import { IsoDate } from "./common.js";
 import { ExclusionsFileSchema } from "./exclusion.js";
@@ -25,6 +26,13 @@ export interface DesiredStateFileKind {
 }
 
 export const DESIRED_STATE_FILE_KINDS: readonly DesiredStateFileKind[] = [
+  {
+    name: "adoption",
+    files: ["adoption.yaml"],
+    schema: AdoptionFileSchema,
+    title: "rolecall adoption decisions",
+    description: "adoption.yaml: reviewed decisions that settle accounts correlation cannot (disputed): whose account it is, or nobody's (an orphan).",
+  },
   {
     name: "catalog",
     files: ["catalog.yaml"],

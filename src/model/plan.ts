@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { HeldRoleSchema, LifecycleState, LossReasonSchema } from "./desired-state.js";
 import { FindingSchema } from "./finding.js";
+import { AdoptionSchema, OrphanSchema } from "./adoption.js";
 
 /** One engine step, as the engine reported it (secret values never appear: the engine masks them). */
 export const PlanStepSchema = z.strictObject({
@@ -25,7 +26,7 @@ export const AccessChangeSchema = z.strictObject({
 });
 export type AccessChange = z.infer<typeof AccessChangeSchema>;
 
-export const PersonChangeKind = z.enum(["joiner", "mover", "leaver", "disabled", "enabled", "updated"]);
+export const PersonChangeKind = z.enum(["joiner", "adopted", "mover", "leaver", "disabled", "enabled", "updated"]);
 export type PersonChangeKind = z.infer<typeof PersonChangeKind>;
 
 /** Everything the plan does to one identity, read as an auditor reads it. */
@@ -93,10 +94,15 @@ export const PlanDocumentSchema = z.strictObject({
     serviceAccounts: z.number(),
     groupChanges: z.number(),
     driftCorrections: z.number(),
+    adopted: z.number().optional().describe("Existing accounts and groups taken over instead of created (brownfield adoption)."),
+    orphansDisabled: z.number().optional().describe("Accounts nobody owns that policy disables in this run."),
+    orphansRemoved: z.number().optional().describe("Accounts nobody owns that policy removes in this run."),
     steps: z.record(z.string(), z.number()).describe("Every engine step by operation, the `same` and `refresh` steps each resource gets included."),
   }),
   people: z.array(PersonChangeSchema),
   groups: z.array(z.strictObject({ target: z.string(), key: z.string(), op: z.string(), added: z.array(z.string()), removed: z.array(z.string()) })),
+  adoptions: z.array(AdoptionSchema.extend({ op: z.string().describe("The engine's step: create (the provider adopts the id), import, or none when the preview shows no step.") })).optional().describe("Existing accounts and groups this run adopts, with what adoption changes on each."),
+  orphans: z.array(OrphanSchema.extend({ op: z.string().describe("The engine's step for the action (create, update), or none.") })).optional().describe("Accounts nobody owns, found live, and what policy does with each."),
   risks: z.array(RiskSchema),
   guardrails: z.array(GuardrailVerdictSchema),
   findings: z.array(FindingSchema),

@@ -3,6 +3,8 @@ import { CorrelationRule } from "./inventory.js";
 import { checkEmailTemplate, checkLoginTemplate, checkTimezone, checkUnique, DOMAIN } from "./policy-checks.js";
 import { LimitsSchema } from "./limits.js";
 import { RoleId } from "./role.js";
+import { OrphanActionKind } from "./adoption.js";
+import { ALL_TARGETS } from "../targets/registry.js";
 
 const days = (max: number, what: string) => z.number().int(`${what} is a whole number of days`).min(0, `${what} cannot be negative`).max(max, `${what} is at most ${max} days`);
 const percent = z.number().min(0, "a percentage from 0 to 100").max(100, "a percentage from 0 to 100");
@@ -12,6 +14,36 @@ const RunLimit = (count: number, pct: number) =>
     .object({ count: z.number().int("a whole number of people").min(0, "cannot be negative"), percent })
     .strict()
     .default({ count, percent: pct });
+
+/** What policy does with one target's orphans; accounts whose userName matches an exclusion are only reported. */
+const OrphanPolicySchema = z
+  .object({
+    action: OrphanActionKind.default("report").describe("report (list them in the inventory and the plan), disable, or remove. Disabling and removing go through the plan, the deprovisioning guardrails and the evidence."),
+    exclude: z
+      .array(z.string().min(1))
+      .default([])
+      .describe("userName patterns left alone whatever the action (another tool's service accounts, break-glass accounts); `*` matches any characters, case-insensitive."),
+  })
+  .strict();
+export type OrphanPolicy = z.infer<typeof OrphanPolicySchema>;
+
+/** Only a target that can disable or remove an orphan declaratively (through the engine, previewed) may be told to. */
+function checkOrphanPolicies(orphans: Record<string, OrphanPolicy>, ctx: z.RefinementCtx): void {
+  for (const [name, rule] of Object.entries(orphans)) {
+    const target = ALL_TARGETS.find((t) => t.name === name);
+    if (!target) {
+      ctx.addIssue({ code: "custom", path: ["orphans", name], message: `no target is named '${name}' (targets: ${ALL_TARGETS.map((t) => t.name).join(", ")})` });
+      continue;
+    }
+    if (rule.action !== "report" && !(target.orphanActions ?? []).includes(rule.action)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["orphans", name, "action"],
+        message: `rolecall cannot ${rule.action} ${name} orphans through the engine yet (it could not preview or guard it); set action: report and handle the accounts the inventory lists by hand`,
+      });
+    }
+  }
+}
 
 /** `policy.yaml`: the organisation's rules about identities, lifecycle and guardrails. */
 export const PolicySchema = z
@@ -105,6 +137,10 @@ export const PolicySchema = z
       })
       .strict()
       .default({ correlation: ["externalId", "email", "userName"] }),
+    orphans: z
+      .record(z.string(), OrphanPolicySchema)
+      .default({})
+      .describe("Per target (scim, okta, azuread, aws): what happens to live accounts no HR worker or service account owns. A target not named reports them."),
   })
   .strict()
   .superRefine((policy, ctx) => {
@@ -115,5 +151,6 @@ export const PolicySchema = z
     checkUnique(policy.inventory.correlation, ["inventory", "correlation"], "correlation rule", ctx);
     checkUnique(policy.separationOfDuties.map((c) => c.id), ["separationOfDuties"], "separation-of-duties conflict", ctx);
     policy.separationOfDuties.forEach((c, i) => checkUnique(c.roles, ["separationOfDuties", i, "roles"], "role", ctx));
+    checkOrphanPolicies(policy.orphans, ctx);
   });
 export type Policy = z.infer<typeof PolicySchema>;

@@ -1,3 +1,4 @@
+import type { AdoptionPlan } from "../model/adoption.js";
 import type { DesiredState } from "../model/desired-state.js";
 import { stackRecord, type StackRecord } from "./record.js";
 import { ALL_TARGETS, type TARGETS } from "./registry.js";
@@ -14,6 +15,8 @@ export type TargetConnections = { [T in Registered as T["name"]]?: ConnectionOf<
 export type PreviousDeclarations = { [T in Registered as T["name"]]?: StateOf<T> } & {
   /** The stack's record of its last apply (settled for failed steps): what rolecall itself did. */
   record?: StackRecord;
+  /** What the run adopts and does with orphans, decided from the live inventory before the preview. */
+  adoption?: AdoptionPlan;
 };
 
 // A target's component and provider package, loaded when a stack that enables it first runs:
@@ -36,7 +39,8 @@ export async function declareTargets(desired: DesiredState, connections: TargetC
   const declarations = await Promise.all(enabled.map(declarationOf));
   enabled.forEach((target, i) => {
     const projection = (desired.targets as Record<string, unknown>)[target.name] ?? target.emptyProjection([]);
-    declarations[i]!(target.name, projection, byName[target.name], { state: before[target.name], ...(previous?.record ? { record: previous.record } : {}) });
+    const adoption = previous?.adoption ? { adoptions: previous.adoption.adoptions.filter((a) => a.target === target.name), orphans: previous.adoption.orphans.filter((o) => o.target === target.name) } : undefined;
+    declarations[i]!(target.name, projection, byName[target.name], { state: before[target.name], ...(previous?.record ? { record: previous.record } : {}), ...(adoption ? { adoption } : {}) });
   });
   return { rolecall: stackRecord(desired, Object.keys(connections)) };
 }

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { AdoptionPlan } from "../model/adoption.js";
 import type { DirectoryUser, Holders } from "../model/directory.js";
 import type { Finding } from "../model/finding.js";
 import type { LiveDirectory } from "../model/inventory.js";
@@ -44,6 +45,8 @@ export interface PreviousOf<State> {
   state?: State;
   /** The stack's record of its last apply. */
   record?: StackRecord;
+  /** What this run adopts in the target and does with its orphans (decided from the live inventory), this target's entries only. */
+  adoption?: AdoptionPlan;
 }
 
 /** How the engine reaches the targets: the project folder and the stack config's secrets. */
@@ -58,6 +61,14 @@ export interface ConnectContext {
 
 /** Declares a target's resources: one ComponentResource named after the target. */
 export type Declare<Projection, Connection, State> = (name: string, projection: Projection, connection: Connection, previous: PreviousOf<State>) => void;
+
+/** What a target tells brownfield adoption: how the engine names an existing object, and what it cannot adopt in place. */
+export interface AdoptionFacts {
+  /** The engine's import ID of a live account or group; absent where the provider adopts the target's id itself (SCIM). */
+  importId?(kind: "account" | "group", id: string): string;
+  /** Attributes whose change replaces the account (AWS userName): adopting a live value that differs would delete and recreate it. */
+  replacesOn?: readonly (keyof DirectoryUser)[];
+}
 
 type Infer<S extends TargetSchemas, K extends keyof TargetSchemas> = z.infer<S[K]>;
 
@@ -77,7 +88,21 @@ export interface Target<N extends string = string, S extends TargetSchemas = Tar
   readonly packages: readonly string[];
   readonly held: readonly HeldKind[];
   /** What the plan model needs: the account resource's type (its steps are the account's own) and the fields that enable it. */
-  readonly plan: { readonly accountType: string; readonly enabledFields: readonly string[] };
+  readonly plan: {
+    readonly accountType: string;
+    readonly enabledFields: readonly string[];
+    /** The resource type that carries policy's action on an orphan account, for targets with orphanActions. */
+    readonly orphanType?: string;
+    /** Per resource type holding a membership list, the property with the account ids: drift names who was added or removed. */
+    readonly memberFields?: Readonly<Record<string, string>>;
+  };
+  /**
+   * What policy.orphans may tell this target to do with an account nobody owns, beyond
+   * reporting it: only what its component declares (previewed, guarded, in the evidence).
+   */
+  readonly orphanActions?: readonly ("disable" | "remove")[];
+  /** How linked accounts and groups are adopted; absent: the provider adopts by the target's id (inputs adoptId). */
+  readonly adoption?: AdoptionFacts;
   /** The provider converges when a killed update is run again from the state before it (see checkpoints.ts). */
   readonly convergesWithoutCheckpoints: boolean;
   /** The most engine operations the target's API limits allow at once; undefined when it sets none. */

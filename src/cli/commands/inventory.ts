@@ -4,6 +4,7 @@ import { readInventory } from "../../inventory/read.js";
 import { renderInventoryText } from "../../inventory/render.js";
 import type { Finding } from "../../model/finding.js";
 import type { InventoryDocument, LiveDirectory } from "../../model/inventory.js";
+import { decideAdoptionFor } from "../adoption-run.js";
 import { findProjectDir, RefusedError, sandboxPort } from "../context.js";
 import { formatFindings } from "../findings-format.js";
 import { prepareStackRun, type StackRun } from "../stack-run.js";
@@ -36,11 +37,12 @@ export async function inventoryCommand(opts: InventoryOptions): Promise<void> {
   const projectDir = await findProjectDir();
   const run = await prepareStackRun(projectDir, opts.stack, "inventory");
   try {
-    const { document, findings } = await inventoryOf(run, projectDir);
-    process.stdout.write((opts.json ? JSON.stringify(document, null, 2) : renderInventoryText(document)) + "\n");
+    // Disputes adoption.yaml settles are not errors here either: the same decisions plan and apply take.
+    const { inventory: document, adoption, findings } = await decideAdoptionFor(run, projectDir);
+    process.stdout.write((opts.json ? JSON.stringify(document, null, 2) : renderInventoryText(document, adoption)) + "\n");
     if (findings.length > 0) process.stderr.write(formatFindings(findings, "text", "") + "\n");
     const disputed = findings.filter((f) => f.severity === "error").length;
-    if (disputed > 0) throw new RefusedError(`${disputed} disputed account${disputed === 1 ? "" : "s"}: settle ${disputed === 1 ? "it" : "them"} before anything adopts or removes ${disputed === 1 ? "it" : "them"}`);
+    if (disputed > 0) throw new RefusedError(`${disputed} disputed account${disputed === 1 ? "" : "s"} or decision${disputed === 1 ? "" : "s"} to settle: nothing adopts or removes ${disputed === 1 ? "it" : "them"} until adoption.yaml does`);
   } finally {
     await run.log.close();
   }

@@ -7,7 +7,6 @@ import type { StackRecord } from "../../targets/record.js";
 import { findProjectDir, progress, RefusedError } from "../context.js";
 import { makePlan } from "../planning.js";
 import { prepareStackRun, type StackRun } from "../stack-run.js";
-import { inventoryOf } from "./inventory.js";
 
 export interface PlanOptions {
   stack: string;
@@ -22,10 +21,10 @@ export async function planCommand(opts: PlanOptions): Promise<void> {
     const pending = pendingIn(run.exported);
     if (pending.length > 0) progress(`an interrupted update left ${pending.length} pending operation(s) in the state; the next apply resolves them against the targets`);
     run.previous = readRecord(run);
-    const { plan } = await makePlan(run, projectDir, { refresh: true });
+    const { plan, inventory } = await makePlan(run, projectDir, { refresh: true });
     const dir = await writeAndShow(projectDir, opts, plan);
     // What the targets hold beyond the stack's state, beside the plan: orphans, linked and disputed accounts, unmanaged holdings.
-    await writeInventory(dir, (await inventoryOf(run, projectDir)).document);
+    if (inventory) await writeInventory(dir, inventory);
     refuseOnGuardrails(plan, "apply would refuse this plan");
   } finally {
     await run.log.close();

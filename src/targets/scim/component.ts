@@ -1,9 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Directory, DirectoryUser } from "../../model/desired-state.js";
-import { ScimGroup, ScimProvider, ScimUser, type ScimUserArgs } from "./resources.js";
+import type { Adoption, AdoptionPlan } from "../../model/adoption.js";
+import { orphanResourceName } from "../../model/adoption.js";
+import { ScimGroup, ScimOrphanAccount, ScimProvider, ScimUser, type ScimUserArgs } from "./resources.js";
 
 export interface ScimTargetArgs {
   projection: Directory;
+  /** Existing accounts and groups to adopt, and orphans policy disables or removes. */
+  adoption?: AdoptionPlan;
   endpoint: pulumi.Input<string>;
   token: pulumi.Input<string>;
 }
@@ -20,9 +24,11 @@ export class ScimTarget extends pulumi.ComponentResource {
   constructor(name: string, args: ScimTargetArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rolecall:targets:Scim", name, {}, opts);
     const provider = new ScimProvider(name, { endpoint: args.endpoint, token: args.token }, { parent: this });
+    const adopted = new Map((args.adoption?.adoptions ?? []).map((a) => [`${a.kind}:${a.key}`, a]));
     const users = new Map<string, ScimUser>();
     for (const user of args.projection.users) {
-      users.set(user.key, new ScimUser(user.key, scimUserArgs(user), { parent: this, provider, protect: user.protected }));
+      const adopt = adopted.get(`account:${user.key}`);
+      users.set(user.key, new ScimUser(user.key, { ...scimUserArgs(user), ...(adopt ? { adoptId: adopt.id, adoptUserName: adopt.name } : {}) }, { parent: this, provider, protect: user.protected }));
     }
     const groups = new Map<string, ScimGroup>();
     for (const group of args.projection.groups) {
@@ -34,15 +40,25 @@ export class ScimTarget extends pulumi.ComponentResource {
             displayName: group.displayName,
             externalId: group.key,
             members: group.members.map((m) => users.get(m.user)!.scimId),
+            ...adoptGroup(adopted.get(`group:${group.key}`)),
           },
           { parent: this, provider },
         ),
       );
     }
+    // Named by the SCIM id: the account is nobody's, so it has no worker ID to be named by.
+    for (const orphan of args.adoption?.orphans ?? []) {
+      if (orphan.action === "report") continue;
+      new ScimOrphanAccount(orphanResourceName(orphan.id), { accountId: orphan.id, userName: orphan.userName, ...(orphan.externalId ? { externalId: orphan.externalId } : {}), action: orphan.action }, { parent: this, provider });
+    }
     this.users = users;
     this.groups = groups;
     this.registerOutputs({ users: users.size, groups: groups.size });
   }
+}
+
+function adoptGroup(adopt: Adoption | undefined): { adoptId?: string; adoptDisplayName?: string } {
+  return adopt ? { adoptId: adopt.id, adoptDisplayName: adopt.name } : {};
 }
 
 /** The SCIM attributes of an account; the lifecycle state is already folded into `active`. */

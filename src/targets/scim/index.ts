@@ -16,7 +16,14 @@ export const scimTarget = defineTarget({
   componentType: "rolecall:targets:Scim",
   packages: [],
   held: [{ kind: "group", field: "groups" }],
-  plan: { accountType: "rolecall-scim:index:User", enabledFields: ["active"] },
+  // An OrphanAccount resource disables or deletes the account by id after reading it back (provider/orphan.ts).
+  orphanActions: ["disable", "remove"],
+  plan: {
+    accountType: "rolecall-scim:index:User",
+    enabledFields: ["active"],
+    orphanType: "rolecall-scim:index:OrphanAccount",
+    memberFields: { "rolecall-scim:index:Group": "members" },
+  },
   // The provider matches users and groups by externalId on create: a killed run's creations are adopted.
   convergesWithoutCheckpoints: true,
   catalogDefaultSettings: { endpoint: "sandbox" },
@@ -31,6 +38,6 @@ export const scimTarget = defineTarget({
   readInventory: async (connection) => (await import("./inventory.js")).readScimInventory(connection),
   loadDeclare: async () => {
     const { ScimTarget } = await import("./component.js");
-    return (name, projection, connection: ScimConnection) => void new ScimTarget(name, { projection, ...connection });
+    return (name, projection, connection: ScimConnection, previous) => void new ScimTarget(name, { projection, ...connection, ...(previous.adoption ? { adoption: previous.adoption } : {}) });
   },
 });

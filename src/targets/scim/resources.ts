@@ -27,6 +27,9 @@ export interface ScimUserArgs {
   email: pulumi.Input<string>;
   active: pulumi.Input<boolean>;
   title?: pulumi.Input<string>;
+  /** Brownfield adoption: the SCIM id of the existing account the create takes over, and its userName when matched. */
+  adoptId?: pulumi.Input<string>;
+  adoptUserName?: pulumi.Input<string>;
 }
 
 /** A SCIM User; its resource id is the service provider's id. */
@@ -45,6 +48,9 @@ export interface ScimGroupArgs {
   externalId: pulumi.Input<string>;
   /** SCIM ids of the member users: the whole membership, declared in one place. */
   members: pulumi.Input<pulumi.Input<string>[]>;
+  /** Brownfield adoption: the SCIM id of the existing group the create takes over, and its displayName when matched. */
+  adoptId?: pulumi.Input<string>;
+  adoptDisplayName?: pulumi.Input<string>;
 }
 
 /** A SCIM Group with its complete membership. */
@@ -53,5 +59,19 @@ export class ScimGroup extends pulumi.CustomResource {
 
   constructor(name: string, args: ScimGroupArgs, opts?: pulumi.CustomResourceOptions) {
     super(`${SCIM_PACKAGE}:index:Group`, name, { ...args, scimId: undefined }, opts);
+  }
+}
+
+export interface ScimOrphanAccountArgs {
+  accountId: pulumi.Input<string>;
+  userName: pulumi.Input<string>;
+  externalId?: pulumi.Input<string>;
+  action: pulumi.Input<"disable" | "remove">;
+}
+
+/** Policy's action on an account nobody owns: the provider disables or deletes it by id, once it read back the same account. */
+export class ScimOrphanAccount extends pulumi.CustomResource {
+  constructor(name: string, args: ScimOrphanAccountArgs, opts?: pulumi.CustomResourceOptions) {
+    super(`${SCIM_PACKAGE}:index:OrphanAccount`, name, { ...args }, opts);
   }
 }

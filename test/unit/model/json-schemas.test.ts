@@ -95,6 +95,7 @@ function kindOf(rel: string) {
 describe("JSON Schemas of the desired-state files", () => {
   it("has one per file kind, named as the sample files and evidence bundles reference them", () => {
     expect(Object.keys(generated)).toEqual([
+      "adoption.schema.json",
       "applied.schema.json",
       "attestation.schema.json",
       "catalog.schema.json",

@@ -68,7 +68,7 @@ describe("provider gRPC service", () => {
       (await call<InstanceType<typeof providerPb.GetSchemaResponse>>("getSchema", new providerPb.GetSchemaRequest())).getSchema(),
     ) as { name: string; version: string; resources: Record<string, unknown>; config: { variables: { token: { secret: boolean } } } };
     expect(schema).toMatchObject({ name: "rolecall-scim", version: "1.2.3" });
-    expect(Object.keys(schema.resources)).toEqual(["rolecall-scim:index:User", "rolecall-scim:index:Group"]);
+    expect(Object.keys(schema.resources)).toEqual(["rolecall-scim:index:User", "rolecall-scim:index:Group", "rolecall-scim:index:OrphanAccount"]);
     expect(schema.config.variables.token.secret).toBe(true);
   });
 

@@ -22,12 +22,37 @@ const USER_FIELDS: Record<string, FieldRule> = {
   email: "email",
   active: "boolean",
   title: "optionalString",
+  adoptId: "optionalString",
+  adoptUserName: "optionalString",
 };
 
 const GROUP_FIELDS: Record<string, FieldRule> = {
   displayName: "nonEmptyString",
   externalId: "nonEmptyString",
+  adoptId: "optionalString",
+  adoptDisplayName: "optionalString",
 };
+
+const ORPHAN_FIELDS: Record<string, FieldRule> = {
+  accountId: "nonEmptyString",
+  userName: "nonEmptyString",
+  externalId: "optionalString",
+  action: "nonEmptyString",
+};
+
+/** An orphan's action is `disable` or `remove`; reporting one declares nothing. */
+export function checkOrphan(given: ValueMap): CheckResult {
+  const news = withoutNulls(given);
+  const failures = [...checkFields(news, ORPHAN_FIELDS), ...unexpected(news, Object.keys(ORPHAN_FIELDS))];
+  const action = news["action"];
+  if (!isUnknown(action) && action !== "disable" && action !== "remove") failures.push({ property: "action", reason: "must be disable or remove" });
+  return { inputs: news, failures };
+}
+
+/** Whether both sides name the same account: userName is caseExact:false (RFC 7643 §4.1.1). */
+export function sameName(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && a.normalize("NFC").toLowerCase() === b.normalize("NFC").toLowerCase();
+}
 
 /**
  * Values are kept as given: the email's case is the person's, and SCIM matches userName

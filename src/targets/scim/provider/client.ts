@@ -67,6 +67,12 @@ export class ScimClient {
     return (await this.#http.request("PUT", `/Users/${encodeURIComponent(id)}`, body)) as ScimUser | undefined;
   }
 
+  /** One PatchOp request on a user (attribute replaces, such as disabling it). */
+  async patchUser(id: string, operations: PatchOperation[]): Promise<void> {
+    this.#users.invalidate(id);
+    await this.#http.request("PATCH", `/Users/${encodeURIComponent(id)}`, { schemas: [PATCH_OP_SCHEMA], Operations: operations });
+  }
+
   async deleteUser(id: string): Promise<void> {
     this.#users.invalidate(id);
     // The SP drops the user from every group too.

@@ -1,4 +1,4 @@
-import { checkGroup } from "./check.js";
+import { checkGroup, sameName } from "./check.js";
 import type { ScimClient } from "./client.js";
 import { diffProperties } from "./diff.js";
 import { changesBetween, liveMembers, putWithMembers, syncMembers } from "./group-members.js";
@@ -27,10 +27,15 @@ export type GroupApi = Pick<
 export const groupType: ResourceType<GroupApi> = {
   check: checkGroup,
 
-  diff: (olds, news) => diffProperties(olds, news, { ignore: ["scimId"], sets: ["members"] }),
+  diff: (olds, news) => diffProperties(olds, news, { ignore: ["scimId", "adoptId", "adoptDisplayName"], sets: ["members"] }),
 
   async create(deps, news, urn) {
-    const group = checkedInputs<GroupProps>(checkGroup, news);
+    const { adoptId, adoptDisplayName, ...group } = checkedInputs<GroupProps & { adoptId?: string; adoptDisplayName?: string }>(checkGroup, news);
+    if (adoptId !== undefined) {
+      const current = await adoptById(deps, group, adoptId, adoptDisplayName, urn);
+      await syncMembers(deps.client, adoptId, group, current);
+      return { id: adoptId, outputs: { ...group, scimId: adoptId } as ValueMap };
+    }
     const { patch } = await deps.client.capabilities();
     // With PATCH, the POST carries one chunk and the rest follows in PATCHes, so a group of
     // any size fits every SP's body limit. Without PATCH, the POST is the only way in.
@@ -60,7 +65,7 @@ export const groupType: ResourceType<GroupApi> = {
   },
 
   async update(deps, id, olds, news) {
-    const group = checkedInputs<GroupProps>(checkGroup, news);
+    const { adoptId: _id, adoptDisplayName: _name, ...group } = checkedInputs<GroupProps & { adoptId?: string; adoptDisplayName?: string }>(checkGroup, news);
     const known = stringList(olds["members"]);
     const { patch } = await deps.client.capabilities();
     if (!patch) {
@@ -76,6 +81,27 @@ export const groupType: ResourceType<GroupApi> = {
     await deps.client.deleteGroup(id);
   },
 };
+
+/**
+ * Brownfield adoption of a group the CLI matched to a catalog group by id: read again, adopted
+ * only if it still has the displayName it was matched by; renamed to the catalog's and its
+ * membership moved to the declared one by difference (the caller syncs members).
+ */
+async function adoptById(deps: Dependencies<GroupApi>, group: GroupProps, id: string, displayName: string | undefined, urn: string): Promise<string[]> {
+  const live = await deps.client.getGroup(id);
+  if (!live) throw new Error(`SCIM group ${id}, to be adopted as catalog group ${group.externalId}, no longer exists; run plan again (rolecall then creates the group)`);
+  const state = groupFromScim(live);
+  if (displayName !== undefined && !sameName(state.displayName, displayName)) {
+    throw new Error(`SCIM group ${id} was "${displayName}" when it was matched to catalog group ${group.externalId}, and is now "${state.displayName ?? ""}"; nothing was adopted. Run plan again.`);
+  }
+  const current = membersOf(live) ?? (await liveMembers(deps.client, id));
+  const replaces = attributeReplaces({ displayName: state.displayName, externalId: state.externalId }, group);
+  const { patch } = await deps.client.capabilities();
+  if (patch) await rename(deps.client, id, group, replaces);
+  else if (replaces.length > 0) await putWithMembers(deps.client, id, group, { add: [], remove: [] });
+  deps.log.info(`adopted existing SCIM group "${state.displayName ?? id}" (id ${id}) as catalog group ${group.externalId}`, urn);
+  return current;
+}
 
 /**
  * Same rule as for users: a group is adopted only when its externalId is our catalog key.

@@ -16,8 +16,8 @@ export interface ResourceType<Client> {
   check(news: ValueMap): CheckResult;
   diff(olds: ValueMap, news: ValueMap): PropertyDiffs;
   create(deps: Dependencies<Client>, inputs: ValueMap, urn: string): Promise<{ id: string; outputs: ValueMap }>;
-  /** Null when the resource no longer exists. */
-  read(deps: Dependencies<Client>, id: string): Promise<{ outputs: ValueMap; inputs: ValueMap } | null>;
+  /** Null when the resource no longer exists. `state`: the properties the engine holds for it. */
+  read(deps: Dependencies<Client>, id: string, state?: ValueMap): Promise<{ outputs: ValueMap; inputs: ValueMap } | null>;
   update(deps: Dependencies<Client>, id: string, olds: ValueMap, news: ValueMap): Promise<ValueMap>;
   delete(deps: Dependencies<Client>, id: string): Promise<void>;
 }

@@ -1,6 +1,7 @@
 export const PACKAGE_NAME = "rolecall-scim";
 export const USER_TYPE = `${PACKAGE_NAME}:index:User`;
 export const GROUP_TYPE = `${PACKAGE_NAME}:index:Group`;
+export const ORPHAN_TYPE = `${PACKAGE_NAME}:index:OrphanAccount`;
 
 const string = (description: string) => ({ type: "string", description });
 
@@ -13,6 +14,8 @@ const userInputs = {
   email: string("Work email, sent as the primary `work` email."),
   active: { type: "boolean", description: "False disables the account without deleting it." },
   title: string("Job title."),
+  adoptId: string("The SCIM id of an existing account to adopt on create instead of creating one (brownfield adoption); ignored afterwards."),
+  adoptUserName: string("The adopted account's userName when it was correlated: re-checked before adopting, so another account that took the id is never adopted."),
 };
 
 const groupInputs = {
@@ -23,6 +26,15 @@ const groupInputs = {
     items: { type: "string" },
     description: "SCIM ids of the member users (the ids of User resources). Order does not matter.",
   },
+  adoptId: string("The SCIM id of an existing group to adopt on create instead of creating one; ignored afterwards."),
+  adoptDisplayName: string("The adopted group's displayName when it was matched: re-checked before adopting."),
+};
+
+const orphanInputs = {
+  accountId: string("The SCIM id of the account nobody owns."),
+  userName: string("Its userName when the inventory read it: re-checked before acting, so another account is never touched."),
+  externalId: string("Its externalId when the inventory read it, if any: re-checked too."),
+  action: string("disable (active=false) or remove (DELETE)."),
 };
 
 const scimId = { scimId: string("The service provider's id of the resource (also the resource id).") };
@@ -63,6 +75,13 @@ export function packageSchema(version: string): object {
         required: [...groupRequired, "members", "scimId"],
         inputProperties: groupInputs,
         requiredInputs: groupRequired,
+      },
+      [ORPHAN_TYPE]: {
+        description: "What policy does with an account no HR worker or service account owns: disabled or removed by id on create, after reading it back. Deleting the resource leaves the account as it is.",
+        properties: orphanInputs,
+        required: ["accountId", "userName", "action"],
+        inputProperties: orphanInputs,
+        requiredInputs: ["accountId", "userName", "action"],
       },
     },
   };

@@ -11,11 +11,12 @@ import type { PropertyDiffs } from "./diff.js";
 import { groupType } from "./group.js";
 import { EngineLog } from "./log.js";
 import type { ResourceType } from "./resource-type.js";
-import { GROUP_TYPE, USER_TYPE, packageSchema } from "./schema.js";
+import { orphanType } from "./orphan.js";
+import { GROUP_TYPE, ORPHAN_TYPE, USER_TYPE, packageSchema } from "./schema.js";
 import { userType } from "./user.js";
 import { UNKNOWN, markSecret, secretKeys, unwrap, type ValueMap } from "./values.js";
 
-const RESOURCE_TYPES: Record<string, ResourceType<ScimClient>> = { [USER_TYPE]: userType, [GROUP_TYPE]: groupType };
+const RESOURCE_TYPES: Record<string, ResourceType<ScimClient>> = { [USER_TYPE]: userType, [GROUP_TYPE]: groupType, [ORPHAN_TYPE]: orphanType };
 
 /** The engine's own clients allow 400 MiB; a group of 100k members must fit. */
 const MAX_MESSAGE_BYTES = 400 * 1024 * 1024;
@@ -99,7 +100,7 @@ class ProviderService {
         return new providerPb.CreateResponse().setId(id).setProperties(encode(outputs, inputs.secrets));
       }),
       read: this.#unary(async (req: InstanceType<typeof providerPb.ReadRequest>) => {
-        const found = await resourceType(req.getType(), req.getUrn()).read(this.#deps(), req.getId());
+        const found = await resourceType(req.getType(), req.getUrn()).read(this.#deps(), req.getId(), req.getProperties() ? values(req.getProperties()) : undefined);
         // An empty id tells the engine the resource is gone, so refresh drops it from state.
         if (!found) return new providerPb.ReadResponse();
         const secrets = new Set([...decode(req.getProperties()).secrets, ...decode(req.getInputs()).secrets]);

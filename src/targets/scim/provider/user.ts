@@ -1,4 +1,4 @@
-import { checkUser } from "./check.js";
+import { checkUser, sameName } from "./check.js";
 import type { ScimClient } from "./client.js";
 import { diffProperties } from "./diff.js";
 import { userFromScim, userToScim, type UserProps } from "./mapping.js";
@@ -16,10 +16,12 @@ export type UserApi = Pick<ScimClient, "createUser" | "readUser" | "replaceUser"
 export const userType: ResourceType<UserApi> = {
   check: checkUser,
 
-  diff: (olds, news) => diffProperties(olds, news, { ignore: ["scimId"] }),
+  // The adoption inputs matter to create only: a later run that no longer declares them changes nothing.
+  diff: (olds, news) => diffProperties(olds, news, { ignore: ["scimId", ...ADOPT_INPUTS] }),
 
   async create(deps, news, urn) {
-    const user = checkedInputs<UserProps>(checkUser, news);
+    const { adoptId, adoptUserName, ...user } = checkedInputs<UserProps & AdoptInputs>(checkUser, news);
+    if (adoptId !== undefined) return { id: await adoptById(deps, user, adoptId, adoptUserName, urn), outputs: { ...user, scimId: adoptId } as ValueMap };
     const body = userToScim(user);
     let id: string;
     try {
@@ -48,7 +50,7 @@ export const userType: ResourceType<UserApi> = {
   async update(deps, id, _olds, news) {
     // A full PUT, as Okta sends: every SP accepts it, and it also heals attributes changed
     // by hand in the directory since the last run.
-    const user = checkedInputs<UserProps>(checkUser, news);
+    const { adoptId: _id, adoptUserName: _name, ...user } = checkedInputs<UserProps & AdoptInputs>(checkUser, news);
     await deps.client.replaceUser(id, { ...userToScim(user), id });
     return { ...user, scimId: id } as ValueMap;
   },
@@ -57,6 +59,28 @@ export const userType: ResourceType<UserApi> = {
     await deps.client.deleteUser(id);
   },
 };
+
+const ADOPT_INPUTS = ["adoptId", "adoptUserName"] as const;
+interface AdoptInputs {
+  adoptId?: string;
+  adoptUserName?: string;
+}
+
+/**
+ * Brownfield adoption: the CLI correlated this existing account with the worker (or a reviewed
+ * decision did) and passed its id. It is read again and adopted only if it is still the
+ * account the inventory saw, then set to exactly the desired attributes in one PUT.
+ */
+async function adoptById(deps: Dependencies<UserApi>, user: UserProps, id: string, userName: string | undefined, urn: string): Promise<string> {
+  const live = await deps.client.readUser(id);
+  if (!live) throw new Error(`SCIM account ${id}, to be adopted as worker ${user.externalId}, no longer exists; run plan again (rolecall then creates the account)`);
+  if (userName !== undefined && !sameName(live.userName, userName)) {
+    throw new Error(`SCIM account ${id} was ${userName} when it was matched to worker ${user.externalId}, and is now ${live.userName}; nothing was adopted. Run plan again to correlate it afresh.`);
+  }
+  await deps.client.replaceUser(id, { ...userToScim(user), id });
+  deps.log.info(`adopted existing SCIM account ${live.userName} (id ${id}) as worker ${user.externalId}`, urn);
+  return id;
+}
 
 /**
  * The userName is taken. Adopt the account only if its externalId is our worker ID: it is then
