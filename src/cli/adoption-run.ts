@@ -22,7 +22,7 @@ export interface AdoptionRun {
  * from the inventory, adoption.yaml and policy.orphans: the input declare takes next to the
  * stack's record.
  */
-export async function decideAdoptionFor(run: StackRun, projectDir: string): Promise<AdoptionRun> {
+export async function decideAdoptionFor(run: StackRun, projectDir: string, opts: { forApply?: boolean } = {}): Promise<AdoptionRun> {
   const { document, live: read } = await inventoryOf(run, projectDir);
   const live = Object.fromEntries(read.map((r) => [r.target, r.directory]));
   const dir = path.resolve(projectDir, run.settings.desiredState);
@@ -37,6 +37,26 @@ export async function decideAdoptionFor(run: StackRun, projectDir: string): Prom
     orphans: run.policy.orphans,
     facts,
   });
-  const findings = [...file.findings, ...decided.findings].map((f) => (f.file ? { ...f, file: path.join(run.settings.desiredState, f.file) } : f));
+  const findings = [...file.findings, ...decided.findings, ...(opts.forApply ? unsupported(decided.plan, run) : [])].map((f) => (f.file ? { ...f, file: path.join(run.settings.desiredState, f.file) } : f));
   return { inventory: document, adoption: decided.plan, findings };
+}
+
+/**
+ * An existing account or group in a target that cannot adopt yet: its create would fail on the
+ * taken name or make a duplicate, so the plan is refused, naming the account and the fix.
+ */
+function unsupported(plan: AdoptionPlan, run: StackRun): Finding[] {
+  return plan.adoptions.flatMap((a): Finding[] => {
+    if (ALL_TARGETS.find((t) => t.name === a.target)?.adoption) return [];
+    const at = run.desired.people.find((p) => p.id === a.key)?.source ?? { file: a.kind === "group" ? "catalog.yaml" : "hr/roster.csv" };
+    return [
+      {
+        severity: "error",
+        code: "adoption-unsupported",
+        message: `${a.target} already holds ${a.kind} ${a.name} (id ${a.id}) for ${a.key} (${a.because}), and rolecall cannot adopt into ${a.target} yet: creating it would fail or duplicate it`,
+        ...at,
+        hint: `remove or rename the existing ${a.kind} in ${a.target}, or leave ${a.target} off this stack until it can adopt`,
+      },
+    ];
+  });
 }

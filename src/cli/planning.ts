@@ -89,7 +89,7 @@ export async function makePlan(run: StackRun, projectDir: string, opts: { refres
  */
 async function adopting(run: StackRun, projectDir: string): Promise<InventoryDocument> {
   progress(`reading the targets of stack ${run.stackName} live…`);
-  const { inventory, adoption, findings } = await decideAdoptionFor(run, projectDir);
+  const { inventory, adoption, findings } = await decideAdoptionFor(run, projectDir, { forApply: true });
   if (findings.length > 0) process.stderr.write(formatFindings(findings, "text", "") + "\n");
   const errors = findings.filter((f) => f.severity === "error").length;
   if (errors > 0) throw new RefusedError(`${errors} account${errors === 1 ? "" : "s"} or decision${errors === 1 ? "" : "s"} to settle before adoption (see above); nothing was previewed or applied`);

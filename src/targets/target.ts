@@ -101,7 +101,7 @@ export interface Target<N extends string = string, S extends TargetSchemas = Tar
    * reporting it: only what its component declares (previewed, guarded, in the evidence).
    */
   readonly orphanActions?: readonly ("disable" | "remove")[];
-  /** How linked accounts and groups are adopted; absent: the provider adopts by the target's id (inputs adoptId). */
+  /** How linked accounts and groups are adopted; absent: the target cannot adopt yet, and a plan that would is refused. */
   readonly adoption?: AdoptionFacts;
   /** The provider converges when a killed update is run again from the state before it (see checkpoints.ts). */
   readonly convergesWithoutCheckpoints: boolean;

@@ -18,6 +18,8 @@ export const scimTarget = defineTarget({
   held: [{ kind: "group", field: "groups" }],
   // An OrphanAccount resource disables or deletes the account by id after reading it back (provider/orphan.ts).
   orphanActions: ["disable", "remove"],
+  // The provider adopts the given id itself (User/Group adoptId): no import ID, nothing replaced on adoption.
+  adoption: {},
   plan: {
     accountType: "rolecall-scim:index:User",
     enabledFields: ["active"],
