@@ -39,7 +39,7 @@ export async function makePlan(run: StackRun, projectDir: string, opts: { refres
   const record = await previewAllowingProtectedDeletes(run);
   showDrift(run, record);
   const targets = Object.keys(run.settings.targets);
-  const core = buildPlan(record.steps, run.desired, run.previous, targets, record.counts, run.adoption);
+  const core = buildPlan(record.steps, run.desired, run.previous, targets, record.counts, run.adoption, namesOf(record, inventory));
   const manifest = await gatherManifest({
     stack: run.stackName,
     asOf: run.desired.asOf,
@@ -80,6 +80,13 @@ export async function makePlan(run: StackRun, projectDir: string, opts: { refres
       return captured;
     }
   }
+}
+
+/** Target ids → names for drift: the run's own resources by identity or catalog key, then what the inventory read live (userNames, group names). */
+function namesOf(record: EngineRecord, inventory: InventoryDocument | undefined): Map<string, string> {
+  const names = new Map(record.names);
+  for (const t of inventory?.targets ?? []) for (const a of t.accounts) if (!names.has(a.id)) names.set(a.id, a.identity ?? a.userName);
+  return names;
 }
 
 /**

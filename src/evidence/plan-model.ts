@@ -35,7 +35,15 @@ export type PlanCore = Omit<PlanDocument, "$schema" | "schemaVersion" | "manifes
  * and losses compare the previous stack record (what was applied) with the desired state;
  * account changes come from the engine's steps, every one of which is kept.
  */
-export function buildPlan(steps: PlanStep[], desired: DesiredState, previous: StackRecord | undefined, targets: readonly string[], counts?: Record<string, number>, adoption?: AdoptionPlan): PlanCore {
+export function buildPlan(
+  steps: PlanStep[],
+  desired: DesiredState,
+  previous: StackRecord | undefined,
+  targets: readonly string[],
+  counts?: Record<string, number>,
+  adoption?: AdoptionPlan,
+  names: ReadonlyMap<string, string> = new Map(),
+): PlanCore {
   const changing = changingSteps(steps);
   const adoptedAccounts = new Set((adoption?.adoptions ?? []).filter((a) => a.kind === "account").map((a) => `${a.target}|${a.key}`));
   const people = new Map(desired.people.map((p) => [p.id, p]));
@@ -130,8 +138,22 @@ export function buildPlan(steps: PlanStep[], desired: DesiredState, previous: St
     .sort(byString((g) => `${g.target} ${g.key}`));
   // A group step with no change in who holds it means the target drifted from what was applied.
   const changedItems = new Set(groups.map((g) => `${g.target}|${g.key.split(":")[1]}`));
-  const drift = groupSteps.filter((s) => s.op === "update" && previous !== undefined && !changedItems.has(`${s.target}|${s.name}`));
-  for (const s of drift) risks.push({ code: "drift", subject: s.urn, message: `${s.target} ${s.name} differs from what was applied (${s.diffs.join(", ")}); the apply puts it back` });
+  const drift: PlanStep[] = [];
+  for (const s of groupSteps) {
+    if (s.op !== "update" || previous === undefined) continue;
+    const named = s.members ? namedDrift(s, groups, names) : undefined;
+    if (named) {
+      if (named.length === 0 && changedItems.has(`${s.target}|${s.name}`)) continue;
+      drift.push(s);
+      const others = s.diffs.filter((d) => d !== s.members!.field);
+      const what = [...named, ...(others.length ? [`${others.join(", ")} changed`] : [])];
+      if (what.length === 0) what.push(`${s.members!.field} differ`);
+      risks.push({ code: "drift", subject: s.urn, message: `${s.target} ${s.name} differs from what was applied: ${what.join("; ")}; the apply puts it back` });
+    } else if (!changedItems.has(`${s.target}|${s.name}`)) {
+      drift.push(s);
+      risks.push({ code: "drift", subject: s.urn, message: `${s.target} ${s.name} differs from what was applied (${s.diffs.join(", ")}); the apply puts it back` });
+    }
+  }
 
   const stepOf = (target: string, type: (t: string) => boolean, name: string) => changing.find((s) => s.target === target && type(s.type) && s.name === name)?.op ?? "none";
   const adoptions = (adoption?.adoptions ?? []).map((a) => ({ ...a, op: stepOf(a.target, (t) => (a.kind === "account" ? ACCOUNT_TYPES.has(t) : !ACCOUNT_TYPES.has(t)), a.key) }));
@@ -167,6 +189,28 @@ export function buildPlan(steps: PlanStep[], desired: DesiredState, previous: St
     findings: desired.findings,
     steps,
   };
+}
+
+/**
+ * Who was added to or removed from a membership list behind rolecall's back, by name: the ids
+ * the step removes (held live, not declared) and adds (declared, not held live), less what the
+ * plan changes on purpose (a person's gain or loss). `names` maps target ids to identity keys
+ * (resources of the run) or live userNames (the inventory); an id no one knows stays an id.
+ */
+function namedDrift(step: PlanStep, groups: PlanCore["groups"], names: ReadonlyMap<string, string>): string[] {
+  const intended = new Set<string>();
+  for (const g of groups.filter((x) => x.target === step.target)) {
+    const item = g.key.split(":")[1] ?? g.key;
+    for (const u of [...g.added, ...g.removed]) intended.add(`${u}|${item}`).add(`${item}|${u}`);
+  }
+  const name = (id: string) => names.get(id) ?? id;
+  const unexpected = (ids: readonly string[]) => ids.map(name).filter((n) => !intended.has(`${n}|${step.name}`));
+  const byHand = unexpected(step.members!.removed);
+  const gone = unexpected(step.members!.added);
+  return [
+    ...(byHand.length ? [`${byHand.join(", ")} added to it by hand (the apply removes ${byHand.length === 1 ? "it" : "them"})`] : []),
+    ...(gone.length ? [`${gone.join(", ")} removed from it by hand (the apply adds ${gone.length === 1 ? "it" : "them"} back)`] : []),
+  ];
 }
 
 /**

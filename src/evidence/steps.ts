@@ -8,6 +8,9 @@ import { ALL_TARGETS } from "../targets/registry.js";
 /** The rolecall target a resource belongs to, from its component's type in the URN. */
 const TARGET_OF_COMPONENT: Record<string, string> = Object.fromEntries(ALL_TARGETS.map((t) => [t.componentType, t.name]));
 
+/** Per resource type holding a membership list, the list's property (targets' plan.memberFields). */
+const MEMBER_FIELDS: ReadonlyMap<string, string> = new Map(ALL_TARGETS.flatMap((t) => Object.entries(t.plan.memberFields ?? {})));
+
 /** Steps the engine reports for every resource of a run: counted, never kept one by one. */
 const UNCHANGED: ReadonlySet<string> = new Set(["same", "refresh"]);
 
@@ -30,11 +33,15 @@ export class EngineRecord {
   readonly diagnostics: EngineEvent[] = [];
   /** Resources whose protect flag the run changes (visible only in the events). */
   readonly protects: string[] = [];
+  /** Each resource's target-side id → its resource name, so a membership list's ids can be named. */
+  readonly names = new Map<string, string>();
 
   readonly add = (e: EngineEvent): void => {
     const m = e.resourcePreEvent?.metadata;
     if (m) {
       this.counts[m.op] = (this.counts[m.op] ?? 0) + 1;
+      const id = m.old?.id || m.new?.id;
+      if (id) this.names.set(id, m.urn.split("::").slice(3).join("::"));
       if (!UNCHANGED.has(m.op)) this.steps.push(stepOf(m));
       const urn = protectChangeOf(e);
       if (urn) this.protects.push(urn);
@@ -70,8 +77,21 @@ function stepOf(m: StepMetadata): PlanStep {
     target: component ? TARGET_OF_COMPONENT[component]! : "",
     diffs: [...(m.diffs ?? [])].sort(),
     ...(m.new?.inputs ? { inputsSha256: createHash("sha256").update(canonicalJson(m.new.inputs)).digest("hex") } : {}),
+    ...memberChanges(m),
     ...(m.detailedDiff ? { detailedDiff: Object.fromEntries(Object.entries(m.detailedDiff).map(([k, v]) => [k, { kind: v.diffKind, inputDiff: v.inputDiff }])) } : {}),
   };
+}
+
+/** Which ids an update of a membership list adds and removes: the state before it (refreshed: what is live) against the declared list. */
+function memberChanges(m: StepMetadata): Pick<PlanStep, "members"> {
+  const field = MEMBER_FIELDS.get(m.type);
+  if (!field || m.op !== "update") return {};
+  const before = m.old?.outputs?.[field] ?? m.old?.inputs?.[field];
+  const after = m.new?.inputs?.[field];
+  if (!Array.isArray(before) || !Array.isArray(after)) return {};
+  const had = new Set(before.filter((v): v is string => typeof v === "string"));
+  const has = new Set(after.filter((v): v is string => typeof v === "string"));
+  return { members: { field, added: [...has].filter((v) => !had.has(v)).sort(), removed: [...had].filter((v) => !has.has(v)).sort() } };
 }
 
 function stepKey(s: { op: string; urn: string }): string {

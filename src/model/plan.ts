@@ -13,6 +13,14 @@ export const PlanStepSchema = z.strictObject({
   diffs: z.array(z.string()).describe("Changed input properties."),
   inputsSha256: z.string().optional().describe("sha256 of the step's new inputs (secrets masked by the engine): the values a reviewed plan pins."),
   detailedDiff: z.record(z.string(), z.strictObject({ kind: z.string(), inputDiff: z.boolean() })).optional(),
+  members: z
+    .strictObject({
+      field: z.string(),
+      added: z.array(z.string()).describe("Ids the step adds: declared, not held live."),
+      removed: z.array(z.string()).describe("Ids the step removes: held live, not declared."),
+    })
+    .optional()
+    .describe("For a membership list (a group's members, a user's groups): which ids the update adds and removes, from the state before it and the declared list."),
 });
 export type PlanStep = z.infer<typeof PlanStepSchema>;
 

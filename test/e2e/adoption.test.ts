@@ -126,6 +126,9 @@ describe("brownfield adoption and orphans, end to end on the sandbox", () => {
     expect(quiet.plan.adoptions).toEqual([]);
     expect(quiet.plan.people.filter((p) => p.change !== "updated")).toEqual([]);
 
+    // A membership added behind rolecall's back is named in the drift correction.
+    await sandbox("PATCH", `/Groups/${group.id}`, { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "add", path: "members", value: [{ value: rogue.id }] }] });
+
     // Orphans removed under policy, counted by the deprovisioning guardrail.
     const policy = await readFile(policyFile(), "utf8");
     await writeFile(policyFile(), policy.replace("maxDeprovision: { count: 5, percent: 10 }", "maxDeprovision: { count: 1, percent: 50 }") + 'orphans:\n  scim:\n    action: remove\n    exclude: ["breakglass-*"]\n');
@@ -133,6 +136,8 @@ describe("brownfield adoption and orphans, end to end on the sandbox", () => {
     expect(guarded.result.code, guarded.result.stderr).toBe(1);
     expect(guarded.plan.guardrails.find((g) => g.name === "max-deprovision-count")).toMatchObject({ verdict: "fail", actual: "2 people" });
     expect(guarded.plan.summary.orphansRemoved).toBe(2);
+    expect(guarded.plan.risks).toContainEqual(expect.objectContaining({ code: "drift", message: expect.stringContaining("rogue.admin@example.com added to it by hand") }));
+    expect(guarded.result.stdout).toMatch(/drift: scim it-admins differs from what was applied: rogue\.admin@example\.com added to it by hand/);
     expect(new Set((await users()).map((u) => u.id))).toContain(rogue.id);
 
     const removed = await planned(project, "apply", "--yes", "--allow-mass-deprovision", "orphans found at adoption, reviewed");

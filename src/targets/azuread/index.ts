@@ -17,7 +17,7 @@ export const azureAdTarget = defineTarget({
     { kind: "group", field: "groups" },
     { kind: "directoryRole", field: "directoryRoles", administrative: true },
   ],
-  plan: { accountType: AZUREAD_TYPES.user, enabledFields: ["accountEnabled"] },
+  plan: { accountType: AZUREAD_TYPES.user, enabledFields: ["accountEnabled"], memberFields: { [AZUREAD_TYPES.group]: "members" } },
   convergesWithoutCheckpoints: false,
   catalogDefaultSettings: {},
   project: ({ catalog, users, holdersOf }) => {

@@ -18,7 +18,7 @@ export const oktaTarget = defineTarget({
     { kind: "group", field: "groups" },
     { kind: "adminRole", field: "adminRoles", administrative: true },
   ],
-  plan: { accountType: OKTA_TYPES.user, enabledFields: ["status"] },
+  plan: { accountType: OKTA_TYPES.user, enabledFields: ["status"], memberFields: { [OKTA_TYPES.userGroupMemberships]: "groups" } },
   // A second create of the same login is refused: the stack keeps a checkpoint per step.
   convergesWithoutCheckpoints: false,
   engineParallelism: OKTA_ENGINE_PARALLELISM,

@@ -1,0 +1,50 @@
+import type { EngineEvent } from "@pulumi/pulumi/automation/index.js";
+import { describe, expect, it } from "vitest";
+import { compile } from "../../../src/compile/compile.js";
+import { buildPlan } from "../../../src/evidence/plan-model.js";
+import { EngineRecord } from "../../../src/evidence/steps.js";
+import { loadDesiredState } from "../../../src/load/desired-state-dir.js";
+import { stackRecord } from "../../../src/targets/record.js";
+
+const desired = compile(await loadDesiredState("desired-state"), "2026-11-25");
+const previous = stackRecord(desired, ["scim"]);
+const GROUP = "rolecall-scim:index:Group";
+const USER = "rolecall-scim:index:User";
+const urn = (type: string, name: string) => `urn:pulumi:local::rolecall::rolecall:targets:Scim$${type}::${name}`;
+const admins = desired.targets.scim!.groups.find((g) => g.key === "it-admins")!;
+const member = admins.members[0]!.user;
+
+function event(op: string, type: string, name: string, id: string, old?: Record<string, unknown>, news?: Record<string, unknown>): EngineEvent {
+  return {
+    sequence: 0,
+    timestamp: 0,
+    resourcePreEvent: {
+      metadata: { op, urn: urn(type, name), type, provider: "", ...(op === "update" ? { diffs: ["members"] } : {}), old: { type, urn: urn(type, name), id, outputs: old ?? {}, inputs: old ?? {} }, new: { type, urn: urn(type, name), id, inputs: news ?? old ?? {} } },
+    },
+  } as unknown as EngineEvent;
+}
+
+describe("drift with names", () => {
+  it("says who was added to and removed from a group behind rolecall's back, by worker ID or the live userName", () => {
+    const record = EngineRecord.of([
+      event("same", USER, member, "scim-member"),
+      event("update", GROUP, "it-admins", "g1", { members: ["scim-rogue", "scim-other"] }, { members: ["scim-member", "scim-other"] }),
+    ]);
+    expect(record.steps[0]!.members).toEqual({ field: "members", added: ["scim-member"], removed: ["scim-rogue"] });
+    const names = new Map([...record.names, ["scim-rogue", "rogue.admin@example.com"]]);
+    const plan = buildPlan(record.steps, desired, previous, ["scim"], record.counts, undefined, names);
+    expect(plan.summary.driftCorrections).toBe(1);
+    const [risk] = plan.risks.filter((r) => r.code === "drift");
+    expect(risk!.message).toContain("rogue.admin@example.com added to it by hand");
+    expect(risk!.message).toContain(`${member} removed from it by hand`);
+  });
+
+  it("does not call drift what the plan changes on purpose", () => {
+    const before = structuredClone(previous);
+    before.holdings.scim!["group:it-admins"] = before.holdings.scim!["group:it-admins"]!.filter((u) => u !== member);
+    const record = EngineRecord.of([event("same", USER, member, "scim-member"), event("update", GROUP, "it-admins", "g1", { members: [] }, { members: ["scim-member"] })]);
+    const plan = buildPlan(record.steps, desired, before, ["scim"], record.counts, undefined, record.names);
+    expect(plan.risks.filter((r) => r.code === "drift")).toEqual([]);
+    expect(plan.summary.driftCorrections).toBe(0);
+  });
+});
