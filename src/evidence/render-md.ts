@@ -112,7 +112,7 @@ function riskBlocks(plan: PlanDocument): Section {
 function brownfieldBlocks(plan: PlanDocument): Section {
   const items = [
     ...(plan.adoptions ?? []).map((a) => `- ⇐ **adopt** ${text(adoptionText(a))} — adoption changes: ${text(adoptionChangesText(a))}`),
-    ...(plan.orphans ?? []).map((o) => `- ❓ **orphan** ${text(o.target)} account ${code(o.userName)} (id ${code(o.id)}): ${text(orphanActionText(o))} — ${text(o.because)}`),
+    ...(plan.orphans ?? []).map((o) => `- ❓ **orphan** ${text(o.target)} account **${text(o.userName)}** (id ${text(o.id)}): ${text(orphanActionText(o))} — ${text(o.because)}`),
   ];
   if (items.length === 0) return { head: "", items: [], more: () => "" };
   return {
