@@ -116,7 +116,19 @@ export function decideAdoption(input: AdoptionInput): { plan: AdoptionPlan; find
       }
       switch (account.class) {
         case "linked":
-          if (account.identity && declared.has(account.identity) && !inState.has(account.identity)) adopt(account, account.identity, `matched by ${account.rule}`);
+          if (!account.identity || !declared.has(account.identity) || inState.has(account.identity)) break;
+          // Matched by email or login while its externalId names someone else: another tool's key, or another person's account.
+          if (account.externalId !== undefined && normalised(account.externalId) !== normalised(account.identity)) {
+            findings.push({
+              severity: "error",
+              code: "adoption-externalid-differs",
+              message: `${target} account ${account.userName} (id ${account.id}) matches ${account.identity} by ${account.rule}, but its externalId is ${account.externalId}; rolecall does not take it over on a guess`,
+              ...placeOf(input.desired, account.identity),
+              hint: `if it is ${account.identity}'s account, add a decision to adoption.yaml: { target: ${target}, account: "${account.id}", userName: "${account.userName}", belongsTo: ${account.identity}, reason: … }; otherwise give one of them another login or remove the stale account`,
+            });
+            break;
+          }
+          adopt(account, account.identity, `matched by ${account.rule}`);
           break;
         case "disputed":
           findings.push({

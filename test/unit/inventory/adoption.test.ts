@@ -52,6 +52,16 @@ describe("deciding brownfield adoption from the live inventory", () => {
     expect(plan.adoptions[1]!.changes).toContainEqual({ field: "externalId", to: "W1003" });
   });
 
+  it("refuses to adopt on an email or login match an account whose externalId names someone else, until a decision says so", () => {
+    const other = [account("o", { userName: user("W1003").userName, externalId: "HRIS-77" })];
+    const refused = decide(other);
+    expect(refused.findings.map((f) => [f.code, f.file, f.line])).toEqual([["adoption-externalid-differs", "hr/roster.csv", person("W1003").source.line]]);
+    expect(refused.plan.adoptions).toEqual([]);
+    const decided = decide(other, [], { decisions: [{ target: "scim", account: "o", userName: user("W1003").userName, belongsTo: "W1003", reason: "HRIS-77 is the old HRIS id" }] });
+    expect(decided.findings).toEqual([]);
+    expect(decided.plan.adoptions.map((a) => a.key)).toEqual(["W1003"]);
+  });
+
   it("never adopts an account for a worker the stack already manages there", () => {
     const record = { accounts: { W1002: {} as never }, holdings: { scim: {} } };
     const { plan } = decide([account("a", { userName: "second", emails: [person("W1002").email] })], [], { record });
