@@ -130,15 +130,21 @@ export function decideAdoption(input: AdoptionInput): { plan: AdoptionPlan; find
           }
           adopt(account, account.identity, `matched by ${account.rule}`);
           break;
-        case "disputed":
+        case "disputed": {
+          // Nothing could ever adopt or remove an account every candidate of which already has
+          // a managed one here (a squatter on the login a rename needs): it is reported and left
+          // alone, and the run goes on — refusing it would keep every leaver elsewhere enabled.
+          const candidates = account.candidates ?? (account.identity ? [account.identity] : []);
+          const inert = candidates.length > 0 && candidates.every((c) => inState.has(c));
           findings.push({
-            severity: "error",
+            severity: inert ? "warning" : "error",
             code: "disputed-account",
             message: `${target} account ${account.userName} (id ${account.id}) cannot be told apart: ${account.reason}; nothing adopts or removes it`,
             ...placeOf(input.desired, account.candidates?.[0] ?? account.identity),
             hint: `add a decision to adoption.yaml: { target: ${target}, account: "${account.id}", userName: "${account.userName}", belongsTo: <worker ID or orphan>, reason: … }, or set the account's externalId in ${target} to its worker ID`,
           });
           break;
+        }
         case "orphan":
           orphan(account, account.reason);
           break;
