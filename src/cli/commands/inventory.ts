@@ -41,7 +41,9 @@ export async function inventoryCommand(opts: InventoryOptions): Promise<void> {
     const { inventory: document, adoption, findings } = await decideAdoptionFor(run, projectDir);
     process.stdout.write((opts.json ? JSON.stringify(document, null, 2) : renderInventoryText(document, adoption)) + "\n");
     if (findings.length > 0) process.stderr.write(formatFindings(findings, "text", "") + "\n");
-    const disputed = findings.filter((f) => f.severity === "error").length;
+    // A dispute apply can leave alone (every candidate already managed) still needs a person's
+    // decision: the report fails on it, so that a scheduled inventory surfaces it.
+    const disputed = findings.filter((f) => f.severity === "error" || f.code === "disputed-account").length;
     if (disputed > 0) throw new RefusedError(`${disputed} disputed account${disputed === 1 ? "" : "s"} or decision${disputed === 1 ? "" : "s"} to settle: nothing adopts or removes ${disputed === 1 ? "it" : "them"} until adoption.yaml does`);
   } finally {
     await run.log.close();
