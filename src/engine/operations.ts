@@ -21,8 +21,8 @@ export interface EngineRun {
  * `refresh` reads every resource from its target first so drift shows up as changes; apply
  * has refreshed the state already and passes false. A failed preview throws, with its causes.
  */
-export async function preview(stack: Stack, log: EngineLog, progress: Progress, opts: { refresh: boolean; onEvent?: EventSink }): Promise<void> {
-  const run = await engineCommand(stack, "previewing", log, progress, (onEvent, out) => stack.preview({ onEvent, ...out, color: "never", refresh: opts.refresh }), "environment", opts.onEvent);
+export async function preview(stack: Stack, log: EngineLog, progress: Progress, opts: { refresh: boolean; onEvent?: EventSink; only?: Only }): Promise<void> {
+  const run = await engineCommand(stack, "previewing", log, progress, (onEvent, out) => stack.preview({ onEvent, ...out, color: "never", refresh: opts.refresh, ...targetOf(opts.only) }), "environment", opts.onEvent);
   if (run.error) throw run.error;
 }
 
@@ -41,8 +41,24 @@ export async function refresh(stack: Stack, log: EngineLog, progress: Progress, 
  * independent ones (a leaver's delete elsewhere). Never throws for a failed update: the events
  * `onEvent` took are the record of what was done, and the error carries the causes.
  */
-export async function up(stack: Stack, log: EngineLog, progress: Progress, onEvent: EventSink): Promise<EngineRun> {
-  return engineCommand(stack, "applying", log, progress, (sink, out) => stack.up({ onEvent: sink, ...out, color: "never", refresh: false, continueOnError: true }), "update", onEvent);
+export async function up(stack: Stack, log: EngineLog, progress: Progress, onEvent: EventSink, only?: Only): Promise<EngineRun> {
+  return engineCommand(stack, "applying", log, progress, (sink, out) => stack.up({ onEvent: sink, ...out, color: "never", refresh: false, continueOnError: true, ...targetOf(only) }), "update", onEvent);
+}
+
+/**
+ * The resources an engine command is limited to (Pulumi's `--target`): the engine still runs
+ * the whole program, but every other resource is left as it is, neither diffed nor refreshed,
+ * nor deleted when the program leaves it out.
+ */
+export interface Only {
+  urns: readonly string[];
+}
+
+function targetOf(only: Only | undefined): { target?: string[] } {
+  if (!only) return {};
+  // An empty list would mean no limit at all to the engine: the command would touch everything.
+  if (only.urns.length === 0) throw new Error("an engine command limited to no resource at all");
+  return { target: [...only.urns] };
 }
 
 type Command = (onEvent: EventSink, out: { onOutput: (s: string) => void; onError: (s: string) => void }) => Promise<unknown>;

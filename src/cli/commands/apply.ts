@@ -35,8 +35,14 @@ export interface ApplyMode {
   narrow(run: StackRun): void;
   /** Throws when the preview holds what this mode must not apply. */
   check(plan: PlanDocument): void;
-  /** After a successful update: the mode's own read-back, folded into the bundle's offboarding proof. */
-  readBack(run: StackRun): Promise<FastPathProof>;
+  /**
+   * The update is limited to the resources the plan changes (Pulumi's --target): nothing else
+   * is diffed, refreshed or deleted, so the engine's work follows the change, not the company,
+   * and a step the plan did not show cannot happen at all.
+   */
+  onlyPlanned: boolean;
+  /** After a successful update: the mode's own read-back of the resources it wrote, folded into the bundle's offboarding proof. */
+  readBack(run: StackRun, written: readonly string[]): Promise<FastPathProof>;
 }
 
 /**
@@ -103,7 +109,9 @@ export async function apply(run: StackRun, projectDir: string, opts: ApplyOption
   const started: AppliedDocument = { schemaVersion: 1, planDigest: plan.digest, startedAt: new Date().toISOString(), result: "started", log, ...(recovered.length ? { recovered } : {}), steps: [] };
   await writeApplied(dir, started);
   const update = new EngineRecord();
-  const { error } = await up(run.stack, run.log, progress, update.add);
+  const changing = changingSteps(plan.steps);
+  const only = mode?.onlyPlanned ? { urns: [...new Set([...changing.map((s) => s.urn), ...protects])] } : undefined;
+  const { error } = await up(run.stack, run.log, progress, update.add, only);
   const readBack = error ? await readBackAfterFailure(run, recovered) : undefined;
   const steps = appliedSteps(plan.steps, update, errorsByUrn(update.diagnostics), readBack);
   const applied: AppliedDocument = { ...started, finishedAt: new Date().toISOString(), result: error ? "failed" : "succeeded", ...(error ? { error: error.causes.join("\n") } : {}), ...(recovered.length ? { recovered } : {}), steps };
@@ -115,7 +123,7 @@ export async function apply(run: StackRun, projectDir: string, opts: ApplyOption
   await editState(run.stack, { record: { name: "rolecall", value: held } });
   const done = steps.filter((s) => s.outcome === "done").length;
   // The proof is made after a failed update too: the auditor sees who is out despite it.
-  const proof = await proveAfterApply(run, projectDir, dir, plan, held, error ? undefined : await mode?.readBack(run));
+  const proof = await proveAfterApply(run, projectDir, dir, plan, held, error ? undefined : await mode?.readBack(run, written(changing)));
   if (error) {
     const open = steps.filter((s) => s.outcome !== "done");
     throw new EngineError(
@@ -131,6 +139,11 @@ export async function apply(run: StackRun, projectDir: string, opts: ApplyOption
   if (protects.length > 0) progress(`protection now follows policy.yaml for ${protects.map(nameOf).join(", ")}`);
   process.stdout.write(`\nApplied to stack ${opts.stack}: ${done} steps done. Evidence: ${path.relative(process.cwd(), dir)}\n`);
   refuseUnproven(proof, dir);
+}
+
+/** The resources an update wrote that still exist after it: what can be read back. */
+function written(steps: readonly PlanStep[]): string[] {
+  return [...new Set(steps.filter((s) => s.op !== "delete").map((s) => s.urn))];
 }
 
 /**
