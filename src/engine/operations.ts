@@ -37,6 +37,16 @@ export async function refresh(stack: Stack, log: EngineLog, progress: Progress, 
 }
 
 /**
+ * Reads resources back from their targets and compares them with the state, without running
+ * the program or writing anything (`pulumi refresh --preview-only`): a resource whose target
+ * holds something else ends with a changing step (update, delete), the others with `same`.
+ */
+export async function previewRefresh(stack: Stack, log: EngineLog, progress: Progress, only: Only, onEvent: EventSink): Promise<void> {
+  const run = await engineCommand(stack, "reading back", log, progress, (sink, out) => stack.previewRefresh({ onEvent: sink, ...out, color: "never", ...targetOf(only) }), "environment", onEvent);
+  if (run.error) throw run.error;
+}
+
+/**
  * Applies the stack. With continue-on-error, one failing step (a refused rename) does not stop
  * independent ones (a leaver's delete elsewhere). Never throws for a failed update: the events
  * `onEvent` took are the record of what was done, and the error carries the causes.

@@ -78,7 +78,7 @@ export const OffboardingProofSchema = z.strictObject({
       differences: z.array(z.string()).describe("What the read-back found still different (empty when proven)."),
     })
     .optional()
-    .describe("Leaver fast path: the refreshing preview after the update."),
+    .describe("Leaver fast path: each resource the update wrote, read back from its target afterwards."),
 });
 export type OffboardingProof = z.infer<typeof OffboardingProofSchema>;
 

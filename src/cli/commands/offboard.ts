@@ -1,5 +1,5 @@
-import { preview } from "../../engine/operations.js";
-import { changingSteps, EngineRecord } from "../../evidence/steps.js";
+import { nameOf } from "../../engine/failure.js";
+import { previewRefresh } from "../../engine/operations.js";
 import { notRevocations } from "../../offboard/only-revocations.js";
 import { AppliedRecordSchema, revocationsOnly, type Revocation } from "../../offboard/revocations.js";
 import { stackRecord } from "../../targets/record.js";
@@ -69,21 +69,24 @@ function offboardMode(): ApplyMode {
 }
 
 /**
- * The fast path's own check, beside the live proof every apply makes: after the update, a
- * refreshing preview limited to the resources the update wrote (a disabled account, a group
- * that lost a member) reads each back from its target; none may differ from what the fast path
- * declared. Deleted accounts have nothing to read back here: the live proof finds them absent.
+ * The fast path's own check, beside the live proof every apply makes: after the update, each
+ * resource it wrote (a disabled account, a group that lost a member) is read back from its
+ * target and compared with the state the update left — a refresh that runs no program and
+ * writes nothing; none may differ. Deleted accounts have nothing to read back here: the live
+ * proof finds them absent.
  */
 async function readBack(run: StackRun, written: readonly string[], revocations: Revocation[]): Promise<FastPathProof> {
-  const record = new EngineRecord();
+  const differences: string[] = [];
   if (written.length > 0) {
     progress("reading the targets back to prove the offboarding…");
-    await preview(run.stack, run.log, progress, { refresh: true, onEvent: record.add, only: { urns: written } });
+    await previewRefresh(run.stack, run.log, progress, { urns: written }, (e) => {
+      const m = e.resOutputsEvent?.metadata;
+      if (m && m.op !== "same" && m.op !== "refresh") differences.push(`${m.op} ${nameOf(m.urn)}${m.diffs?.length ? ` (${m.diffs.join(", ")})` : ""}`);
+    });
   }
-  const differences = changingSteps(record.steps).map((s) => `${s.op} ${s.target} ${s.name} (${s.diffs.join(", ")})`);
   return {
     readBack: {
-      method: `a refreshing preview after the update read back from its target each of the ${written.length} resource${written.length === 1 ? "" : "s"} the update changed and did not delete, and compared it with what the fast path declared`,
+      method: `after the update, each of the ${written.length} resource${written.length === 1 ? "" : "s"} it changed and did not delete was read back from its target and compared with what the update wrote (a refresh preview that runs no program)`,
       proven: differences.length === 0,
       differences,
     },
