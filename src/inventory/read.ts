@@ -36,7 +36,7 @@ export async function readInventory(input: InventoryInput): Promise<{ document: 
     const live = await target.readInventory(connection);
     const readAt = now().toISOString();
     read.push({ target: target.name, directory: live, readAt });
-    const result = correlate({ target: target.name, live, desired: input.desired, record: input.record, rules: input.rules, held: target.held, readAt });
+    const result = correlate({ target: target.name, live, desired: input.desired, record: input.record, rules: input.rules, held: target.held, groupHeld: target.groupHeld, readAt });
     document.targets.push(result.inventory);
     findings.push(...result.findings);
   }

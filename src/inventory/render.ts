@@ -9,7 +9,7 @@ export function renderInventoryText(doc: InventoryDocument, adoption?: AdoptionP
   for (const t of doc.targets) {
     lines.push("", `${t.target} (read ${t.readAt}): ${CLASSES.map((c) => `${t.summary[c] ?? 0} ${c}`).join(", ")}`);
     for (const a of t.accounts.filter((x) => x.class !== "managed")) lines.push(`  ${a.class.padEnd(14)} ${a.userName}${a.identity ? ` → ${a.identity}` : ""}: ${a.reason}`);
-    for (const u of t.unmanaged) lines.push(`  unmanaged      ${u.holder} holds ${u.kind} ${u.item}${u.inCatalog ? "" : " (not in the catalog)"}: nothing declares it`);
+    for (const u of t.unmanaged) lines.push(`  unmanaged      ${u.holder} holds ${u.kind} ${u.item}${u.inCatalog ? "" : " (not in the catalog)"}${u.through ? ` through group ${u.through}` : ""}: nothing declares it`);
   }
   for (const u of doc.unread) lines.push("", `${u.target}: not read — ${u.reason}`);
   if (adoption && (adoption.adoptions.length > 0 || adoption.orphans.length > 0)) {

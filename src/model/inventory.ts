@@ -52,6 +52,7 @@ export const UnmanagedHoldingSchema = z.strictObject({
   kind: z.string(),
   item: z.string().describe("The catalog key, or the target's display name for an item no catalog declares."),
   inCatalog: z.boolean(),
+  through: z.string().optional().describe("The group the holding comes through (an AWS account assignment to a group): its catalog key, or its display name outside the catalog."),
 });
 export type UnmanagedHolding = z.infer<typeof UnmanagedHoldingSchema>;
 

@@ -29,6 +29,22 @@ export interface HeldKind {
   field: string;
   /** Hands out administrator rights: a role granting it must be marked privileged. */
   administrative?: boolean;
+  /**
+   * The projection entry's field whose value is the live item's id, for a kind the live read
+   * names otherwise than by display name (Okta admin roles: their role type). Absent: a live
+   * item is the entry whose key is its externalId, or whose displayName is its display name.
+   */
+  liveId?: string;
+}
+
+/** An item a target's groups hold rather than its accounts (an AWS account assignment), as the projection declares it. */
+export interface GroupHeldItem {
+  /** Its catalog name (AWS: `<account>/<permission set>` keys). */
+  key: string;
+  /** The display name the live read gives it. */
+  displayName: string;
+  /** The catalog keys of the groups declared to hold it. */
+  groups: string[];
 }
 
 /** What a target's projection is built from: the accounts every target holds, and who holds each of its items. */
@@ -87,6 +103,12 @@ export interface Target<N extends string = string, S extends TargetSchemas = Tar
   /** The provider packages whose plugins the engine must find; empty for a provider served by rolecall itself. */
   readonly packages: readonly string[];
   readonly held: readonly HeldKind[];
+  /**
+   * Items held through groups (live items with `groups`) that the projection declares per group,
+   * not per holder: their live kind, and each declared one. Inventory judges access through a
+   * group by it; absent: the target declares no item its groups hold.
+   */
+  readonly groupHeld?: { readonly kind: string; declared(projection: Infer<S, "projection">): GroupHeldItem[] };
   /** What the plan model needs: the account resource's type (its steps are the account's own) and the fields that enable it. */
   readonly plan: {
     readonly accountType: string;

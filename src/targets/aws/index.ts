@@ -1,7 +1,7 @@
 import type { AwsTargetSettings } from "../../model/target-settings/aws.js";
 import { byString } from "../../compile/order.js";
 import type { Finding } from "../../model/finding.js";
-import { defineTarget } from "../target.js";
+import { defineTarget, type GroupHeldItem } from "../target.js";
 import { awsLimits } from "./limits.js";
 import { AWS_ENGINE_PARALLELISM } from "./rate-limits.js";
 import { awsSchemas } from "./schema.js";
@@ -15,6 +15,21 @@ export const awsTarget = defineTarget({
   componentType: "rolecall:targets:Aws",
   packages: ["@pulumi/aws"],
   held: [{ kind: "group", field: "groups" }],
+  // Account assignments belong to groups; the live read names one `<account id>/<permission set name>`.
+  groupHeld: {
+    kind: "assignment",
+    declared: (projection) => {
+      const accountId = new Map(projection.accounts.map((a) => [a.key, a.id]));
+      const setName = new Map(projection.permissionSets.map((p) => [p.key, p.name]));
+      const byKey = new Map<string, GroupHeldItem>();
+      for (const a of projection.assignments) {
+        const key = `${a.account}/${a.permissionSet}`;
+        const item = byKey.get(key) ?? byKey.set(key, { key, displayName: `${accountId.get(a.account) ?? a.account}/${setName.get(a.permissionSet) ?? a.permissionSet}`, groups: [] }).get(key)!;
+        item.groups.push(a.group);
+      }
+      return [...byKey.values()];
+    },
+  },
   // Identity Store users have no enabled flag: access goes with the memberships.
   plan: { accountType: "aws:identitystore/user:User", enabledFields: [] },
   convergesWithoutCheckpoints: false,

@@ -16,7 +16,8 @@ export const oktaTarget = defineTarget({
   packages: ["@pulumi/okta"],
   held: [
     { kind: "group", field: "groups" },
-    { kind: "adminRole", field: "adminRoles", administrative: true },
+    // The live read names a standard role by its type, as the projection's entries carry it.
+    { kind: "adminRole", field: "adminRoles", administrative: true, liveId: "type" },
   ],
   plan: { accountType: OKTA_TYPES.user, enabledFields: ["status"], memberFields: { [OKTA_TYPES.userGroupMemberships]: "groups" } },
   // A second create of the same login is refused: the stack keeps a checkpoint per step.
