@@ -1,10 +1,10 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { access, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { toolCacheDir, withLock } from "../../src/engine/tool-cache.js";
+import { ensureVenv } from "./python-venv.js";
 import { freePort, type RunningPeer } from "./scim2-server.js";
 
 /**
@@ -15,26 +15,9 @@ import { freePort, type RunningPeer } from "./scim2-server.js";
 const REQUIREMENTS = ["django-scim2==0.23.0", "django==5.2.19"];
 const PROJECT = fileURLToPath(new URL("./django_scim2_peer", import.meta.url));
 
-function venvDir(): string {
-  return path.join(toolCacheDir(), "venv", "django-scim2-0.23.0-django-5.2.19");
-}
-
 /** Installs django-scim2 into a virtualenv in the tool cache (outside the clone), once. */
 export async function ensureDjangoScim2(log: (line: string) => void): Promise<string> {
-  const python = path.join(venvDir(), "bin", "python");
-  const marker = path.join(venvDir(), ".installed");
-  const present = () => access(marker).then(() => true, () => false);
-  if (await present()) return python;
-  return withLock(path.join(toolCacheDir(), "locks", "django-scim2"), async () => {
-    if (await present()) return python;
-    log(`installing ${REQUIREMENTS.join(" ")} into ${venvDir()}…`);
-    const run = promisify(execFile);
-    await run("python3", ["-m", "venv", "--clear", venvDir()]);
-    await run(path.join(venvDir(), "bin", "pip"), ["install", "--quiet", "--disable-pip-version-check", ...REQUIREMENTS]);
-    // Written last: a venv whose install was interrupted is rebuilt, not half-used.
-    await writeFile(marker, `${REQUIREMENTS.join("\n")}\n`);
-    return python;
-  });
+  return path.join(await ensureVenv("django-scim2-0.23.0-django-5.2.19", REQUIREMENTS, log), "bin", "python");
 }
 
 /** Starts django-scim2 on a free loopback port with a fresh database and a bearer token; waits until it answers. */

@@ -1,8 +1,6 @@
-import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { access, writeFile } from "node:fs/promises";
+import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { promisify } from "node:util";
-import { toolCacheDir, withLock } from "../../src/engine/tool-cache.js";
+import { ensureVenv } from "./python-venv.js";
 import { freePort } from "./scim2-server.js";
 
 /**
@@ -12,26 +10,9 @@ import { freePort } from "./scim2-server.js";
 const VERSION = "5.2.5";
 const REQUIREMENT = `moto[server]==${VERSION}`;
 
-function venvDir(): string {
-  return path.join(toolCacheDir(), "venv", `moto-${VERSION}`);
-}
-
 /** Installs moto's server into a virtualenv in the tool cache (outside the clone), once. */
 export async function ensureMotoServer(log: (line: string) => void): Promise<string> {
-  const bin = path.join(venvDir(), "bin", "moto_server");
-  const marker = path.join(venvDir(), ".installed");
-  const present = () => access(marker).then(() => true, () => false);
-  if (await present()) return bin;
-  return withLock(path.join(toolCacheDir(), "locks", "moto"), async () => {
-    if (await present()) return bin;
-    log(`installing ${REQUIREMENT} into ${venvDir()}…`);
-    const run = promisify(execFile);
-    await run("python3", ["-m", "venv", "--clear", venvDir()]);
-    await run(path.join(venvDir(), "bin", "pip"), ["install", "--quiet", "--disable-pip-version-check", REQUIREMENT]);
-    // Written last: a venv whose install was interrupted is rebuilt, not half-used.
-    await writeFile(marker, `${REQUIREMENT}\n`);
-    return bin;
-  });
+  return path.join(await ensureVenv(`moto-${VERSION}`, [REQUIREMENT], log), "bin", "moto_server");
 }
 
 export interface RunningMoto {

@@ -1,9 +1,7 @@
-import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { access, writeFile } from "node:fs/promises";
+import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
-import { promisify } from "node:util";
-import { toolCacheDir, withLock } from "../../src/engine/tool-cache.js";
+import { ensureVenv } from "./python-venv.js";
 
 /**
  * An independent SCIM 2.0 server (PyPI scim2-server) our provider is tested against, with the
@@ -12,26 +10,9 @@ import { toolCacheDir, withLock } from "../../src/engine/tool-cache.js";
 const VERSION = "0.8.3";
 const REQUIREMENT = `scim2-server[cursor]==${VERSION}`;
 
-function venvDir(): string {
-  return path.join(toolCacheDir(), "venv", `scim2-server-${VERSION}-cursor`);
-}
-
 /** Installs scim2-server into a virtualenv in the tool cache (outside the clone), once. */
 export async function ensureScim2Server(log: (line: string) => void): Promise<string> {
-  const bin = path.join(venvDir(), "bin", "scim2-server");
-  const marker = path.join(venvDir(), ".installed");
-  const present = () => access(marker).then(() => true, () => false);
-  if (await present()) return bin;
-  return withLock(path.join(toolCacheDir(), "locks", "scim2-server"), async () => {
-    if (await present()) return bin;
-    log(`installing ${REQUIREMENT} into ${venvDir()}…`);
-    const run = promisify(execFile);
-    await run("python3", ["-m", "venv", "--clear", venvDir()]);
-    await run(path.join(venvDir(), "bin", "pip"), ["install", "--quiet", "--disable-pip-version-check", REQUIREMENT]);
-    // Written last: a venv whose install was interrupted is rebuilt, not half-used.
-    await writeFile(marker, `${REQUIREMENT}\n`);
-    return bin;
-  });
+  return path.join(await ensureVenv(`scim2-server-${VERSION}-cursor`, [REQUIREMENT], log), "bin", "scim2-server");
 }
 
 export async function freePort(): Promise<number> {
