@@ -26,7 +26,8 @@ const OUT = `${root}test/program/fixtures/replace-on-change.json`;
 
 /**
  * What each @pulumi package bundles and where its facts come from. `ref` is the upstream tag
- * read; `file` the resource's source at that tag; `dts`/`args` the pinned typings of its inputs.
+ * read; `file` the resource's source at that tag. The typings of a type's inputs follow from
+ * its token (see `typingsOf`).
  */
 const PROVIDERS = {
   okta: {
@@ -37,11 +38,11 @@ const PROVIDERS = {
     // the closest stored release is read, and the test's fixed expectations pin what it says.
     ref: "v6.12.0",
     types: {
-      "okta:user/user:User": { dts: "user/user.d.ts", args: "UserArgs", file: "okta/services/idaas/resource_okta_user.go" },
-      "okta:group/group:Group": { dts: "group/group.d.ts", args: "GroupArgs", file: "okta/services/idaas/resource_okta_group.go" },
-      "okta:index/userGroupMemberships:UserGroupMemberships": { dts: "userGroupMemberships.d.ts", args: "UserGroupMembershipsArgs", file: "okta/services/idaas/resource_okta_user_group_memberships.go" },
-      "okta:index/userAdminRoles:UserAdminRoles": { dts: "userAdminRoles.d.ts", args: "UserAdminRolesArgs", file: "okta/services/idaas/resource_okta_user_admin_roles.go" },
-      "okta:index/groupMemberships:GroupMemberships": { dts: "groupMemberships.d.ts", args: "GroupMembershipsArgs", file: "okta/services/idaas/resource_okta_group_memberships.go" },
+      "okta:user/user:User": { file: "okta/services/idaas/resource_okta_user.go" },
+      "okta:group/group:Group": { file: "okta/services/idaas/resource_okta_group.go" },
+      "okta:index/userGroupMemberships:UserGroupMemberships": { file: "okta/services/idaas/resource_okta_user_group_memberships.go" },
+      "okta:index/userAdminRoles:UserAdminRoles": { file: "okta/services/idaas/resource_okta_user_admin_roles.go" },
+      "okta:index/groupMemberships:GroupMemberships": { file: "okta/services/idaas/resource_okta_group_memberships.go" },
     },
   },
   azuread: {
@@ -50,12 +51,12 @@ const PROVIDERS = {
     repo: "github.com/hashicorp/terraform-provider-azuread",
     ref: "v3.8.0",
     types: {
-      "azuread:index/user:User": { dts: "user.d.ts", args: "UserArgs", file: "internal/services/users/user_resource.go" },
-      "azuread:index/group:Group": { dts: "group.d.ts", args: "GroupArgs", file: "internal/services/groups/group_resource.go" },
-      "azuread:index/groupWithoutMembers:GroupWithoutMembers": { dts: "groupWithoutMembers.d.ts", args: "GroupWithoutMembersArgs", file: "internal/services/groups/group_without_members_resource.go" },
-      "azuread:index/groupMember:GroupMember": { dts: "groupMember.d.ts", args: "GroupMemberArgs", file: "internal/services/groups/group_member_resource.go" },
-      "azuread:index/directoryRole:DirectoryRole": { dts: "directoryRole.d.ts", args: "DirectoryRoleArgs", file: "internal/services/directoryroles/directory_role_resource.go" },
-      "azuread:index/directoryRoleAssignment:DirectoryRoleAssignment": { dts: "directoryRoleAssignment.d.ts", args: "DirectoryRoleAssignmentArgs", file: "internal/services/directoryroles/directory_role_assignment_resource.go" },
+      "azuread:index/user:User": { file: "internal/services/users/user_resource.go" },
+      "azuread:index/group:Group": { file: "internal/services/groups/group_resource.go" },
+      "azuread:index/groupWithoutMembers:GroupWithoutMembers": { file: "internal/services/groups/group_without_members_resource.go" },
+      "azuread:index/groupMember:GroupMember": { file: "internal/services/groups/group_member_resource.go" },
+      "azuread:index/directoryRole:DirectoryRole": { file: "internal/services/directoryroles/directory_role_resource.go" },
+      "azuread:index/directoryRoleAssignment:DirectoryRoleAssignment": { file: "internal/services/directoryroles/directory_role_assignment_resource.go" },
     },
   },
   random: {
@@ -64,8 +65,6 @@ const PROVIDERS = {
     repo: "github.com/hashicorp/terraform-provider-random",
     types: {
       "random:index/randomPassword:RandomPassword": {
-        dts: "randomPassword.d.ts",
-        args: "RandomPasswordArgs",
         source: "internal/provider/resource_password.go: every argument has a RequiresReplace plan modifier (read by hand)",
         forceNew: ["keepers", "length", "lower", "minLower", "minNumeric", "minSpecial", "minUpper", "number", "numeric", "overrideSpecial", "special", "upper"],
       },
@@ -77,38 +76,26 @@ const PROVIDERS = {
     repo: "github.com/hashicorp/terraform-provider-aws",
     types: {
       "aws:identitystore/user:User": {
-        dts: "identitystore/user.d.ts",
-        args: "UserArgs",
         source: "internal/service/identitystore/user.go at commit 00005ed8: identity_store_id and user_name ForceNew (read by hand)",
         forceNew: ["identityStoreId", "userName"],
       },
       "aws:identitystore/group:Group": {
-        dts: "identitystore/group.d.ts",
-        args: "GroupArgs",
         source: "internal/service/identitystore/group.go: identity_store_id ForceNew (read by hand)",
         forceNew: ["identityStoreId"],
       },
       "aws:identitystore/groupMembership:GroupMembership": {
-        dts: "identitystore/groupMembership.d.ts",
-        args: "GroupMembershipArgs",
         source: "internal/service/identitystore/group_membership.go: every argument ForceNew, no update (read by hand)",
         forceNew: ["groupId", "identityStoreId", "memberId"],
       },
       "aws:ssoadmin/permissionSet:PermissionSet": {
-        dts: "ssoadmin/permissionSet.d.ts",
-        args: "PermissionSetArgs",
         source: "internal/service/ssoadmin/permission_set.go: instance_arn and name ForceNew (read by hand)",
         forceNew: ["instanceArn", "name"],
       },
       "aws:ssoadmin/managedPolicyAttachmentsExclusive:ManagedPolicyAttachmentsExclusive": {
-        dts: "ssoadmin/managedPolicyAttachmentsExclusive.d.ts",
-        args: "ManagedPolicyAttachmentsExclusiveArgs",
         source: "internal/service/ssoadmin/managed_policy_attachments_exclusive.go: instance_arn and permission_set_arn RequiresReplace (read by hand)",
         forceNew: ["instanceArn", "permissionSetArn"],
       },
       "aws:ssoadmin/accountAssignment:AccountAssignment": {
-        dts: "ssoadmin/accountAssignment.d.ts",
-        args: "AccountAssignmentArgs",
         source: "internal/service/ssoadmin/account_assignment.go: every argument ForceNew, no update (read by hand)",
         forceNew: ["instanceArn", "permissionSetArn", "principalId", "principalType", "targetId", "targetType"],
       },
@@ -116,8 +103,17 @@ const PROVIDERS = {
   },
 };
 
+/**
+ * Where a type token's inputs are in its package's typings: `pkg:mod/file:Name` is
+ * `mod/file.d.ts` (`file.d.ts` for the `index` module), interface `NameArgs`.
+ */
+function typingsOf(type) {
+  const [, mod, name] = type.split(":");
+  return { dts: `${mod.replace(/^index\//, "")}.d.ts`, args: `${name}Args` };
+}
+
 /** The input names of `args` in a package's typings (`export interface XArgs { name?: … }`). */
-function sdkInputs(pkg, dts, args) {
+function sdkInputs(pkg, { dts, args }) {
   const text = readFileSync(`${root}node_modules/${pkg}/${dts}`, "utf8");
   const start = text.indexOf(`export interface ${args} {`);
   if (start < 0) throw new Error(`${pkg}/${dts} has no interface ${args}`);
@@ -174,7 +170,8 @@ for (const [name, p] of Object.entries(PROVIDERS)) {
   const version = JSON.parse(readFileSync(`${root}node_modules/${p.package}/package.json`, "utf8")).version;
   const types = {};
   for (const [type, t] of Object.entries(p.types)) {
-    const inputs = sdkInputs(p.package, t.dts, t.args);
+    const typings = typingsOf(type);
+    const inputs = sdkInputs(p.package, typings);
     let forceNew = t.forceNew;
     let source = t.source && `${p.repo} ${t.source}`;
     if (!forceNew) {
@@ -184,7 +181,7 @@ for (const [name, p] of Object.entries(PROVIDERS)) {
       source = `${p.repo}@${p.ref} (${commit.slice(0, 12)}) ${t.file}`;
     }
     const unknown = forceNew.filter((f) => !inputs.includes(f));
-    if (unknown.length > 0) throw new Error(`${type}: ${unknown.join(", ")} forces new upstream but is no input of ${p.package} ${version} (${t.args})`);
+    if (unknown.length > 0) throw new Error(`${type}: ${unknown.join(", ")} forces new upstream but is no input of ${p.package} ${version} (${typings.args})`);
     types[type] = { source, forceNew, inPlace: inputs.filter((f) => !forceNew.includes(f)) };
   }
   fixture.providers[name] = { package: `${p.package} ${version}`, bundles: p.bundles, types };
