@@ -1,9 +1,10 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startScim2Server, type RunningPeer } from "../support/scim2-server.js";
+import type { RunningPeer } from "../support/scim2-server.js";
 import { personIn, planned } from "./support/plan.js";
-import { TempProject } from "./support/project.js";
+import { startPeerProject } from "./support/peer.js";
+import type { TempProject } from "./support/project.js";
 
 const USER = "urn:ietf:params:scim:schemas:core:2.0:User";
 
@@ -17,6 +18,7 @@ interface ScimUser {
 describe("brownfield adoption and orphans against an independent SCIM server", () => {
   let peer: RunningPeer;
   let project: TempProject;
+  let stop: (() => Promise<void>) | undefined;
   const call = async (method: string, resource: string, body?: unknown) => {
     const res = await fetch(`${peer.url}/${resource}`, {
       method,
@@ -29,16 +31,9 @@ describe("brownfield adoption and orphans against an independent SCIM server", (
   const users = async () => (await call("GET", "Users?count=1000")).Resources ?? [];
 
   beforeAll(async () => {
-    peer = await startScim2Server(inject("scim2ServerBin"));
-    project = await TempProject.create({ ROLECALL_SCIM_TOKEN: peer.token, PULUMI_CONFIG_PASSPHRASE: "e2e-only" });
-    project.env.PULUMI_BACKEND_URL = `file://${path.join(project.dir, "peer-state")}`;
-    await mkdir(path.join(project.dir, "peer-state"));
-    await writeFile(path.join(project.dir, "stacks", "Pulumi.peer.yaml"), `config:\n  rolecall:targets:\n    scim:\n      endpoint: ${peer.url}\n`);
+    ({ peer, project, stop } = await startPeerProject(inject("scim2ServerBin")));
   });
-  afterAll(async () => {
-    await peer?.stop();
-    await project?.remove();
-  });
+  afterAll(async () => stop?.());
 
   it("adopts by externalId and by email keeping the ids, refuses the disputed pair until decided, then removes the orphans under policy", async () => {
     const byExternalId = await call("POST", "Users", { schemas: [USER], userName: "bokafor", externalId: "W1002" });

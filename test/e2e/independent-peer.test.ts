@@ -1,12 +1,11 @@
-import { mkdir, writeFile } from "node:fs/promises";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { todayIn } from "../../src/load/as-of.js";
 import { compile } from "../../src/compile/compile.js";
 import { loadDesiredState } from "../../src/load/desired-state-dir.js";
-import { startScim2Server, type RunningPeer } from "../support/scim2-server.js";
+import type { RunningPeer } from "../support/scim2-server.js";
 import { personIn, planned } from "./support/plan.js";
-import { TempProject } from "./support/project.js";
+import { startPeerProject } from "./support/peer.js";
+import type { TempProject } from "./support/project.js";
 
 interface ScimList<T> {
   totalResults: number;
@@ -20,6 +19,7 @@ interface ScimList<T> {
 describe("the SCIM provider against an independent SCIM server", () => {
   let peer: RunningPeer;
   let project: TempProject;
+  let stop: (() => Promise<void>) | undefined;
   const get = async <T>(resource: string): Promise<T[]> => {
     const res = await fetch(`${peer.url}/${resource}?count=1000`, { headers: { authorization: `Bearer ${peer.token}` } });
     return ((await res.json()) as ScimList<T>).Resources ?? [];
@@ -30,16 +30,9 @@ describe("the SCIM provider against an independent SCIM server", () => {
   };
 
   beforeAll(async () => {
-    peer = await startScim2Server(inject("scim2ServerBin"));
-    project = await TempProject.create({ ROLECALL_SCIM_TOKEN: peer.token, PULUMI_CONFIG_PASSPHRASE: "e2e-only" });
-    project.env.PULUMI_BACKEND_URL = `file://${path.join(project.dir, "peer-state")}`;
-    await mkdir(path.join(project.dir, "peer-state"));
-    await writeFile(path.join(project.dir, "stacks", "Pulumi.peer.yaml"), `config:\n  rolecall:targets:\n    scim:\n      endpoint: ${peer.url}\n`);
+    ({ peer, project, stop } = await startPeerProject(inject("scim2ServerBin")));
   });
-  afterAll(async () => {
-    await peer?.stop();
-    await project?.remove();
-  });
+  afterAll(async () => stop?.());
 
   it("provisions the sample organisation: users by externalId, groups with their members", async () => {
     await project.ok("apply", "--stack", "peer", "--yes");
