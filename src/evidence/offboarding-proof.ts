@@ -135,6 +135,16 @@ function indexTarget(t: ProofTarget): IndexedTarget {
   return { t, users: new Map(t.users.map((u) => [u.key, u])), byName, held };
 }
 
+/**
+ * Whether the target's declaration can disable an account. Where it cannot (AWS Identity
+ * Center: the provider has no status), a kept account is proven by holding nothing, since access
+ * there is only ever through memberships and assignments; demanding a disabled flag would fail
+ * every leaver in grace.
+ */
+function canDisable(target: string): boolean {
+  return (targetNamed(target)?.plan.enabledFields.length ?? 1) > 0;
+}
+
 /** failed beats unverified beats proven. */
 export function overall(verdicts: readonly ProofVerdict[]): ProofVerdict {
   return verdicts.includes("failed") ? "failed" : verdicts.includes("unverified") ? "unverified" : "proven";
@@ -142,7 +152,7 @@ export function overall(verdicts: readonly ProofVerdict[]): ProofVerdict {
 
 function judgeOne(s: Subject, { t, users, byName, held }: IndexedTarget): TargetVerdict {
   const user = users.get(s.id);
-  const expected = user ? "disabled" : "absent";
+  const expected = !user ? "absent" : canDisable(t.target) ? "disabled" : "without-access";
   if (!t.live) return { target: t.target, verdict: "unverified", expected, accounts: [], remaining: [], kept: [], problems: [`${t.target} was not read live: ${t.unread ?? "no live read"}`] };
 
   // Matched by the externalId being its key, or a login or email being one of its own.
@@ -158,6 +168,7 @@ function judgeOne(s: Subject, { t, users, byName, held }: IndexedTarget): Target
   let unknown = false;
   for (const a of accounts) {
     if (expected === "absent") problems.push(`account ${a.userName} (id ${a.id}) is still present${a.active === false ? " (disabled)" : a.active ? " and enabled" : ""}`);
+    else if (expected === "without-access") continue;
     else if (a.active === true) problems.push(`account ${a.userName} (id ${a.id}) is enabled`);
     else if (a.active === undefined) unknown = true;
   }

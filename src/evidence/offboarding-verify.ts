@@ -9,11 +9,11 @@ async function readJson(dir: string, name: string): Promise<unknown> {
   return JSON.parse(await readFile(path.join(dir, name), "utf8").catch(() => "null"));
 }
 
-/** What a target's verdict must be, given what it records: anything found fails it; no read, or an unknown enabled flag, leaves it unverified. */
+/** What a target's verdict must be, given what it records: anything found fails it; no read, or an unknown enabled flag where one is expected, leaves it unverified. */
 function verdictOf(t: TargetVerdict): ProofVerdict {
   if (t.remaining.length > 0) return "failed";
-  if (t.accounts.some((a) => t.expected === "absent" || a.active === true)) return "failed";
-  if (t.checkedAt === undefined || t.accounts.some((a) => a.active === undefined)) return "unverified";
+  if (t.accounts.some((a) => t.expected === "absent" || (t.expected === "disabled" && a.active === true))) return "failed";
+  if (t.checkedAt === undefined || (t.expected === "disabled" && t.accounts.some((a) => a.active === undefined))) return "unverified";
   return "proven";
 }
 

@@ -31,7 +31,11 @@ export const TargetVerdictSchema = z.strictObject({
   target: z.string(),
   verdict: ProofVerdict,
   checkedAt: z.string().optional().describe("UTC, ISO 8601: when the target's live read finished (absent when it could not be read)."),
-  expected: z.enum(["absent", "disabled"]).describe("What the desired state leaves of the account: none, or one that cannot sign in."),
+  expected: z
+    .enum(["absent", "disabled", "without-access"])
+    .describe(
+      "What the desired state leaves of the account: none; one that cannot sign in; or, in a target that has no way to disable an account (AWS Identity Center), one that holds nothing, so signing in reaches nothing.",
+    ),
   accounts: z.array(AccountFoundSchema).describe("Every live account matching the identity (externalId, login or email); empty when none is left."),
   remaining: z.array(HoldingFoundSchema).describe("Holdings found that the desired state does not give the identity: each one fails the proof."),
   kept: z.array(HoldingFoundSchema).describe("Holdings the desired state still gives (policy lifecycle.onLeave: keep-entitlements)."),

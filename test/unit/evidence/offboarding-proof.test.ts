@@ -64,6 +64,19 @@ describe("the offboarding verdict: leavers × the live read", () => {
     expect(unknown.targets[0]!.problems[0]).toMatch(/does not say whether/);
   });
 
+  it("in a target that cannot disable an account (AWS): someone on leave is proven by an account holding nothing, whatever its status, and fails on any holding", () => {
+    const aws = (accounts: LiveAccount[], live: LiveItem[] = []) => target(accounts, live, { target: "aws" });
+    for (const active of [true, false, undefined]) {
+      const p = one(onLeave, aws([account("t1", { externalId: "W1020", ...(active !== undefined ? { active } : {}) })]));
+      expect(p.verdict).toBe("proven");
+      expect(p.targets[0]).toMatchObject({ expected: "without-access", problems: [] });
+    }
+    const holding = one(onLeave, aws([account("t1", { externalId: "W1020", active: true })], [group("g1", "IT Administrators", ["t1"])]));
+    expect(holding.verdict).toBe("failed");
+    expect(holding.targets[0]!.problems).toEqual(["still holds group it-admins"]);
+    expect(one(leaver, aws([account("u1", { externalId: "W1010" })])).targets[0]).toMatchObject({ verdict: "failed", expected: "absent" });
+  });
+
   it("keeps what the desired state still gives someone on leave (keep-entitlements) and fails anything else", () => {
     const p = one(onLeave, target([account("t1", { externalId: "W1020", active: false })], [group("g2", "Engineering", ["t1"]), group("g1", "IT Administrators", ["t1"])]));
     expect(p.targets[0]!.kept).toEqual([{ account: "t1", kind: "group", item: "engineering", inCatalog: true }]);

@@ -93,6 +93,10 @@ describe("evidence verify after an apply", () => {
     expect(await rewritten({ ...proof, people: [] })).toEqual([expect.stringMatching(/leaves out W1010, whose access the plan ends \(leaver\)/)]);
     expect(await rewritten({ ...proof, planDigest: "0".repeat(64) })).toEqual(["offboarding.json belongs to another plan (digest differs)"]);
     expect((await rewritten({ ...proof, people: [{ ...proof.people[0]!, targets: [found] }] })).some((p) => /W1010 in scim says proven but records what makes it failed/.test(p))).toBe(true);
+    // An enabled account holding nothing proves someone only where the target cannot disable one (AWS).
+    const keptEnabled = { ...proof.people[0]!.targets[0]!, accounts: [{ id: "u1", userName: "jonas.weber", active: true }] };
+    expect(await rewritten({ ...proof, people: [{ ...proof.people[0]!, targets: [{ ...keptEnabled, expected: "without-access" }] }] })).toEqual([]);
+    expect((await rewritten({ ...proof, people: [{ ...proof.people[0]!, targets: [{ ...keptEnabled, expected: "disabled" }] }] })).some((p) => /W1010 in scim says proven but records what makes it failed/.test(p))).toBe(true);
     await writeFile(file, JSON.stringify({ ...proof, schemaVersion: 1 }));
     await writeFile(path.join(bundle, "files.json"), JSON.stringify({ files: { ...JSON.parse(await readFile(path.join(bundle, "files.json"), "utf8")).files, "offboarding.json": sha256(await readFile(file)) } }));
     expect((await verifyBundle(bundle, project))[0]).toMatch(/offboarding\.json does not match the offboarding schema/);
