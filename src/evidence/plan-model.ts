@@ -146,9 +146,10 @@ export function buildPlan(
       if (named.length === 0 && changedItems.has(`${s.target}|${s.name}`)) continue;
       drift.push(s);
       const others = s.diffs.filter((d) => d !== s.members!.field);
-      const what = [...named, ...(others.length ? [`${others.join(", ")} changed`] : [])];
-      if (what.length === 0) what.push(`${s.members!.field} differ`);
-      risks.push({ code: "drift", subject: s.urn, message: `${s.target} ${s.name} differs from what was applied: ${what.join("; ")}; the apply puts it back` });
+      // Each part says what the apply does about it, so the sentence never says it twice.
+      const what = [...named, ...(others.length ? [`${others.join(", ")} changed (the apply puts ${others.length === 1 ? "it" : "them"} back)`] : [])];
+      if (what.length === 0) what.push(`${s.members!.field} differ (the apply puts them back)`);
+      risks.push({ code: "drift", subject: s.urn, message: `${s.target} ${s.name} differs from what was applied: ${what.join("; ")}` });
     } else if (!changedItems.has(`${s.target}|${s.name}`)) {
       drift.push(s);
       risks.push({ code: "drift", subject: s.urn, message: `${s.target} ${s.name} differs from what was applied (${s.diffs.join(", ")}); the apply puts it back` });
