@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
-import { createWriteStream } from "node:fs";
+import { createReadStream, createWriteStream } from "node:fs";
 import { once } from "node:events";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { z } from "zod";
 import type { InventoryDocument } from "../model/inventory.js";
 import type { Attestation, OffboardingProof } from "../model/offboarding.js";
 import type { AppliedDocument, Manifest, PlanDocument } from "../model/plan.js";
@@ -16,10 +17,9 @@ export function bundleDir(projectDir: string, stack: string, at: Date): string {
   return path.join(projectDir, "evidence", stack, stamp);
 }
 
-/** The files of a bundle and their hashes, so `evidence verify` can tell if any byte changed. */
-interface BundleIndex {
-  files: Record<string, string>;
-}
+/** files.json: the files of a bundle and their hashes, so `evidence verify` can tell if any byte changed. */
+const BundleIndexSchema = z.object({ files: z.record(z.string(), z.string()) });
+type BundleIndex = z.infer<typeof BundleIndexSchema>;
 
 const INDEX = "files.json";
 
@@ -65,12 +65,34 @@ export async function writeOffboarding(dir: string, proof: OffboardingProof, pla
   await writeFile(path.join(dir, INDEX), json(index));
 }
 
+/** A bundle's files.json; throws when it is missing, not JSON or not an index. */
 export async function readIndex(dir: string): Promise<BundleIndex> {
-  return JSON.parse(await readFile(path.join(dir, INDEX), "utf8")) as BundleIndex;
+  return BundleIndexSchema.parse(JSON.parse(await readFile(path.join(dir, INDEX), "utf8")));
 }
 
 export function sha256(data: string | Buffer): string {
   return createHash("sha256").update(data).digest("hex");
+}
+
+/** A file's sha256, streamed: a plan.json at 100,000 people is larger than any string. */
+export async function hashFile(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+/**
+ * Every file files.json lists that is missing or no longer hashes as recorded: what
+ * `evidence verify` and the history readers (src/evidence/history.ts) both call intact.
+ */
+export async function indexProblems(dir: string, index: BundleIndex): Promise<{ file: string; problem: string }[]> {
+  const problems: { file: string; problem: string }[] = [];
+  for (const [file, expected] of Object.entries(index.files)) {
+    const actual = await hashFile(path.join(dir, file)).catch(() => undefined);
+    if (actual === undefined) problems.push({ file, problem: `${file} is missing` });
+    else if (actual !== expected) problems.push({ file, problem: `${file} was changed after it was written (sha256 ${actual.slice(0, 12)}…, recorded ${expected.slice(0, 12)}…)` });
+  }
+  return problems;
 }
 
 async function openIndex(dir: string): Promise<BundleIndex> {

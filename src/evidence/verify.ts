@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { AppliedDocumentSchema, ManifestSchema, PlanDocumentSchema, type Manifest } from "../model/plan.js";
-import { readIndex, sha256 } from "./bundle.js";
+import { indexProblems, readIndex, sha256 } from "./bundle.js";
 import { checkAttestation, checkOffboarding } from "./offboarding-verify.js";
 import { planDigest } from "./plan-model.js";
 import { changingSteps } from "./steps.js";
@@ -22,11 +22,7 @@ export async function verifyBundle(dir: string, projectDir: string): Promise<str
   } catch {
     return [`${dir} is not an evidence bundle (no files.json)`];
   }
-  for (const [name, expected] of Object.entries(index.files)) {
-    const actual = await readFile(path.join(dir, name)).then(sha256, () => undefined);
-    if (actual === undefined) problems.push(`${name} is missing`);
-    else if (actual !== expected) problems.push(`${name} was changed after it was written (sha256 ${actual.slice(0, 12)}…, recorded ${expected.slice(0, 12)}…)`);
-  }
+  problems.push(...(await indexProblems(dir, index)).map((p) => p.problem));
 
   if ("attestation.json" in index.files) {
     // An attestation folder (rolecall attest): no plan, its own document and manifest.

@@ -1,8 +1,9 @@
 import { createRequire } from "node:module";
 import path from "node:path";
-import { AttestHistoryError, departuresSince } from "../../evidence/attest-history.js";
+import { departuresSince } from "../../evidence/attest-history.js";
 import { attestationOf, renderAttestation } from "../../evidence/attest.js";
 import { bundleDir, writeAttestationFolder } from "../../evidence/bundle.js";
+import { HistoryError } from "../../evidence/history.js";
 import { gatherManifest } from "../../evidence/manifest.js";
 import { notProvenLines } from "../../evidence/offboarding-proof.js";
 import { PULUMI_VERSION } from "../../engine/pulumi-version.js";
@@ -34,7 +35,7 @@ export async function attestCommand(opts: AttestOptions): Promise<void> {
   const shown = path.relative(process.cwd(), evidenceDir) || ".";
   // The history first: a refused one costs no engine start.
   const history = await departuresSince(evidenceDir, opts.stack, opts.since, projectDir).catch((error: unknown) => {
-    if (error instanceof AttestHistoryError) throw new RefusedError(error.message);
+    if (error instanceof HistoryError) throw new RefusedError(error.message);
     throw error;
   });
   if (history.sources.length === 0) {

@@ -1,0 +1,83 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { departuresSince } from "../../../src/evidence/attest-history.js";
+import { writeApplied, writeOffboarding, writePlanBundle } from "../../../src/evidence/bundle.js";
+import { HistoryError } from "../../../src/evidence/history.js";
+import { planDigest } from "../../../src/evidence/plan-model.js";
+import { changingSteps } from "../../../src/evidence/steps.js";
+import type { OffboardingProof } from "../../../src/model/offboarding.js";
+import type { PlanDocument } from "../../../src/model/plan.js";
+import { fixturePlan } from "./render-fixture.js";
+
+/** The fixture plan (W1010 leaves, as of 2026-03-02) applied and proven, as apply writes it. */
+async function appliedBundle(dir: string): Promise<PlanDocument> {
+  const plan = fixturePlan();
+  plan.manifest.inputs = [];
+  plan.digest = planDigest(changingSteps(plan.steps), plan.people);
+  await writePlanBundle(dir, plan);
+  await writeApplied(dir, {
+    schemaVersion: 1,
+    planDigest: plan.digest,
+    startedAt: "2026-03-02T08:16:00Z",
+    finishedAt: "2026-03-02T08:17:00Z",
+    result: "succeeded",
+    steps: changingSteps(plan.steps).map((s) => ({ op: s.op, urn: s.urn, outcome: "done" as const })),
+  });
+  const proof: OffboardingProof = {
+    schemaVersion: 2,
+    stack: "local",
+    planDigest: plan.digest,
+    checkedAt: "2026-03-02T08:17:30Z",
+    method: "live read",
+    verdict: "proven",
+    proven: true,
+    unread: [],
+    people: [{ id: "W1010", kind: "person", state: "leaver", reason: "terminated on 2026-02-27 (grace 0 days)", logins: ["jonas.weber"], verdict: "proven", targets: [] }],
+  };
+  await writeOffboarding(dir, proof, plan);
+  return plan;
+}
+
+describe("attest's reading of the evidence history", () => {
+  let root: string;
+  let bundle: string;
+  beforeEach(async () => {
+    root = await mkdtemp(path.join(tmpdir(), "rolecall-attest-history-"));
+    bundle = path.join(root, "20260302T081600Z");
+    await appliedBundle(bundle);
+  });
+  afterEach(() => rm(root, { recursive: true, force: true }));
+
+  const read = () => departuresSince(root, "local", "2026-03-01", root);
+
+  it("takes who left from an applied bundle whose files all verify", async () => {
+    const { departures, sources } = await read();
+    expect(departures).toEqual([expect.objectContaining({ id: "W1010", state: "leaver", logins: ["jonas.weber"], bundle: "20260302T081600Z", asOf: "2026-03-02" })]);
+    expect(sources).toEqual([expect.objectContaining({ bundle: "20260302T081600Z", asOf: "2026-03-02" })]);
+  });
+
+  it("refuses an applied bundle without files.json, naming the file and the fix, instead of skipping it", async () => {
+    await rm(path.join(bundle, "files.json"));
+    const error = await read().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HistoryError);
+    expect(error).toMatchObject({ file: "20260302T081600Z/files.json" });
+    expect((error as HistoryError).message).toMatch(/20260302T081600Z\/files\.json is missing: .*restore/);
+  });
+
+  it("refuses an applied bundle with any file that does not verify, even one attest does not read", async () => {
+    const file = path.join(bundle, "plan.md");
+    await writeFile(file, (await readFile(file, "utf8")) + "edited\n");
+    await expect(read()).rejects.toMatchObject({ file: "20260302T081600Z/plan.md", message: expect.stringMatching(/plan\.md was changed after it was written .*rolecall evidence verify 20260302T081600Z/) });
+    await rm(file);
+    await expect(read()).rejects.toMatchObject({ file: "20260302T081600Z/plan.md", message: expect.stringMatching(/plan\.md is missing/) });
+  });
+
+  it("refuses an applied.json its files.json does not list, rather than taking the bundle for a plan", async () => {
+    const index = JSON.parse(await readFile(path.join(bundle, "files.json"), "utf8")) as { files: Record<string, string> };
+    delete index.files["applied.json"];
+    await writeFile(path.join(bundle, "files.json"), JSON.stringify(index));
+    await expect(read()).rejects.toMatchObject({ file: "20260302T081600Z/applied.json", message: expect.stringMatching(/not listed in its files\.json/) });
+  });
+});
