@@ -1,6 +1,5 @@
-import { readFile, readdir } from "node:fs/promises";
-import path from "node:path";
 import { z } from "zod";
+import { appliedBundles, HistoryError } from "../evidence/history.js";
 
 /** When a holding was last given, by which applied evidence bundle. */
 export interface Since {
@@ -9,7 +8,7 @@ export interface Since {
 }
 
 /**
- * What a history replay needs of a bundle. Deliberately loose (no strict objects): bundles
+ * What a history replay needs of a plan. Deliberately loose (no strict objects): bundles
  * written by an older or newer rolecall still say who gained and lost what.
  */
 const Access = z.object({ target: z.string(), kind: z.string(), item: z.string() });
@@ -17,7 +16,6 @@ const PlanAccess = z.object({
   digest: z.string(),
   people: z.array(z.object({ id: z.string(), gains: z.array(Access), losses: z.array(Access) })),
 });
-const Applied = z.object({ planDigest: z.string(), finishedAt: z.string(), result: z.string() });
 
 export interface AppliedRun {
   bundle: string;
@@ -25,41 +23,19 @@ export interface AppliedRun {
   plan: z.infer<typeof PlanAccess>;
 }
 
-export class HistoryError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "HistoryError";
-  }
-}
-
 /**
- * The successful applies of a stack, oldest first, from its evidence folder
- * (`evidence/<stack>/<UTC time>/`). Plans that were never applied and failed applies say
- * nothing about what a target holds, so they are left out. A bundle whose files cannot be
- * read would leave a hole in the history, so it refuses instead of guessing around it.
+ * The successful applies of a stack, oldest first, from its evidence folder, read by
+ * src/evidence/history.ts (which refuses a history with a hole or an edit). Plans that were
+ * never applied and failed applies say nothing about what a target holds, so they are left out.
  */
 export async function readAppliedRuns(evidenceDir: string, relativeTo: string): Promise<AppliedRun[]> {
-  const names = (await readdir(evidenceDir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT") return [];
-    throw error;
-  }))
-    .filter((d) => d.isDirectory())
-    .map((d) => d.name)
-    .sort();
   const runs: AppliedRun[] = [];
-  for (const name of names) {
-    const dir = path.join(evidenceDir, name);
-    const bundle = path.relative(relativeTo, dir) || dir;
-    const appliedText = await readFile(path.join(dir, "applied.json"), "utf8").catch(() => undefined);
-    if (appliedText === undefined) continue;
-    const applied = parse(Applied, appliedText, `${bundle}/applied.json`);
-    if (applied.result !== "succeeded") continue;
-    const planText = await readFile(path.join(dir, "plan.json"), "utf8").catch(() => {
-      throw new HistoryError(`${bundle} has applied.json but no readable plan.json: the history has a hole; restore the bundle or move it out of ${path.relative(relativeTo, evidenceDir)}`);
-    });
-    const plan = parse(PlanAccess, planText, `${bundle}/plan.json`);
-    if (plan.digest !== applied.planDigest) throw new HistoryError(`${bundle}: applied.json executed plan ${applied.planDigest.slice(0, 12)}…, not this plan.json (${plan.digest.slice(0, 12)}…); run rolecall evidence verify ${bundle}`);
-    runs.push({ bundle, finishedAt: applied.finishedAt, plan });
+  for (const b of await appliedBundles(evidenceDir, relativeTo)) {
+    if (b.applied.result !== "succeeded") continue;
+    if (b.applied.finishedAt === undefined) throw new HistoryError(`${b.bundle}/applied.json`, "says the apply succeeded but not when it finished", `run rolecall evidence verify ${b.bundle}`);
+    const plan = await b.read("plan.json", PlanAccess);
+    if (plan.digest !== b.applied.planDigest) throw new HistoryError(`${b.bundle}/applied.json`, `executed plan ${b.applied.planDigest.slice(0, 12)}…, not this plan.json (${plan.digest.slice(0, 12)}…)`, `run rolecall evidence verify ${b.bundle}`);
+    runs.push({ bundle: b.bundle, finishedAt: b.applied.finishedAt, plan });
   }
   return runs.sort((a, b) => (a.finishedAt < b.finishedAt ? -1 : a.finishedAt > b.finishedAt ? 1 : 0));
 }
@@ -82,16 +58,4 @@ export function sinceIndex(runs: readonly AppliedRun[]): (holder: string, target
 
 function key(holder: string, target: string, item: string): string {
   return `${holder}\u0000${target}\u0000${item}`;
-}
-
-function parse<T>(schema: z.ZodType<T>, text: string, where: string): T {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    throw new HistoryError(`${where} is not JSON: the history has a hole; restore the bundle or move it out of the evidence folder`);
-  }
-  const result = schema.safeParse(data);
-  if (!result.success) throw new HistoryError(`${where} is not a rolecall evidence file (${result.error.issues[0]?.path.join(".") ?? ""}: ${result.error.issues[0]?.message ?? ""})`);
-  return result.data;
 }

@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { compile } from "../../compile/compile.js";
+import { HistoryError } from "../../evidence/history.js";
 import { loadDesiredState } from "../../load/desired-state-dir.js";
 import type { DesiredState } from "../../model/desired-state.js";
 import type { Finding } from "../../model/finding.js";
@@ -8,7 +9,7 @@ import type { Inputs } from "../../model/inputs.js";
 import { appendExclusions, MAX_REVIEW_BYTES, parseReview, removeGrantsFromYaml, reviewChanges } from "../../review/apply-review.js";
 import { campaignFiles } from "../../review/campaign.js";
 import { explain, ExplainError, explanationText } from "../../review/explain.js";
-import { HistoryError, readAppliedRuns, sinceIndex } from "../../review/history.js";
+import { readAppliedRuns, sinceIndex } from "../../review/history.js";
 import { filterHoldings, holdingsOf, type HoldingFilter } from "../../review/holdings.js";
 import { renderHoldings, type AccessFormat } from "../../review/render.js";
 import { findProjectDir, RefusedError, UsageError } from "../context.js";

@@ -5,9 +5,11 @@ import { parse as parseCsv } from "csv-parse/sync";
 import { parse as parseHtml } from "parse5";
 import { afterAll, describe, expect, it } from "vitest";
 import { compile } from "../../../src/compile/compile.js";
+import { sha256 } from "../../../src/evidence/bundle.js";
+import { HistoryError } from "../../../src/evidence/history.js";
 import { loadDesiredState } from "../../../src/load/desired-state-dir.js";
 import { campaignFiles } from "../../../src/review/campaign.js";
-import { HistoryError, readAppliedRuns, sinceIndex } from "../../../src/review/history.js";
+import { readAppliedRuns, sinceIndex } from "../../../src/review/history.js";
 import { filterHoldings, holdingsOf, type Holding } from "../../../src/review/holdings.js";
 import { renderHoldings } from "../../../src/review/render.js";
 
@@ -135,8 +137,14 @@ describe("since when, from the evidence history", () => {
     const dir = path.join(root, name);
     await mkdir(dir, { recursive: true });
     const digest = `digest-${name}`;
-    await writeFile(path.join(dir, "plan.json"), JSON.stringify({ digest, people: people.map((p) => ({ id: p.id, gains: (p.gains ?? []).map((g) => access("scim", g)), losses: (p.losses ?? []).map((g) => access("scim", g)) })) }));
-    if (applied) await writeFile(path.join(dir, "applied.json"), JSON.stringify({ planDigest: applied.digest ?? digest, finishedAt: applied.finishedAt, result: applied.result }));
+    const files: Record<string, string> = { "plan.json": JSON.stringify({ digest, people: people.map((p) => ({ id: p.id, gains: (p.gains ?? []).map((g) => access("scim", g)), losses: (p.losses ?? []).map((g) => access("scim", g)) })) }) };
+    if (applied) files["applied.json"] = JSON.stringify({ planDigest: applied.digest ?? digest, finishedAt: applied.finishedAt, result: applied.result });
+    await seal(dir, files);
+  }
+  /** Writes the files and their files.json, as a bundle is written. */
+  async function seal(dir: string, files: Record<string, string>) {
+    for (const [name, text] of Object.entries(files)) await writeFile(path.join(dir, name), text);
+    await writeFile(path.join(dir, "files.json"), JSON.stringify({ files: Object.fromEntries(Object.entries(files).map(([name, text]) => [name, sha256(text)])) }));
   }
   async function history(): Promise<string> {
     const root = await mkdtemp(path.join(os.tmpdir(), "rolecall-history-"));
@@ -161,14 +169,18 @@ describe("since when, from the evidence history", () => {
     expect(at("W1010", "platform-team")).toBeUndefined();
   });
 
-  it("refuses a history with a hole: an applied bundle whose plan is missing, or belongs to another digest", async () => {
+  it("refuses a history with a hole or an edit: an applied bundle whose plan is missing, belongs to another digest, or was edited", async () => {
     const root = await history();
     await bundle(root, "a", [], { result: "succeeded", finishedAt: "2026-11-01T00:00:00Z", digest: "other" });
     await expect(readAppliedRuns(root, root)).rejects.toBeInstanceOf(HistoryError);
     const second = await history();
     await mkdir(path.join(second, "b"));
-    await writeFile(path.join(second, "b", "applied.json"), JSON.stringify({ planDigest: "x", finishedAt: "2026-11-01T00:00:00Z", result: "succeeded" }));
-    await expect(readAppliedRuns(second, second)).rejects.toBeInstanceOf(HistoryError);
+    await seal(path.join(second, "b"), { "applied.json": JSON.stringify({ planDigest: "x", finishedAt: "2026-11-01T00:00:00Z", result: "succeeded" }) });
+    await expect(readAppliedRuns(second, second)).rejects.toMatchObject({ file: "b/plan.json" });
+    const third = await history();
+    await bundle(third, "c", [], { result: "succeeded", finishedAt: "2026-11-01T00:00:00Z" });
+    await writeFile(path.join(third, "c", "plan.json"), JSON.stringify({ digest: "digest-c", people: [{ id: "W1011", gains: [access("scim", "it-admins")], losses: [] }] }));
+    await expect(readAppliedRuns(third, third)).rejects.toMatchObject({ file: "c/plan.json", message: expect.stringMatching(/changed after it was written/) });
   });
 });
 
