@@ -27,7 +27,7 @@ export async function decideAdoptionFor(run: StackRun, projectDir: string, opts:
   const live = Object.fromEntries(read.map((r) => [r.target, r.directory]));
   const dir = path.resolve(projectDir, run.settings.desiredState);
   const file = await readAdoptionFile(dir, run.policy.limits.maxFileBytes);
-  const facts: Record<string, AdoptionFacts> = Object.fromEntries(ALL_TARGETS.flatMap((t) => (t.adoption ? [[t.name, t.adoption]] : [])));
+  const facts = adoptionFacts(run.settings.targets as Readonly<Record<string, unknown>>);
   const decided = decideAdoption({
     inventory: document,
     live,
@@ -39,6 +39,28 @@ export async function decideAdoptionFor(run: StackRun, projectDir: string, opts:
   });
   const findings = [...file.findings, ...decided.findings, ...(opts.forApply ? unsupported(decided.plan, run) : [])].map((f) => (f.file ? { ...f, file: path.join(run.settings.desiredState, f.file) } : f));
   return { inventory: document, adoption: decided.plan, findings };
+}
+
+/** Each stack target's adoption facts, its import IDs bound to the stack's settings for it. */
+export function adoptionFacts(settings: Readonly<Record<string, unknown>>): Record<string, AdoptionFacts> {
+  return Object.fromEntries(
+    ALL_TARGETS.flatMap((t): [string, AdoptionFacts][] => {
+      const adoption = t.adoption;
+      if (!adoption || !(t.name in settings)) return [];
+      const { importId, userName, replacesOn } = adoption;
+      const of = settings[t.name];
+      return [
+        [
+          t.name,
+          {
+            ...(replacesOn ? { replacesOn } : {}),
+            ...(importId ? { importId: (kind, id) => importId(kind, id, of) } : {}),
+            ...(userName ? { userName: (user) => userName(user, of) } : {}),
+          },
+        ],
+      ];
+    }),
+  );
 }
 
 /**

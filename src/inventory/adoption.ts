@@ -50,7 +50,7 @@ export function decideAdoption(input: AdoptionInput): { plan: AdoptionPlan; find
     const adopt = (account: ClassifiedAccount, key: string, because: string, at?: { file: string; line?: number }) => {
       const user = declared.get(key)!;
       const liveAccount = live.get(account.id);
-      const changes = liveAccount ? accountChanges(liveAccount, user) : [];
+      const changes = liveAccount ? accountChanges(liveAccount, user, facts.userName?.(user)) : [];
       const replaced = changes.filter((c) => (facts.replacesOn ?? []).includes(c.field as keyof DirectoryUser));
       if (replaced.length > 0) {
         findings.push({
@@ -206,13 +206,13 @@ function groupAdoptions(
   return out;
 }
 
-/** What adopting the live account changes on it: each attribute rolecall owns whose live value differs. */
-export function accountChanges(live: LiveAccount, user: DirectoryUser): AttributeChange[] {
+/** What adopting the live account changes on it: each attribute rolecall owns whose live value differs; `userName` is the target's own where it has one. */
+export function accountChanges(live: LiveAccount, user: DirectoryUser, userName = user.userName): AttributeChange[] {
   const changes: AttributeChange[] = [];
   const compare = (field: string, from: string | undefined, to: string | undefined) => {
     if (from !== to) changes.push({ field, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) });
   };
-  compare("userName", live.userName, user.userName);
+  compare("userName", live.userName, userName);
   compare("externalId", live.externalId, user.externalId);
   const email = live.emails.find((e) => normalised(e) === normalised(user.email)) ?? live.emails[0];
   compare("email", email, user.email);

@@ -78,12 +78,21 @@ export interface ConnectContext {
 /** Declares a target's resources: one ComponentResource named after the target. */
 export type Declare<Projection, Connection, State> = (name: string, projection: Projection, connection: Connection, previous: PreviousOf<State>) => void;
 
-/** What a target tells brownfield adoption: how the engine names an existing object, and what it cannot adopt in place. */
+/** What brownfield adoption knows of one stack's target: how the engine names an existing object, and what it cannot adopt in place. */
 export interface AdoptionFacts {
   /** The engine's import ID of a live account or group; absent where the provider adopts the target's id itself (SCIM). */
   importId?(kind: "account" | "group", id: string): string;
   /** Attributes whose change replaces the account (AWS userName): adopting a live value that differs would delete and recreate it. */
   replacesOn?: readonly (keyof DirectoryUser)[];
+  /** The userName the target's account resource declares for an account, where it is not the directory's (AWS: the worker ID). */
+  userName?(user: DirectoryUser): string;
+}
+
+/** A target's {@link AdoptionFacts}, its import ID given the stack's settings for it (an AWS ID names the identity store). */
+export interface TargetAdoption<Settings = unknown> {
+  importId?(kind: "account" | "group", id: string, settings: Settings): string;
+  replacesOn?: readonly (keyof DirectoryUser)[];
+  userName?(user: DirectoryUser, settings: Settings): string;
 }
 
 type Infer<S extends TargetSchemas, K extends keyof TargetSchemas> = z.infer<S[K]>;
@@ -124,7 +133,7 @@ export interface Target<N extends string = string, S extends TargetSchemas = Tar
    */
   readonly orphanActions?: readonly ("disable" | "remove")[];
   /** How linked accounts and groups are adopted; absent: the target cannot adopt yet, and a plan that would is refused. */
-  readonly adoption?: AdoptionFacts;
+  readonly adoption?: TargetAdoption<Infer<S, "settings">>;
   /** The provider converges when a killed update is run again from the state before it (see checkpoints.ts). */
   readonly convergesWithoutCheckpoints: boolean;
   /** The most engine operations the target's API limits allow at once; undefined when it sets none. */

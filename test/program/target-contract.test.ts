@@ -5,6 +5,8 @@ import { itemsOf } from "../../src/compile/project.js";
 import { pluginOfPackage } from "../../src/engine/plugins.js";
 import { loadDesiredState } from "../../src/load/desired-state-dir.js";
 import type { DesiredState, DirectoryUser } from "../../src/model/desired-state.js";
+import { adoptionFacts } from "../../src/cli/adoption-run.js";
+import type { Adoption } from "../../src/model/adoption.js";
 import { ALL_TARGETS } from "../../src/targets/registry.js";
 import { recordRegistrations, type Registered } from "../support/pulumi-mocks.js";
 
@@ -22,7 +24,14 @@ const EXAMPLES: Record<string, { settings: unknown; connection: unknown }> = {
 };
 
 const registered: Registered[] = [];
-beforeAll(() => recordRegistrations(registered));
+/** The import ID the engine received with each registration (MockResourceArgs.id), by index into `registered`. */
+const importIds: (string | undefined)[] = [];
+beforeAll(() =>
+  recordRegistrations(registered, (args) => {
+    importIds[registered.length - 1] = args.id || undefined;
+    return {};
+  }),
+);
 
 const inputs = await loadDesiredState("desired-state");
 const desired = compile(inputs, "2026-11-25");
@@ -125,6 +134,33 @@ describe.each(ALL_TARGETS.map((t) => [t.name, t] as const))("the %s target", (na
     for (const field of target.plan.enabledFields) {
       expect(inputsOf(enabled.key), `${field} of ${enabled.key}`).toHaveProperty(field);
       expect(inputsOf(disabled.key)[field], `${field} of disabled ${disabled.key}`).not.toEqual(inputsOf(enabled.key)[field]);
+    }
+  });
+
+  it("adopts an existing account and group: the engine imports each by the import ID its facts give (or the provider adopts the id), and nothing else", async () => {
+    expect(target.adoption, "every registered target adopts").toBeDefined();
+    const projection = projectionOf(name)! as { users: DirectoryUser[]; groups: { key: string; displayName?: string }[] };
+    const user = projection.users.find((u) => u.active)!;
+    const group = projection.groups[0]!;
+    const facts = adoptionFacts({ [name]: target.schemas.settings.parse(EXAMPLES[name]!.settings) })[name]!;
+    const adoption = (kind: Adoption["kind"], key: string, id: string, name_: string): Adoption => {
+      const importId = facts.importId?.(kind, id);
+      return { target: name, kind, key, id, name: name_, because: "matched by externalId", ...(importId ? { importId } : {}), changes: [] };
+    };
+    const adoptions = [adoption("account", user.key, "live-account-1", user.userName), adoption("group", group.key, "live-group-1", group.displayName ?? group.key)];
+    const declare = await target.loadDeclare();
+    const start = registered.length;
+    declare(name, projection as never, EXAMPLES[name]!.connection, { adoption: { adoptions, orphans: [] } });
+    await settled();
+    const imported = registered.slice(start).flatMap((r, i) => (importIds[start + i] ? [[r.name, importIds[start + i]]] : []));
+    if (facts.importId) {
+      expect(Object.fromEntries(imported)).toEqual({ [user.key]: adoptions[0]!.importId, [group.key]: adoptions[1]!.importId });
+      const accounts = registered.slice(start).map((r, i) => [r, importIds[start + i]] as const).filter(([r]) => r.type === target.plan.accountType);
+      expect(accounts.filter(([, id]) => id).map(([r]) => r.name)).toEqual([user.key]);
+    } else {
+      // The provider adopts by the target's id itself (SCIM): no engine import at all.
+      expect(imported).toEqual([]);
+      expect(registered.slice(start).find((r) => r.type === target.plan.accountType && r.name === user.key)!.inputs).toHaveProperty("adoptId", "live-account-1");
     }
   });
 });

@@ -1,7 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { AdoptionPlan } from "../../model/adoption.js";
 import type { AwsProjection } from "../../model/desired-state.js";
 import type { AwsTargetSettings } from "../../model/target-settings/aws.js";
+import { adoptionImports } from "../imports.js";
 import { awsGroupIgnoreChanges, awsPermissionSetIgnoreChanges, awsUserIgnoreChanges } from "./convert.js";
 import { planAwsTarget, type AwsPlan } from "./plan.js";
 import { AWS_RETRY_MODE, awsRetryQuota } from "./rate-limits.js";
@@ -9,6 +11,8 @@ import { AWS_RETRY_MODE, awsRetryQuota } from "./rate-limits.js";
 export interface AwsTargetArgs {
   projection: AwsProjection;
   settings: AwsTargetSettings;
+  /** Existing users and groups this run adopts (imports) instead of creating. */
+  adoption?: AdoptionPlan;
 }
 
 /**
@@ -35,6 +39,7 @@ export class AwsTarget extends pulumi.ComponentResource {
     const { settings } = args;
     const plan = planAwsTarget(args.projection, settings);
     const { identityStoreId, instanceArn } = settings;
+    const imported = adoptionImports(args.adoption, "aws");
 
     // Credentials come from the provider's own chain (environment, AWS_PROFILE, web identity);
     // nothing secret is passed here. The ssoadmin client of terraform-provider-aws retries
@@ -60,14 +65,14 @@ export class AwsTarget extends pulumi.ComponentResource {
         // identitystore_user docs: user_name and identity_store_id force replacement, and an email
         // must be unique in the store — so a replacement has to delete the old user first.
         // What others write on the user (phones, addresses, locale…) is left alone: convert.ts.
-        new aws.identitystore.User(u.name, { identityStoreId, ...u.args }, { ...child, protect: u.protect, deleteBeforeReplace: true, ignoreChanges: awsUserIgnoreChanges(u.args) }),
+        new aws.identitystore.User(u.name, { identityStoreId, ...u.args }, { ...child, protect: u.protect, deleteBeforeReplace: true, ignoreChanges: awsUserIgnoreChanges(u.args), ...imported("account", u.name) }),
       );
     }
 
     const groups = new Map<string, aws.identitystore.Group>();
     for (const g of plan.groups) {
       // terraform-provider-aws #39416 (merged 2024): display_name no longer forces replacement.
-      groups.set(g.name, new aws.identitystore.Group(g.name, { identityStoreId, ...g.args }, { ...child, ignoreChanges: awsGroupIgnoreChanges(g.args) }));
+      groups.set(g.name, new aws.identitystore.Group(g.name, { identityStoreId, ...g.args }, { ...child, ignoreChanges: awsGroupIgnoreChanges(g.args), ...imported("group", g.name) }));
     }
 
     const memberships = new Map<string, aws.identitystore.GroupMembership>();

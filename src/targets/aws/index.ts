@@ -2,6 +2,7 @@ import type { AwsTargetSettings } from "../../model/target-settings/aws.js";
 import { byString } from "../../compile/order.js";
 import type { Finding } from "../../model/finding.js";
 import { defineTarget, type GroupHeldItem } from "../target.js";
+import { identityStoreUserName } from "./convert.js";
 import { awsLimits } from "./limits.js";
 import { AWS_ENGINE_PARALLELISM } from "./rate-limits.js";
 import { awsSchemas } from "./schema.js";
@@ -29,6 +30,14 @@ export const awsTarget = defineTarget({
       }
       return [...byKey.values()];
     },
+  },
+  // identitystore.User and Group import as `<identity store id>/<user or group id>` (the d.ts
+  // "Import" sections). userName and identityStoreId force a new user (replace-on-change.json):
+  // a live userName other than rolecall's is refused, never deleted and recreated.
+  adoption: {
+    importId: (_kind, id, settings) => `${settings.identityStoreId}/${id}`,
+    replacesOn: ["userName"],
+    userName: (user, settings) => identityStoreUserName(user, settings),
   },
   // Identity Store users have no enabled flag: access goes with the memberships.
   plan: { accountType: "aws:identitystore/user:User", enabledFields: [] },
@@ -69,6 +78,6 @@ export const awsTarget = defineTarget({
   readInventory: async (settings) => (await import("./inventory.js")).readAwsInventory(settings),
   loadDeclare: async () => {
     const { AwsTarget } = await import("./component.js");
-    return (name, projection, settings: AwsTargetSettings) => void new AwsTarget(name, { projection, settings });
+    return (name, projection, settings: AwsTargetSettings, previous) => void new AwsTarget(name, { projection, settings, ...(previous.adoption ? { adoption: previous.adoption } : {}) });
   },
 });

@@ -1,10 +1,12 @@
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import type { AdoptionPlan } from "../../model/adoption.js";
 import type { AzureAdProjection } from "../../model/desired-state.js";
 import type { AzureAdTargetSettings } from "../../model/target-settings/azuread.js";
 import { reportDrift } from "../drift.js";
-import { AZUREAD_TYPES, azureAdUserIgnoreChanges, groupMemberName, INITIAL_PASSWORD } from "./convert.js";
+import { adoptionImports } from "../imports.js";
+import { AZUREAD_GROUP_UNSET_FORCE_NEW, AZUREAD_TYPES, azureAdUserIgnoreChanges, groupMemberName, INITIAL_PASSWORD } from "./convert.js";
 import { AZUREAD_COMPONENT_TYPE, type AzureAdPrevious } from "./previous.js";
 import { planAzureAd, type PlannedGroup, type PlannedUser } from "./plan.js";
 
@@ -13,6 +15,8 @@ export interface AzureAdTargetArgs {
   settings: AzureAdTargetSettings;
   /** What the stack's last run left (from its exported state); undefined when unknown. */
   previous?: AzureAdPrevious;
+  /** Existing accounts and groups this run adopts (imports) instead of creating. */
+  adoption?: AdoptionPlan;
 }
 
 /**
@@ -30,6 +34,7 @@ export class AzureAdTarget extends pulumi.ComponentResource {
   constructor(name: string, args: AzureAdTargetArgs, opts?: pulumi.ComponentResourceOptions) {
     super(AZUREAD_COMPONENT_TYPE, name, {}, opts);
     const plan = planAzureAd(args.projection, args.settings, args.previous);
+    const imported = adoptionImports(args.adoption, "azuread");
     // Client ID, secret, OIDC and environment come from the provider's ARM_* variables; the
     // tenant is pinned by stack settings so a stray ARM_TENANT_ID cannot redirect the stack.
     const provider = new azuread.Provider(name, { tenantId: args.settings.tenantId }, { parent: this });
@@ -42,14 +47,14 @@ export class AzureAdTarget extends pulumi.ComponentResource {
     const managerObjectId = (key: string) => allDeclared.apply(() => users.get(key)!.objectId);
     for (const user of plan.users) {
       const manager = plan.managers.get(user.key);
-      users.set(user.key, this.declareUser(user, manager === undefined ? undefined : managerObjectId(manager), provider));
+      users.set(user.key, this.declareUser(user, manager === undefined ? undefined : managerObjectId(manager), provider, imported("account", user.key)));
     }
     declaredAll();
 
     const objectIdOf = (key: string) => users.get(key)!.objectId;
     const groups = new Map<string, azuread.Group | azuread.GroupWithoutMembers>();
     for (const group of plan.groups) {
-      groups.set(group.key, group.memberwise ? this.declareMemberwise(group, group.memberwise, objectIdOf, provider) : this.declareInline(group, objectIdOf, provider));
+      groups.set(group.key, group.memberwise ? this.declareMemberwise(group, group.memberwise, objectIdOf, provider, imported("group", group.key)) : this.declareInline(group, objectIdOf, provider));
     }
 
     const directoryRoles = new Map<string, azuread.DirectoryRole>();
@@ -77,7 +82,7 @@ export class AzureAdTarget extends pulumi.ComponentResource {
     this.registerOutputs({ users: users.size, groups: groups.size, roleAssignments: plan.roleAssignments.length });
   }
 
-  private declareUser(user: PlannedUser, managerId: pulumi.Output<string> | undefined, provider: azuread.Provider): azuread.User {
+  private declareUser(user: PlannedUser, managerId: pulumi.Output<string> | undefined, provider: azuread.Provider, adopt: { import?: string }): azuread.User {
     const password = new random.RandomPassword(user.key, { ...INITIAL_PASSWORD }, { parent: this, protect: user.protect });
     const account = new azuread.User(
       user.key,
@@ -90,6 +95,8 @@ export class AzureAdTarget extends pulumi.ComponentResource {
         // otherwise send nulls and remove the manager. The password only seeds the account: a new
         // RandomPassword would reset it (the provider sends a changed password with forcePasswordChange).
         ignoreChanges: azureAdUserIgnoreChanges({ ...user.fields, ...(managerId ? { managerId: "" } : {}) }, user.holdEnabled),
+        // An existing account adopted: imported, then updated to rolecall's values (its password ignored, so never reset).
+        ...adopt,
       },
     );
     if (user.disabledOutside) {
@@ -110,11 +117,16 @@ export class AzureAdTarget extends pulumi.ComponentResource {
     memberwise: NonNullable<PlannedGroup["memberwise"]>,
     objectIdOf: (key: string) => pulumi.Output<string>,
     provider: azuread.Provider,
+    adopt: { import?: string },
   ): azuread.GroupWithoutMembers {
     const withoutMembers = new azuread.GroupWithoutMembers(group.key, { ...group.fields }, {
       parent: this,
       provider,
       aliases: [{ type: AZUREAD_TYPES.group }],
+      // What forces a new group and rolecall never sets stays as the tenant has it: an adopted
+      // Microsoft 365 or role-assignable group is never deleted and recreated, at adoption or later.
+      ignoreChanges: [...AZUREAD_GROUP_UNSET_FORCE_NEW],
+      ...adopt,
     });
     for (const member of group.members) {
       const adopt = memberwise.adopt.get(member);

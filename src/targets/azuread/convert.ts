@@ -123,6 +123,16 @@ export function azureAdUserFields(user: DirectoryUser, settings: Pick<AzureAdTar
  */
 export const INITIAL_PASSWORD = { length: 32, special: true, minUpper: 2, minLower: 2, minNumeric: 2, minSpecial: 2 } as const;
 
+/**
+ * The inputs that force a new azuread group (terraform-provider-azuread group_resource.go, ForceNew;
+ * test/program/fixtures/replace-on-change.json) and that {@link azureAdGroupFields} never sets.
+ * Ignored on every group: on a group rolecall created they hold the provider's defaults anyway; on an
+ * adopted one (a Microsoft 365 group's `types`, its `mailNickname`) the live value differs from the
+ * unset input, and the diff would replace the group — the engine refuses that for an import, and
+ * would do it at the run after.
+ */
+export const AZUREAD_GROUP_UNSET_FORCE_NEW = ["assignableToRole", "behaviors", "mailNickname", "provisioningOptions", "types", "visibility"] as const;
+
 /** The azuread.Group fields of a catalog group, its members aside. */
 export interface AzureAdGroupFields {
   displayName: string;

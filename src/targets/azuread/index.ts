@@ -17,6 +17,10 @@ export const azureAdTarget = defineTarget({
     { kind: "group", field: "groups" },
     { kind: "directoryRole", field: "directoryRoles", administrative: true },
   ],
+  // azuread.User imports as `/users/<object id>`, GroupWithoutMembers as `/groups/<object id>`
+  // (the d.ts "Import" sections). User has no ForceNew input; a group's ForceNew inputs are ones
+  // rolecall never sets, held as the tenant has them (convert.ts AZUREAD_GROUP_UNSET_FORCE_NEW).
+  adoption: { importId: (kind, id) => (kind === "account" ? `/users/${id}` : `/groups/${id}`), replacesOn: [] },
   plan: { accountType: AZUREAD_TYPES.user, enabledFields: ["accountEnabled"], memberFields: { [AZUREAD_TYPES.group]: "members" } },
   convergesWithoutCheckpoints: false,
   catalogDefaultSettings: {},
@@ -39,6 +43,11 @@ export const azureAdTarget = defineTarget({
   loadDeclare: async () => {
     const { AzureAdTarget } = await import("./component.js");
     return (name, projection, settings: AzureAdTargetSettings, previous) =>
-      void new AzureAdTarget(name, { projection, settings, previous: previous.state && { ...previous.state, ...(previous.record ? { record: previous.record } : {}) } });
+      void new AzureAdTarget(name, {
+        projection,
+        settings,
+        previous: previous.state && { ...previous.state, ...(previous.record ? { record: previous.record } : {}) },
+        ...(previous.adoption ? { adoption: previous.adoption } : {}),
+      });
   },
 });

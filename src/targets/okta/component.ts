@@ -1,8 +1,10 @@
 import * as okta from "@pulumi/okta";
 import * as pulumi from "@pulumi/pulumi";
 import type { OktaProjection } from "../../model/desired-state.js";
+import type { AdoptionPlan } from "../../model/adoption.js";
 import type { OktaTargetSettings } from "../../model/target-settings/okta.js";
 import { reportDrift } from "../drift.js";
+import { adoptionImports } from "../imports.js";
 import { planOkta } from "./plan.js";
 import { OKTA_RATE_LIMITS } from "./rate-limits.js";
 import { OKTA_COMPONENT_TYPE, type OktaPrevious } from "./previous.js";
@@ -12,6 +14,8 @@ export interface OktaTargetArgs {
   settings: OktaTargetSettings;
   /** What the stack's last run left (from its exported state); undefined when unknown. */
   previous?: OktaPrevious;
+  /** Existing accounts and groups this run adopts (imports) instead of creating. */
+  adoption?: AdoptionPlan;
 }
 
 /**
@@ -32,20 +36,22 @@ export class OktaTarget extends pulumi.ComponentResource {
   constructor(name: string, args: OktaTargetArgs, opts?: pulumi.ComponentResourceOptions) {
     super(OKTA_COMPONENT_TYPE, name, {}, opts);
     refuseLegacyMemberships(args.previous);
-    const plan = planOkta(args.projection, { previous: args.previous, revertStatusDrift: args.settings.statusDrift === "revert" });
+    const imported = adoptionImports(args.adoption, "okta");
+    const adopted = new Set(args.projection.users.filter((u) => imported("account", u.key).import !== undefined).map((u) => u.key));
+    const plan = planOkta(args.projection, { previous: args.previous, revertStatusDrift: args.settings.statusDrift === "revert", adopted });
     const provider = new okta.Provider(name, oktaProviderArgs(args.settings), { parent: this });
     const inThis = { parent: this, provider };
 
     const users = new Map<string, okta.user.User>();
     for (const { key, fields, options, drift } of plan.users) {
-      const user = new okta.user.User(key, fields, { ...inThis, protect: options.protect, ignoreChanges: options.ignoreChanges });
+      const user = new okta.user.User(key, fields, { ...inThis, protect: options.protect, ignoreChanges: options.ignoreChanges, ...imported("account", key) });
       users.set(key, user);
       if (drift) {
         reportDrift(`okta user ${key} is ${drift} in Okta (set outside rolecall), rolecall declares ${fields.status}: left as it is (statusDrift: revert undoes it)`, user);
       }
     }
     const groups = new Map<string, okta.group.Group>();
-    for (const { key, fields } of plan.groups) groups.set(key, new okta.group.Group(key, fields, inThis));
+    for (const { key, fields } of plan.groups) groups.set(key, new okta.group.Group(key, fields, { ...inThis, ...imported("group", key) }));
 
     const oktaId = (key: string) => users.get(key)!.id;
     for (const { user, groups: memberOf } of plan.memberships) {

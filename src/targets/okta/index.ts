@@ -19,6 +19,10 @@ export const oktaTarget = defineTarget({
     // The live read names a standard role by its type, as the projection's entries carry it.
     { kind: "adminRole", field: "adminRoles", administrative: true, liveId: "type" },
   ],
+  // okta.user.User and okta.group.Group import by Okta's own id (the d.ts "Import" sections:
+  // `<user_id>`, `<group_id>`); neither has a ForceNew input (replace-on-change.json), so no
+  // adopted value replaces one. The engine imports, then updates to rolecall's values in the same run.
+  adoption: { importId: (_kind, id) => id, replacesOn: [] },
   plan: { accountType: OKTA_TYPES.user, enabledFields: ["status"], memberFields: { [OKTA_TYPES.userGroupMemberships]: "groups" } },
   // A second create of the same login is refused: the stack keeps a checkpoint per step.
   convergesWithoutCheckpoints: false,
@@ -41,6 +45,7 @@ export const oktaTarget = defineTarget({
   readInventory: async (settings) => (await import("./inventory.js")).readOktaInventory(settings),
   loadDeclare: async () => {
     const { OktaTarget } = await import("./component.js");
-    return (name, projection, settings: OktaTargetSettings, previous) => void new OktaTarget(name, { projection, settings, previous: previous.state });
+    return (name, projection, settings: OktaTargetSettings, previous) =>
+      void new OktaTarget(name, { projection, settings, previous: previous.state, ...(previous.adoption ? { adoption: previous.adoption } : {}) });
   },
 });

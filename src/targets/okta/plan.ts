@@ -9,7 +9,7 @@ import {
   type OktaUserOptions,
 } from "./convert.js";
 import type { OktaPrevious } from "./previous.js";
-import { decideStatus, wantedStatus, type OktaStatusDecision } from "./status.js";
+import { adoptedStatus, decideStatus, wantedStatus, type OktaStatusDecision } from "./status.js";
 
 /** One account: an okta.user.User named by the worker ID (or service-account key). */
 export interface PlannedUser {
@@ -58,6 +58,8 @@ export interface OktaPlanOptions {
   previous?: OktaPrevious;
   /** Undo other writers' status changes on active accounts instead of reporting them. */
   revertStatusDrift?: boolean;
+  /** Keys of the existing accounts this run adopts: they take the lifecycle's status at once (see adoptedStatus). */
+  adopted?: ReadonlySet<string>;
 }
 
 /** Raw Okta statuses that count as ACTIVE for rolecall (the provider suppresses them too). */
@@ -80,7 +82,7 @@ export function planOkta(projection: OktaProjection, opts: OktaPlanOptions = {})
   const users = projection.users.map((user): PlannedUser => {
     // Unknown history: treat every account as existing with the lifecycle's status (no transition).
     const previous = opts.previous ? opts.previous.users.get(user.key) : {};
-    const decision = decideStatus(wantedStatus(user), previous, opts.revertStatusDrift);
+    const decision = opts.adopted?.has(user.key) ? adoptedStatus(wantedStatus(user)) : decideStatus(wantedStatus(user), previous, opts.revertStatusDrift);
     const fields = oktaUserFields(user, decision.status, user.managerId ? declared.get(user.managerId)?.displayName : undefined);
     const observed = previous?.observed;
     const drift = decision.holdStatus && observed && !(decision.status === "ACTIVE" ? ACTIVE_ALIKE.has(observed) : observed === decision.status) ? observed : undefined;

@@ -83,3 +83,14 @@ function reachable(from: OktaUserStatus, wanted: OktaUserStatus): OktaUserStatus
   if (from === "DEPROVISIONED") return "DEPROVISIONED"; // a rehire before the start date: stays deactivated, profile frozen
   return "SUSPENDED"; // ACTIVE or SUSPENDED: a pre-hire again (or on leave) is suspended, since STAGED is creation-only
 }
+
+/**
+ * An existing account adopted this run: it exists, so STAGED (creation-only) becomes SUSPENDED,
+ * and the status is declared, not held — adoption sets the lifecycle's status in the update the
+ * engine runs right after the import, as the plan's adoption changes say. A DEPROVISIONED
+ * account takes no profile change (the provider sends the status first).
+ */
+export function adoptedStatus(wanted: OktaUserStatus): OktaStatusDecision {
+  const status = wanted === "STAGED" ? "SUSPENDED" : wanted;
+  return { status, holdStatus: false, freezeProfile: status === "DEPROVISIONED" };
+}

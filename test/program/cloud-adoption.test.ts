@@ -1,0 +1,231 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { adoptionFacts } from "../../src/cli/adoption-run.js";
+import { compile } from "../../src/compile/compile.js";
+import { decideAdoption } from "../../src/inventory/adoption.js";
+import { correlate } from "../../src/inventory/correlate.js";
+import { loadDesiredState } from "../../src/load/desired-state-dir.js";
+import type { AdoptionDecision, AdoptionPlan } from "../../src/model/adoption.js";
+import type { DirectoryUser } from "../../src/model/desired-state.js";
+import type { LiveAccount, LiveDirectory } from "../../src/model/inventory.js";
+import { AwsTarget } from "../../src/targets/aws/component.js";
+import { identityStoreUserName } from "../../src/targets/aws/convert.js";
+import { AzureAdTarget } from "../../src/targets/azuread/component.js";
+import { AZUREAD_GROUP_UNSET_FORCE_NEW, AZUREAD_TYPES, azureAdGroupFields } from "../../src/targets/azuread/convert.js";
+import { OktaTarget } from "../../src/targets/okta/component.js";
+import { OKTA_TYPES } from "../../src/targets/okta/convert.js";
+import { ALL_TARGETS } from "../../src/targets/registry.js";
+import { recordRegistrations, type Registered } from "../support/pulumi-mocks.js";
+import { joinDeclared, optionsCapture, type Declared } from "./support/capture.js";
+import { replacingInputs } from "./support/replacement.js";
+
+/**
+ * Brownfield adoption into Okta, Entra ID and AWS Identity Center, through the same path a run
+ * takes: a live read correlated with HR, decideAdoption with each target's facts bound to the
+ * stack's settings (cli/adoption-run.ts), then the component declared with that adoption. The
+ * mocked engine sees each resource's import ID as the registration's `id` (MockResourceArgs).
+ */
+const registered: Registered[] = [];
+/** The import ID the engine received with each registration, by index into `registered`. */
+const importIds: (string | undefined)[] = [];
+beforeAll(() =>
+  recordRegistrations(registered, (args) => {
+    importIds[registered.length - 1] = args.id || undefined;
+    return { objectId: `oid-${args.name}`, userId: `uid-${args.name}`, groupId: `gid-${args.name}`, result: "pw", templateId: "tid", arn: `arn-${args.name}` };
+  }),
+);
+
+const desired = compile(await loadDesiredState("desired-state"), "2026-11-25");
+const RULES = ["externalId", "email", "userName"] as const;
+const STORE = "d-1234567890";
+const SETTINGS = {
+  okta: { orgName: "dev-123456", baseUrl: "okta.com" },
+  azuread: { tenantId: "00000000-0000-4000-8000-000000000001" },
+  aws: { region: "eu-central-1", identityStoreId: STORE, instanceArn: "arn:aws:sso:::instance/ssoins-1234567890abcdef" },
+} as const;
+type Cloud = keyof typeof SETTINGS;
+const settingsOf = <N extends Cloud>(name: N) => ALL_TARGETS.find((t) => t.name === name)!.schemas.settings.parse(SETTINGS[name]) as never;
+
+const projectionOf = (name: Cloud) => desired.targets[name]!;
+const adoptee = (name: Cloud): DirectoryUser => projectionOf(name).users.find((u) => u.kind === "person" && u.active && !u.protected)!;
+const adoptedGroup = (name: Cloud) => projectionOf(name).groups[0]!;
+
+interface Case {
+  name: Cloud;
+  accountType: string;
+  groupType: string;
+  /** The live ids of the existing account and group, and the import IDs the provider documents for them. */
+  ids: { account: string; group: string; accountImport: string; groupImport: string };
+  /** The account's userName as the target holds it (rolecall's own where it names accounts otherwise). */
+  liveUserName: (u: DirectoryUser) => string;
+  /** What the target holds of the adopted account and group beyond rolecall's inputs: the values a ForceNew input is compared with. */
+  live: { account: Record<string, unknown>; group: Record<string, unknown> };
+  declare: (projection: never, adoption: AdoptionPlan, opts: pulumi.ComponentResourceOptions) => void;
+}
+
+const CASES: Case[] = [
+  {
+    name: "okta",
+    accountType: OKTA_TYPES.user,
+    groupType: OKTA_TYPES.group,
+    ids: { account: "00u1live", group: "00g1live", accountImport: "00u1live", groupImport: "00g1live" },
+    liveUserName: (u) => u.userName,
+    live: { account: {}, group: {} },
+    declare: (projection, adoption, opts) => void new OktaTarget("okta", { projection, settings: settingsOf("okta"), adoption }, opts),
+  },
+  {
+    name: "azuread",
+    accountType: AZUREAD_TYPES.user,
+    groupType: AZUREAD_TYPES.groupWithoutMembers,
+    ids: {
+      account: "11111111-1111-4111-8111-111111111111",
+      group: "22222222-2222-4222-8222-222222222222",
+      accountImport: "/users/11111111-1111-4111-8111-111111111111",
+      groupImport: "/groups/22222222-2222-4222-8222-222222222222",
+    },
+    liveUserName: (u) => u.userName,
+    // A Microsoft 365 group made by hand: every ForceNew attribute differs from what rolecall leaves unset.
+    live: { account: {}, group: { types: ["Unified"], mailNickname: "allstaff", visibility: "Public", assignableToRole: true, behaviors: ["WelcomeEmailDisabled"], provisioningOptions: ["Team"] } },
+    declare: (projection, adoption, opts) => void new AzureAdTarget("azuread", { projection, settings: settingsOf("azuread"), adoption }, opts),
+  },
+  {
+    name: "aws",
+    accountType: "aws:identitystore/user:User",
+    groupType: "aws:identitystore/group:Group",
+    ids: { account: "9067-live-user", group: "b8a1-live-group", accountImport: `${STORE}/9067-live-user`, groupImport: `${STORE}/b8a1-live-group` },
+    liveUserName: (u) => identityStoreUserName(u, {}),
+    live: { account: { identityStoreId: STORE }, group: { identityStoreId: STORE } },
+    declare: (projection, adoption, opts) => void new AwsTarget("aws", { projection, settings: settingsOf("aws"), adoption }, opts),
+  },
+];
+
+function decide(name: Cloud, live: LiveDirectory, decisions: AdoptionDecision[] = []) {
+  const target = ALL_TARGETS.find((t) => t.name === name)!;
+  const { inventory } = correlate({ target: name, live, desired, rules: RULES, held: target.held, readAt: "2026-11-25T00:00:00Z" });
+  return decideAdoption({
+    inventory: { schemaVersion: 1, stack: "test", asOf: desired.asOf, correlation: [...RULES], targets: [inventory], unread: [] },
+    live: { [name]: live },
+    desired,
+    decisions: decisions.map((value, i) => ({ value, at: { file: "adoption.yaml", line: 2 + i } })),
+    orphans: {},
+    facts: adoptionFacts({ [name]: SETTINGS[name] }),
+  });
+}
+
+async function declared(c: Case, adoption: AdoptionPlan): Promise<{ resources: Declared[]; imports: Map<string, string> }> {
+  const start = registered.length;
+  const capture = optionsCapture();
+  c.declare(projectionOf(c.name) as never, adoption, { transformations: [capture.transform] });
+  let seen = -1;
+  while (seen !== registered.length) {
+    seen = registered.length;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const imports = new Map<string, string>();
+  registered.slice(start).forEach((r, i) => {
+    const id = importIds[start + i];
+    if (id) imports.set(`${r.type}::${r.name}`, id);
+  });
+  return { resources: joinDeclared(registered.slice(start), capture.byUrn), imports };
+}
+
+describe.each(CASES.map((c) => [c.name, c] as const))("brownfield adoption into %s", (name, c) => {
+  const user = adoptee(name);
+  const group = adoptedGroup(name);
+  const account: LiveAccount = { id: c.ids.account, userName: c.liveUserName(user), externalId: user.externalId, emails: ["someone.else@example.com"], active: true };
+  const live: LiveDirectory = { accounts: [account], items: [{ kind: "group", id: c.ids.group, displayName: group.displayName!, members: [] }] };
+
+  it("adopts the linked account and the matching group with the provider's import ID, and declares nothing else imported", async () => {
+    const { plan, findings } = decide(name, live);
+    expect(findings).toEqual([]);
+    expect(plan.adoptions.map((a) => [a.kind, a.key, a.importId])).toEqual([
+      ["account", user.key, c.ids.accountImport],
+      ["group", group.key, c.ids.groupImport],
+    ]);
+    // What adoption changes on the account is listed: the email the live account holds is not rolecall's.
+    expect(plan.adoptions[0]!.changes).toContainEqual({ field: "email", from: "someone.else@example.com", to: user.email });
+
+    const { resources, imports } = await declared(c, plan);
+    expect(Object.fromEntries(imports)).toEqual({
+      [`${c.accountType}::${user.key}`]: c.ids.accountImport,
+      [`${c.groupType}::${group.key}`]: c.ids.groupImport,
+    });
+    // The option the component gave is the one the engine received.
+    expect(Object.fromEntries(resources.filter((r) => r.importId).map((r) => [`${r.type}::${r.name}`, r.importId]))).toEqual(Object.fromEntries(imports));
+  });
+
+  it("declares the adopted account and group with rolecall's values, and with no input that would replace what exists", async () => {
+    const { plan } = decide(name, live);
+    const { resources } = await declared(c, plan);
+    const accountResource = resources.find((r) => r.type === c.accountType && r.name === user.key)!;
+    const groupResource = resources.find((r) => r.type === c.groupType && r.name === group.key)!;
+    for (const [resource, held] of [
+      [accountResource, { ...c.live.account, userName: c.liveUserName(user) }],
+      [groupResource, c.live.group],
+    ] as const) {
+      // Every ForceNew input either holds what the target holds or is left as the target has it.
+      const live_ = held as Record<string, unknown>;
+      const forcing = replacingInputs(resource.type).filter((input) => !resource.ignoreChanges.includes(input) && !(input in live_ && JSON.stringify(resource.inputs[input]) === JSON.stringify(live_[input])));
+      expect(forcing, `${resource.type} ${resource.name}`).toEqual([]);
+    }
+    // The group keeps the live ForceNew attributes rolecall does not set (an adopted Microsoft 365 group is not recreated).
+    for (const input of Object.keys(c.live.group).filter((k) => k !== "identityStoreId")) expect(groupResource.ignoreChanges).toContain(input);
+  });
+
+  it("imports nothing when nothing is adopted", async () => {
+    const { imports } = await declared(c, { adoptions: [], orphans: [] });
+    expect([...imports]).toEqual([]);
+  });
+});
+
+describe("what adoption cannot do in place", () => {
+  it("leaves every ForceNew input of an Entra ID group that rolecall does not set as the tenant has it (the provider facts' list)", () => {
+    for (const type of [AZUREAD_TYPES.group, AZUREAD_TYPES.groupWithoutMembers]) expect([...AZUREAD_GROUP_UNSET_FORCE_NEW].sort()).toEqual([...replacingInputs(type)].sort());
+    const set = Object.keys(azureAdGroupFields({ displayName: "All Staff", description: "everyone" }));
+    for (const input of AZUREAD_GROUP_UNSET_FORCE_NEW) expect(set).not.toContain(input);
+  });
+
+  const user = adoptee("aws");
+  const decision = (userName: string): AdoptionDecision => ({ target: "aws", account: "9067-hand-made", userName, belongsTo: user.key, reason: "checked with IT: Björn's hand-made user" });
+
+  it("refuses an AWS user whose userName is not rolecall's: userName forces a new user, and an existing one is never deleted and recreated", () => {
+    const handMade: LiveAccount = { id: "9067-hand-made", userName: "bjorn.okafor@corp.example", emails: [user.email] };
+    const { plan, findings } = decide("aws", { accounts: [handMade], items: [] }, [decision(handMade.userName)]);
+    expect(plan.adoptions).toEqual([]);
+    expect(findings.map((f) => [f.code, f.file])).toEqual([["adoption-replaces", "adoption.yaml"]]);
+    expect(findings[0]!.message).toContain(`userName 'bjorn.okafor@corp.example' → '${identityStoreUserName(user, {})}'`);
+  });
+
+  it("adopts the same AWS user once its userName is rolecall's (the worker ID, plus the stack's suffix)", () => {
+    const renamed: LiveAccount = { id: "9067-hand-made", userName: identityStoreUserName(user, {}), emails: [user.email] };
+    const { plan, findings } = decide("aws", { accounts: [renamed], items: [] }, [decision(renamed.userName)]);
+    expect(findings).toEqual([]);
+    expect(plan.adoptions.map((a) => [a.key, a.importId])).toEqual([[user.key, `${STORE}/9067-hand-made`]]);
+    expect(plan.adoptions[0]!.changes.map((ch) => ch.field)).not.toContain("userName");
+  });
+
+  it("adopts an Okta or Entra ID account whose login differs: the login changes in place", () => {
+    for (const name of ["okta", "azuread"] as const) {
+      const u = adoptee(name);
+      const { plan, findings } = decide(name, { accounts: [{ id: "x1", userName: "old.login@example.com", externalId: u.externalId, emails: [u.email] }], items: [] });
+      expect(findings, name).toEqual([]);
+      expect(plan.adoptions[0]!.changes, name).toContainEqual({ field: "userName", from: "old.login@example.com", to: u.userName });
+    }
+  });
+});
+
+describe("an adopted Okta account's status", () => {
+  it("is the lifecycle's, declared rather than held, and SUSPENDED where a new account would be STAGED (Okta takes STAGED only at creation)", async () => {
+    const c = CASES.find((k) => k.name === "okta")!;
+    const active = adoptee("okta");
+    const prehire = projectionOf("okta").users.find((u) => u.state === "prehire")!;
+    const live: LiveDirectory = { accounts: [active, prehire].map((u, i) => ({ id: `00u${i}`, userName: u.userName, externalId: u.externalId, emails: [u.email] })), items: [] };
+    const { plan, findings } = decide("okta", live);
+    expect(findings).toEqual([]);
+    expect(plan.adoptions.map((a) => a.key).sort()).toEqual([active.key, prehire.key].sort());
+    const { resources } = await declared(c, plan);
+    const of = (key: string) => resources.find((r) => r.type === OKTA_TYPES.user && r.name === key)!;
+    expect([of(active.key).inputs.status, of(prehire.key).inputs.status]).toEqual(["ACTIVE", "SUSPENDED"]);
+    for (const key of [active.key, prehire.key]) expect(of(key).ignoreChanges, key).not.toContain("status");
+  });
+});
