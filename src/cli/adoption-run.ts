@@ -1,9 +1,11 @@
 import path from "node:path";
 import { decideAdoption } from "../inventory/adoption.js";
 import { readAdoptionFile } from "../load/adoption-file.js";
-import type { AdoptionPlan } from "../model/adoption.js";
+import { byString } from "../compile/order.js";
+import type { AdoptionPlan, MembershipAdoption } from "../model/adoption.js";
+import type { DesiredState } from "../model/desired-state.js";
 import type { Finding } from "../model/finding.js";
-import type { InventoryDocument } from "../model/inventory.js";
+import type { InventoryDocument, LiveDirectory } from "../model/inventory.js";
 import type { StackRecord } from "../targets/record.js";
 import { ALL_TARGETS } from "../targets/registry.js";
 import type { AdoptionFacts } from "../targets/target.js";
@@ -37,8 +39,10 @@ export async function decideAdoptionFor(run: StackRun, projectDir: string, opts:
     orphans: run.policy.orphans,
     facts,
   });
-  const findings = [...file.findings, ...decided.findings, ...(opts.forApply ? unsupported(decided.plan, run) : [])].map((f) => (f.file ? { ...f, file: path.join(run.settings.desiredState, f.file) } : f));
-  return { inventory: document, adoption: decided.plan, findings };
+  const held = adoptedMemberships(decided.plan, document, live, run.desired, run.settings.targets as Readonly<Record<string, unknown>>);
+  const adoption = { ...decided.plan, memberships: held.memberships };
+  const findings = [...file.findings, ...decided.findings, ...held.findings, ...(opts.forApply ? unsupported(decided.plan, run) : [])].map((f) => (f.file ? { ...f, file: path.join(run.settings.desiredState, f.file) } : f));
+  return { inventory: document, adoption, findings };
 }
 
 /** Each stack target's adoption facts, its import IDs bound to the stack's settings for it. */
@@ -61,6 +65,50 @@ export function adoptionFacts(settings: Readonly<Record<string, unknown>>): Reco
       ];
     }),
   );
+}
+
+/**
+ * The memberships each adopted group already holds for its declared members, in targets where
+ * adding a member again fails (Entra ID, Identity Center): the engine imports them. A member's
+ * live account is the one adopted for it this run, or the one the stack manages. A membership
+ * whose import ID the live read cannot give refuses the run: creating it would fail.
+ */
+export function adoptedMemberships(
+  plan: AdoptionPlan,
+  inventory: InventoryDocument,
+  live: Readonly<Record<string, LiveDirectory>>,
+  desired: DesiredState,
+  settings: Readonly<Record<string, unknown>>,
+): { memberships: MembershipAdoption[]; findings: Finding[] } {
+  const memberships: MembershipAdoption[] = [];
+  const findings: Finding[] = [];
+  for (const a of plan.adoptions) {
+    const importId = ALL_TARGETS.find((t) => t.name === a.target)?.adoption?.membershipImportId;
+    if (a.kind !== "group" || !importId) continue;
+    const group = live[a.target]?.items.find((i) => i.kind === "group" && i.id === a.id);
+    const declared = (desired.targets as Record<string, { groups?: { key: string; members: { user: string }[] }[] } | undefined>)[a.target]?.groups?.find((g) => g.key === a.key);
+    if (!group || !declared) continue;
+    const accounts = inventory.targets.find((t) => t.target === a.target)?.accounts ?? [];
+    const liveIdOf = (key: string) =>
+      plan.adoptions.find((b) => b.target === a.target && b.kind === "account" && b.key === key)?.id ?? accounts.find((c) => c.class === "managed" && c.identity === key)?.id;
+    const held = new Set(group.members);
+    for (const { user } of declared.members) {
+      const id = liveIdOf(user);
+      if (id === undefined || !held.has(id)) continue;
+      const membership = importId(group, id, settings[a.target]);
+      if (membership) memberships.push({ target: a.target, group: a.key, member: user, importId: membership });
+      else {
+        findings.push({
+          severity: "error",
+          code: "adoption-membership-unknown",
+          message: `${a.target} group ${a.name} (id ${a.id}), adopted as ${a.key}, already holds ${user} (account ${id}), but the live read gave no id of that membership to import; adding the member again would fail`,
+          file: "catalog.yaml",
+          hint: `run rolecall inventory again; if it persists, remove ${user} from the group in ${a.target} before the first apply`,
+        });
+      }
+    }
+  }
+  return { memberships: memberships.sort(byString((m) => `${m.target} ${m.group} ${m.member}`)), findings };
 }
 
 /**

@@ -67,6 +67,18 @@ export type Orphan = z.infer<typeof OrphanSchema>;
 export interface AdoptionPlan {
   adoptions: Adoption[];
   orphans: Orphan[];
+  /** Memberships an adopted group already holds for its declared members, where adding a member again fails (Entra ID, Identity Center). */
+  memberships?: MembershipAdoption[];
+}
+
+/** A declared member already in a group adopted this run: the engine imports that membership instead of adding it again. */
+export interface MembershipAdoption {
+  target: string;
+  /** The catalog key of the adopted group. */
+  group: string;
+  /** The account key of the member. */
+  member: string;
+  importId: string;
 }
 
 export const NO_ADOPTION: AdoptionPlan = { adoptions: [], orphans: [] };

@@ -19,6 +19,10 @@ export const LiveItemSchema = z.strictObject({
   externalId: z.string().optional(),
   members: z.array(z.string()).describe("Account ids."),
   groups: z.array(z.string()).optional().describe("Ids of the groups holding it: an AWS account assignment is held by groups as well as by users."),
+  memberships: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe("Per member account id, the target's own id of the membership, where memberships have one (AWS Identity Center): what importing it takes."),
 });
 export type LiveItem = z.infer<typeof LiveItemSchema>;
 

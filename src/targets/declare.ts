@@ -39,7 +39,8 @@ export async function declareTargets(desired: DesiredState, connections: TargetC
   const declarations = await Promise.all(enabled.map(declarationOf));
   enabled.forEach((target, i) => {
     const projection = (desired.targets as Record<string, unknown>)[target.name] ?? target.emptyProjection([]);
-    const adoption = previous?.adoption ? { adoptions: previous.adoption.adoptions.filter((a) => a.target === target.name), orphans: previous.adoption.orphans.filter((o) => o.target === target.name) } : undefined;
+    const mine = <T extends { target: string }>(list: readonly T[] = []) => list.filter((x) => x.target === target.name);
+    const adoption = previous?.adoption ? { adoptions: mine(previous.adoption.adoptions), orphans: mine(previous.adoption.orphans), memberships: mine(previous.adoption.memberships) } : undefined;
     declarations[i]!(target.name, projection, byName[target.name], { state: before[target.name], ...(previous?.record ? { record: previous.record } : {}), ...(adoption ? { adoption } : {}) });
   });
   return { rolecall: stackRecord(desired, Object.keys(connections)) };

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { AdoptionPlan } from "../model/adoption.js";
 import type { DirectoryUser, Holders } from "../model/directory.js";
 import type { Finding } from "../model/finding.js";
-import type { LiveDirectory } from "../model/inventory.js";
+import type { LiveDirectory, LiveItem } from "../model/inventory.js";
 import type { LimitContext } from "./limit-context.js";
 import type { StackRecord } from "./record.js";
 
@@ -93,6 +93,13 @@ export interface TargetAdoption<Settings = unknown> {
   importId?(kind: "account" | "group", id: string, settings: Settings): string;
   replacesOn?: readonly (keyof DirectoryUser)[];
   userName?(user: DirectoryUser, settings: Settings): string;
+  /**
+   * The engine's import ID of member `member`'s existing membership in live group `group`, where
+   * adding a member again fails (Entra ID, Identity Center): an adopted group's memberships are
+   * imported. Absent where adding an existing member is a no-op (Okta, SCIM); undefined when the
+   * live read does not give what the ID needs.
+   */
+  membershipImportId?(group: LiveItem, member: string, settings: Settings): string | undefined;
 }
 
 type Infer<S extends TargetSchemas, K extends keyof TargetSchemas> = z.infer<S[K]>;

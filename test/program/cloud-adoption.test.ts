@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { adoptionFacts } from "../../src/cli/adoption-run.js";
+import { adoptedMemberships, adoptionFacts } from "../../src/cli/adoption-run.js";
 import { compile } from "../../src/compile/compile.js";
 import { decideAdoption } from "../../src/inventory/adoption.js";
 import { correlate } from "../../src/inventory/correlate.js";
@@ -47,8 +47,12 @@ type Cloud = keyof typeof SETTINGS;
 const settingsOf = <N extends Cloud>(name: N) => ALL_TARGETS.find((t) => t.name === name)!.schemas.settings.parse(SETTINGS[name]) as never;
 
 const projectionOf = (name: Cloud) => desired.targets[name]!;
-const adoptee = (name: Cloud): DirectoryUser => projectionOf(name).users.find((u) => u.kind === "person" && u.active && !u.protected)!;
-const adoptedGroup = (name: Cloud) => projectionOf(name).groups[0]!;
+const adoptedGroup = (name: Cloud) => projectionOf(name).groups.find((g) => g.members.length > 1)!;
+/** An active person who is a declared member of the adopted group. */
+const adoptee = (name: Cloud): DirectoryUser => {
+  const members = new Set(adoptedGroup(name).members.map((m) => m.user));
+  return projectionOf(name).users.find((u) => u.kind === "person" && u.active && !u.protected && members.has(u.key))!;
+};
 
 interface Case {
   name: Cloud;
@@ -56,6 +60,8 @@ interface Case {
   groupType: string;
   /** The live ids of the existing account and group, and the import IDs the provider documents for them. */
   ids: { account: string; group: string; accountImport: string; groupImport: string };
+  /** The membership resource of a member the adopted group already holds, and its import ID; absent where adding an existing member is a no-op (Okta). */
+  membership?: { type: string; importId: string };
   /** The account's userName as the target holds it (rolecall's own where it names accounts otherwise). */
   liveUserName: (u: DirectoryUser) => string;
   /** What the target holds of the adopted account and group beyond rolecall's inputs: the values a ForceNew input is compared with. */
@@ -83,6 +89,7 @@ const CASES: Case[] = [
       accountImport: "/users/11111111-1111-4111-8111-111111111111",
       groupImport: "/groups/22222222-2222-4222-8222-222222222222",
     },
+    membership: { type: AZUREAD_TYPES.groupMember, importId: "22222222-2222-4222-8222-222222222222/member/11111111-1111-4111-8111-111111111111" },
     liveUserName: (u) => u.userName,
     // A Microsoft 365 group made by hand: every ForceNew attribute differs from what rolecall leaves unset.
     live: { account: {}, group: { types: ["Unified"], mailNickname: "allstaff", visibility: "Public", assignableToRole: true, behaviors: ["WelcomeEmailDisabled"], provisioningOptions: ["Team"] } },
@@ -93,6 +100,7 @@ const CASES: Case[] = [
     accountType: "aws:identitystore/user:User",
     groupType: "aws:identitystore/group:Group",
     ids: { account: "9067-live-user", group: "b8a1-live-group", accountImport: `${STORE}/9067-live-user`, groupImport: `${STORE}/b8a1-live-group` },
+    membership: { type: "aws:identitystore/groupMembership:GroupMembership", importId: `${STORE}/m-live-1` },
     liveUserName: (u) => identityStoreUserName(u, {}),
     live: { account: { identityStoreId: STORE }, group: { identityStoreId: STORE } },
     declare: (projection, adoption, opts) => void new AwsTarget("aws", { projection, settings: settingsOf("aws"), adoption }, opts),
@@ -102,14 +110,19 @@ const CASES: Case[] = [
 function decide(name: Cloud, live: LiveDirectory, decisions: AdoptionDecision[] = []) {
   const target = ALL_TARGETS.find((t) => t.name === name)!;
   const { inventory } = correlate({ target: name, live, desired, rules: RULES, held: target.held, readAt: "2026-11-25T00:00:00Z" });
-  return decideAdoption({
-    inventory: { schemaVersion: 1, stack: "test", asOf: desired.asOf, correlation: [...RULES], targets: [inventory], unread: [] },
+  const document = { schemaVersion: 1 as const, stack: "test", asOf: desired.asOf, correlation: [...RULES], targets: [inventory], unread: [] };
+  const settings = { [name]: settingsOf(name) };
+  const decided = decideAdoption({
+    inventory: document,
     live: { [name]: live },
     desired,
     decisions: decisions.map((value, i) => ({ value, at: { file: "adoption.yaml", line: 2 + i } })),
     orphans: {},
-    facts: adoptionFacts({ [name]: SETTINGS[name] }),
+    facts: adoptionFacts(settings),
   });
+  // As cli/adoption-run.ts does next: the memberships an adopted group already holds.
+  const held = adoptedMemberships(decided.plan, document, { [name]: live }, desired, settings);
+  return { plan: { ...decided.plan, memberships: held.memberships }, findings: [...decided.findings, ...held.findings] };
 }
 
 async function declared(c: Case, adoption: AdoptionPlan): Promise<{ resources: Declared[]; imports: Map<string, string> }> {
@@ -133,7 +146,8 @@ describe.each(CASES.map((c) => [c.name, c] as const))("brownfield adoption into 
   const user = adoptee(name);
   const group = adoptedGroup(name);
   const account: LiveAccount = { id: c.ids.account, userName: c.liveUserName(user), externalId: user.externalId, emails: ["someone.else@example.com"], active: true };
-  const live: LiveDirectory = { accounts: [account], items: [{ kind: "group", id: c.ids.group, displayName: group.displayName!, members: [] }] };
+  // The group already holds the adopted account (the membership has its own id in Identity Center).
+  const live: LiveDirectory = { accounts: [account], items: [{ kind: "group", id: c.ids.group, displayName: group.displayName!, members: [c.ids.account], memberships: { [c.ids.account]: "m-live-1" } }] };
 
   it("adopts the linked account and the matching group with the provider's import ID, and declares nothing else imported", async () => {
     const { plan, findings } = decide(name, live);
@@ -149,7 +163,10 @@ describe.each(CASES.map((c) => [c.name, c] as const))("brownfield adoption into 
     expect(Object.fromEntries(imports)).toEqual({
       [`${c.accountType}::${user.key}`]: c.ids.accountImport,
       [`${c.groupType}::${group.key}`]: c.ids.groupImport,
+      // The member it already holds is imported, not added again; the other declared members are added.
+      ...(c.membership ? { [`${c.membership.type}::${group.key}/${user.key}`]: c.membership.importId } : {}),
     });
+    expect(plan.memberships ?? []).toEqual(c.membership ? [{ target: name, group: group.key, member: user.key, importId: c.membership.importId }] : []);
     // The option the component gave is the one the engine received.
     expect(Object.fromEntries(resources.filter((r) => r.importId).map((r) => [`${r.type}::${r.name}`, r.importId]))).toEqual(Object.fromEntries(imports));
   });
@@ -179,6 +196,17 @@ describe.each(CASES.map((c) => [c.name, c] as const))("brownfield adoption into 
 });
 
 describe("what adoption cannot do in place", () => {
+  it("refuses to adopt an Identity Center group whose live read gave no id of a membership it already holds: its create would fail", () => {
+    const group = adoptedGroup("aws");
+    const user = adoptee("aws");
+    const live: LiveDirectory = {
+      accounts: [{ id: "u1", userName: identityStoreUserName(user, {}), externalId: user.externalId, emails: [user.email] }],
+      items: [{ kind: "group", id: "g1", displayName: group.displayName!, members: ["u1"] }],
+    };
+    const { findings } = decide("aws", live);
+    expect(findings.map((f) => [f.code, f.severity])).toEqual([["adoption-membership-unknown", "error"]]);
+  });
+
   it("leaves every ForceNew input of an Entra ID group that rolecall does not set as the tenant has it (the provider facts' list)", () => {
     for (const type of [AZUREAD_TYPES.group, AZUREAD_TYPES.groupWithoutMembers]) expect([...AZUREAD_GROUP_UNSET_FORCE_NEW].sort()).toEqual([...replacingInputs(type)].sort());
     const set = Object.keys(azureAdGroupFields({ displayName: "All Staff", description: "everyone" }));

@@ -38,6 +38,9 @@ export const awsTarget = defineTarget({
     importId: (_kind, id, settings) => `${settings.identityStoreId}/${id}`,
     replacesOn: ["userName"],
     userName: (user, settings) => identityStoreUserName(user, settings),
+    // A second CreateGroupMembership of a member fails (ConflictException): an adopted group's
+    // memberships import as `<identity store id>/<membership id>`.
+    membershipImportId: (group, member, settings) => (group.memberships?.[member] ? `${settings.identityStoreId}/${group.memberships[member]}` : undefined),
   },
   // Identity Store users have no enabled flag: access goes with the memberships.
   plan: { accountType: "aws:identitystore/user:User", enabledFields: [] },

@@ -60,14 +60,17 @@ export async function readAwsInventory(settings: AwsTargetSettings, options: Aws
         if (!group.GroupId) throw shapeError("a group without an id");
         const name = group.DisplayName ?? group.GroupId;
         const members: string[] = [];
+        const membershipIds: Record<string, string> = {};
         for await (const memberships of read(`the members of group ${name}`, paginateListGroupMemberships({ client: store, pageSize: PAGE }, { IdentityStoreId, GroupId: group.GroupId }))) {
           for (const m of memberships.GroupMemberships ?? []) {
             // A member is a user (the only kind Identity Center has today); another kind would not be an account.
             const userId = m.MemberId && "UserId" in m.MemberId ? m.MemberId.UserId : undefined;
             if (userId) members.push(userId);
+            // What importing the membership takes, should the group be adopted (`<store>/<membership id>`).
+            if (userId && m.MembershipId) membershipIds[userId] = m.MembershipId;
           }
         }
-        items.push({ kind: "group", id: group.GroupId, displayName: name, members });
+        items.push({ kind: "group", id: group.GroupId, displayName: name, members, memberships: membershipIds });
       }
     }
 

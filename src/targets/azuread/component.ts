@@ -5,7 +5,7 @@ import type { AdoptionPlan } from "../../model/adoption.js";
 import type { AzureAdProjection } from "../../model/desired-state.js";
 import type { AzureAdTargetSettings } from "../../model/target-settings/azuread.js";
 import { reportDrift } from "../drift.js";
-import { adoptionImports } from "../imports.js";
+import { adoptionImports, type AdoptionImports } from "../imports.js";
 import { AZUREAD_GROUP_UNSET_FORCE_NEW, AZUREAD_TYPES, azureAdUserIgnoreChanges, groupMemberName, INITIAL_PASSWORD } from "./convert.js";
 import { AZUREAD_COMPONENT_TYPE, type AzureAdPrevious } from "./previous.js";
 import { planAzureAd, type PlannedGroup, type PlannedUser } from "./plan.js";
@@ -54,7 +54,7 @@ export class AzureAdTarget extends pulumi.ComponentResource {
     const objectIdOf = (key: string) => users.get(key)!.objectId;
     const groups = new Map<string, azuread.Group | azuread.GroupWithoutMembers>();
     for (const group of plan.groups) {
-      groups.set(group.key, group.memberwise ? this.declareMemberwise(group, group.memberwise, objectIdOf, provider, imported("group", group.key)) : this.declareInline(group, objectIdOf, provider));
+      groups.set(group.key, group.memberwise ? this.declareMemberwise(group, group.memberwise, objectIdOf, provider, imported) : this.declareInline(group, objectIdOf, provider));
     }
 
     const directoryRoles = new Map<string, azuread.DirectoryRole>();
@@ -117,7 +117,7 @@ export class AzureAdTarget extends pulumi.ComponentResource {
     memberwise: NonNullable<PlannedGroup["memberwise"]>,
     objectIdOf: (key: string) => pulumi.Output<string>,
     provider: azuread.Provider,
-    adopt: { import?: string },
+    imported: AdoptionImports,
   ): azuread.GroupWithoutMembers {
     const withoutMembers = new azuread.GroupWithoutMembers(group.key, { ...group.fields }, {
       parent: this,
@@ -126,14 +126,15 @@ export class AzureAdTarget extends pulumi.ComponentResource {
       // What forces a new group and rolecall never sets stays as the tenant has it: an adopted
       // Microsoft 365 or role-assignable group is never deleted and recreated, at adoption or later.
       ignoreChanges: [...AZUREAD_GROUP_UNSET_FORCE_NEW],
-      ...adopt,
+      ...imported("group", group.key),
     });
     for (const member of group.members) {
+      // Imported where the group already holds the member: an inline group of an earlier rolecall, or an adopted group.
       const adopt = memberwise.adopt.get(member);
       new azuread.GroupMember(
         groupMemberName(group.key, member),
         { groupObjectId: withoutMembers.objectId, memberObjectId: objectIdOf(member) },
-        { parent: this, provider, ...(adopt ? { import: adopt } : {}) },
+        { parent: this, provider, ...(adopt ? { import: adopt } : imported.membership(group.key, member)) },
       );
     }
     return withoutMembers;

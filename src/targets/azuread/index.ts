@@ -20,7 +20,13 @@ export const azureAdTarget = defineTarget({
   // azuread.User imports as `/users/<object id>`, GroupWithoutMembers as `/groups/<object id>`
   // (the d.ts "Import" sections). User has no ForceNew input; a group's ForceNew inputs are ones
   // rolecall never sets, held as the tenant has them (convert.ts AZUREAD_GROUP_UNSET_FORCE_NEW).
-  adoption: { importId: (kind, id) => (kind === "account" ? `/users/${id}` : `/groups/${id}`), replacesOn: [] },
+  adoption: {
+    importId: (kind, id) => (kind === "account" ? `/users/${id}` : `/groups/${id}`),
+    replacesOn: [],
+    // GroupMember's create refuses a member the group already has: an adopted group's members
+    // import as `<group object id>/member/<member object id>` (groupMember.d.ts "Import").
+    membershipImportId: (group, member) => `${group.id}/member/${member}`,
+  },
   plan: { accountType: AZUREAD_TYPES.user, enabledFields: ["accountEnabled"], memberFields: { [AZUREAD_TYPES.group]: "members" } },
   convergesWithoutCheckpoints: false,
   catalogDefaultSettings: {},
