@@ -42,6 +42,7 @@ export async function departuresSince(evidenceDir: string, stack: string, since:
     if (applied.result === "started") continue;
     const manifest = await b.read("manifest.json", Manifest);
     if (manifest.stack !== stack || manifest.asOf < since) continue;
+    await b.verify();
     const files: Record<string, string> = {};
     for (const file of ["manifest.json", "applied.json", "plan.json"]) {
       if (!(file in b.files)) throw new HistoryError(`${bundle}/${file}`, "is not listed in its files.json: the history has a hole", `run rolecall evidence verify ${bundle}; restore the bundle`);

@@ -33,6 +33,7 @@ export async function readAppliedRuns(evidenceDir: string, relativeTo: string): 
   for (const b of await appliedBundles(evidenceDir, relativeTo)) {
     if (b.applied.result !== "succeeded") continue;
     if (b.applied.finishedAt === undefined) throw new HistoryError(`${b.bundle}/applied.json`, "says the apply succeeded but not when it finished", `run rolecall evidence verify ${b.bundle}`);
+    await b.verify();
     const plan = await b.read("plan.json", PlanAccess);
     if (plan.digest !== b.applied.planDigest) throw new HistoryError(`${b.bundle}/applied.json`, `executed plan ${b.applied.planDigest.slice(0, 12)}…, not this plan.json (${plan.digest.slice(0, 12)}…)`, `run rolecall evidence verify ${b.bundle}`);
     runs.push({ bundle: b.bundle, finishedAt: b.applied.finishedAt, plan });

@@ -74,6 +74,12 @@ describe("attest's reading of the evidence history", () => {
     await expect(read()).rejects.toMatchObject({ file: "20260302T081600Z/plan.md", message: expect.stringMatching(/plan\.md is missing/) });
   });
 
+  it("hashes whole only the bundles it takes leavers from: one before the date is another question (evidence verify's)", async () => {
+    const file = path.join(bundle, "plan.md");
+    await writeFile(file, (await readFile(file, "utf8")) + "edited\n");
+    expect(await departuresSince(root, "local", "2026-03-03", root)).toEqual({ departures: [], sources: [] });
+  });
+
   it("refuses an applied.json its files.json does not list, rather than taking the bundle for a plan", async () => {
     const index = JSON.parse(await readFile(path.join(bundle, "files.json"), "utf8")) as { files: Record<string, string> };
     delete index.files["applied.json"];
