@@ -9,7 +9,10 @@ import type { ScimTargetSettings } from "./schema.js";
 
 /**
  * The sandbox is started when the stack provisions into it; another SCIM endpoint takes its
- * token from stack config or the environment.
+ * token from the environment, else from stack config. The environment wins because in CI each
+ * job's token comes from its own scope — the plan job, which runs a pull request's code, a
+ * read-only one; the apply environment the write one — while a stack secret is one value for
+ * every job that can decrypt the stack, the plan job included (README, "Control-plane safety").
  */
 export async function connectScim(settings: ScimTargetSettings, ctx: ConnectContext): Promise<ScimConnection> {
   if (settings.endpoint === "sandbox") {
@@ -22,11 +25,11 @@ export async function connectScim(settings: ScimTargetSettings, ctx: ConnectCont
     if (!token) throw new EnvironmentError(`the sandbox in ${dir} has no token`, "run `rolecall sandbox reset` and try again");
     return { endpoint: url, token };
   }
-  const token = (ctx.scimToken as ScimConnection["token"] | undefined) ?? process.env.ROLECALL_SCIM_TOKEN;
+  const token = process.env.ROLECALL_SCIM_TOKEN || (ctx.scimToken as ScimConnection["token"] | undefined);
   if (!token) {
     throw new EnvironmentError(
       `no token for the SCIM endpoint ${settings.endpoint}`,
-      "set it with `pulumi config set --secret rolecall:scimToken …` or the ROLECALL_SCIM_TOKEN environment variable",
+      "set the ROLECALL_SCIM_TOKEN environment variable, or `pulumi config set --secret rolecall:scimToken …` (not in CI: see the README's Control-plane safety)",
     );
   }
   return { endpoint: settings.endpoint, token };
