@@ -257,3 +257,15 @@ describe("an adopted Okta account's status", () => {
     for (const key of [active.key, prehire.key]) expect(of(key).ignoreChanges, key).not.toContain("status");
   });
 });
+
+describe("an adopted Okta account's admin roles", () => {
+  it("are imported by the account's Okta id, since assigning a role the user already holds fails; the declared set is applied after", async () => {
+    const c = CASES.find((k) => k.name === "okta")!;
+    const okta = desired.targets.okta!;
+    const holder = okta.adminRoles.flatMap((r) => r.members.map((m) => okta.users.find((u) => u.key === m.user)!)).find((u) => !u.protected && u.active)!;
+    const { plan, findings } = decide("okta", { accounts: [{ id: "00uadmin", userName: holder.userName, externalId: holder.externalId, emails: [holder.email] }], items: [] });
+    expect(findings).toEqual([]);
+    const { imports } = await declared(c, plan);
+    expect(Object.fromEntries(imports)).toEqual({ [`${OKTA_TYPES.user}::${holder.key}`]: "00uadmin", [`${OKTA_TYPES.userAdminRoles}::${holder.key}`]: "00uadmin" });
+  });
+});

@@ -62,7 +62,10 @@ export class OktaTarget extends pulumi.ComponentResource {
     for (const { user, roleTypes, protect } of plan.adminRoles) {
       // One resource per user is the whole set: its read lists every standard role assigned to the
       // user directly, and its delete removes them all (resource_okta_user_admin_roles.go).
-      new okta.UserAdminRoles(user, { userId: oktaId(user), adminRoles: roleTypes }, { ...inThis, protect });
+      // An adopted account's roles are imported by its user id (`<user_id>`, userAdminRoles.d.ts): the
+      // create assigns each role and fails on one the user already holds; the read then the update
+      // set the declared roles, whatever the user held before.
+      new okta.UserAdminRoles(user, { userId: oktaId(user), adminRoles: roleTypes }, { ...inThis, protect, ...imported("account", user) });
     }
 
     this.users = users;
