@@ -63,8 +63,8 @@ export class OktaTarget extends pulumi.ComponentResource {
       // One resource per user is the whole set: its read lists every standard role assigned to the
       // user directly, and its delete removes them all (resource_okta_user_admin_roles.go).
       // An adopted account's roles are imported by its user id (`<user_id>`, userAdminRoles.d.ts): the
-      // create assigns each role and fails on one the user already holds; the read then the update
-      // set the declared roles, whatever the user held before.
+      // create would assign each role again (user.go assignAdminRolesToUser, which stops at the first
+      // error Okta returns); the import reads what the user holds, the update sets the declared roles.
       new okta.UserAdminRoles(user, { userId: oktaId(user), adminRoles: roleTypes }, { ...inThis, protect, ...imported("account", user) });
     }
 
