@@ -89,7 +89,12 @@ export type OffboardingProof = z.infer<typeof OffboardingProofSchema>;
 /** One identity an attestation re-checked: the proof's subject, with where it left. */
 export const AttestedSubjectSchema = ProofSubjectSchema.omit({ revoked: true, verdict: true }).extend({
   verdict: ProofVerdict.or(z.literal("returned")).describe("returned: the identity is active again today (rehired, back from leave, declared again): access is expected, nothing was checked."),
-  left: z.strictObject({ bundle: z.string(), asOf: z.string() }).describe("The last applied evidence bundle in which it lost its access."),
+  left: z
+    .strictObject({
+      bundle: z.string().nullable().describe("The last applied evidence bundle in which it lost its access; null when no applied bundle since the date names it — a leaver in today's HR export whose apply bundle is missing, checked all the same."),
+      asOf: z.string().describe("That bundle's as-of date; with no bundle, the as-of date of today's desired state the HR export was read for."),
+    })
+    .describe("Where it lost its access."),
 });
 export type AttestedSubject = z.infer<typeof AttestedSubjectSchema>;
 
