@@ -31,14 +31,14 @@ export function errorCount(desired: DesiredState): number {
  * Loads and compiles a desired-state folder, printing findings to stderr. Errors refuse the
  * run (exit 1): nothing is previewed or applied from inputs that did not validate.
  */
-export async function compileDir(dir: string, asOf: string | undefined, targets?: StackSettings["targets"], previous?: PreviousRecord, loaded?: Inputs): Promise<{ desired: DesiredState; policy: Policy }> {
+export async function compileDir(dir: string, asOf: string | undefined, targets?: StackSettings["targets"], previous?: PreviousRecord, loaded?: Inputs): Promise<{ desired: DesiredState; policy: Policy; roster: Inputs["roster"] }> {
   const { inputs, desired } = await loadAndCompile(dir, asOf, previous, loaded);
   // What the stack's targets would refuse is refused here, before the engine starts.
   if (targets) desired.findings.push(...checkTargetLimits(targets, desired, inputs));
   if (desired.findings.length > 0) process.stderr.write(formatFindings(desired.findings, "text", dir) + "\n");
   const errors = errorCount(desired);
   if (errors > 0) throw new RefusedError(`${errors} error${errors === 1 ? "" : "s"} in ${dir}; nothing was compiled into a plan`);
-  return { desired, policy: inputs.policy };
+  return { desired, policy: inputs.policy, roster: inputs.roster };
 }
 
 /**

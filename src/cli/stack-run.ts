@@ -8,6 +8,7 @@ import type { FileBackend, Recovered } from "../engine/recover.js";
 import { openStack, requireKnownStack } from "../engine/workspace.js";
 import type { AdoptionPlan } from "../model/adoption.js";
 import type { DesiredState } from "../model/desired-state.js";
+import type { Inputs } from "../model/inputs.js";
 import type { Policy } from "../model/policy.js";
 import type { StackSettings } from "../model/stack-settings.js";
 import { parseStackSettings } from "../engine/settings.js";
@@ -28,6 +29,8 @@ export interface StackRun {
   stackName: string;
   desired: DesiredState;
   policy: Policy;
+  /** The HR export's rows `desired` was compiled from: attest takes today's leavers from them too. */
+  roster: Inputs["roster"];
   settings: StackSettings;
   /** The engine's whole output for this run. */
   log: EngineLog;
@@ -98,7 +101,7 @@ export async function prepareStackRun(projectDir: string, stackName: string, ver
   await readTargetState(exported);
   const inputs = loaded?.dir === settings.desiredState ? loaded.inputs : undefined;
   const outputs = stackOutputs(exported);
-  const { desired, policy } = await compileDir(path.join(projectDir, settings.desiredState), undefined, settings.targets, previousOf(outputs), inputs);
+  const { desired, policy, roster } = await compileDir(path.join(projectDir, settings.desiredState), undefined, settings.targets, previousOf(outputs), inputs);
   declared.desired = desired;
   declared.connections = await resolveConnections(settings, {
     projectDir,
@@ -116,6 +119,7 @@ export async function prepareStackRun(projectDir: string, stackName: string, ver
     stackName,
     desired,
     policy,
+    roster,
     settings,
     log,
     recovered,

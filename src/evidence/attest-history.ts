@@ -1,15 +1,22 @@
 import { z } from "zod";
+import { addDays } from "../compile/dates.js";
+import { effectiveEndDate } from "../compile/lifecycle.js";
+import type { DesiredState } from "../model/desired-state.js";
 import type { Attestation } from "../model/offboarding.js";
+import type { Located, Worker } from "../model/person.js";
+import type { Policy } from "../model/policy.js";
 import { appliedBundles, HistoryError } from "./history.js";
 
-/** An identity whose access an applied run ended, as its bundle says. */
+/** An identity whose access ended: as an applied run's bundle says, or, with no bundle naming it, as today's HR export says. */
 export interface Departure {
   id: string;
   kind: "person" | "service-account";
   state: "leaver" | "leave" | "removed";
   reason: string;
   logins: string[];
-  bundle: string;
+  /** The applied bundle it left in; null for an HR leaver no applied bundle since the date names. */
+  bundle: string | null;
+  /** The bundle's as-of date, or today's (the HR export's) when there is no bundle. */
   asOf: string;
 }
 
@@ -67,4 +74,28 @@ export async function departuresSince(evidenceDir: string, stack: string, since:
     sources.push({ bundle, asOf: manifest.asOf, planDigest: applied.planDigest, files });
   }
   return { departures: [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)), sources };
+}
+
+/**
+ * The departures with every leaver in today's HR export added whose grace is over and whose
+ * leaving date is on or after `since` — or who is terminated with no date to tell when
+ * (fail closed: checked rather than left out). The history alone would miss a leaver whose
+ * apply bundle is missing or whose apply never ran, and the live check must not depend on
+ * the evidence it checks. One the history names keeps its bundle; one it does not is added
+ * with bundle null, and its reason says so. Pure.
+ */
+export function withRosterLeavers(departures: readonly Departure[], roster: readonly Located<Worker>[], desired: Pick<DesiredState, "asOf" | "people">, policy: Pick<Policy, "lifecycle">, since: string): Departure[] {
+  const named = new Set(departures.map((d) => d.id));
+  const people = new Map(desired.people.map((p) => [p.id, p]));
+  const added: Departure[] = [];
+  for (const { value: worker, at } of roster) {
+    const person = people.get(worker.workerId);
+    if (person?.state !== "leaver" || named.has(person.id)) continue;
+    const lastDay = effectiveEndDate(worker);
+    if (lastDay !== undefined && (lastDay < since || addDays(lastDay, policy.lifecycle.leaverGraceDays) >= desired.asOf)) continue;
+    named.add(person.id);
+    const reason = `${person.stateReason} (HR export ${at.file}:${at.line}); no applied evidence bundle since ${since} names it`;
+    added.push({ id: person.id, kind: "person", state: "leaver", reason, logins: [], bundle: null, asOf: desired.asOf });
+  }
+  return [...departures, ...added].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -5,7 +5,7 @@ import type { Departure } from "./attest-history.js";
 import { identifiersIndex, judge, overall, type ProofTarget } from "./offboarding-proof.js";
 
 export const ATTEST_METHOD =
-  "every identity whose access an applied run ended on or after the date (from the stack's evidence bundles, each file checked against its files.json) was looked up in every enabled target, read live now (every account, group and held item, paged to the end): it must have no account — or only a disabled one where today's desired state keeps it —, matched by externalId (its key), login or email, and hold nothing today's desired state does not give it; an identity active again today (rehired, back from leave, declared again) is listed as returned and not checked";
+  "every identity whose access an applied run ended on or after the date (from the stack's evidence bundles, every file of each checked against its files.json), and every leaver past grace in today's HR export whose leaving date is on or after it (or who is terminated with no date), named when no bundle does, was looked up in every enabled target, read live now (every account, group and held item, paged to the end): it must have no account — or only a disabled one where today's desired state keeps it —, matched by externalId (its key), login or email, and hold nothing today's desired state does not give it; an identity active again today (rehired, back from leave, declared again) is listed as returned and not checked";
 
 export interface AttestInput {
   stack: string;
@@ -77,13 +77,16 @@ export function renderAttestation(a: Attestation): string {
     "",
   ];
   for (const u of a.unread) lines.push(`- ⚠️ ${code(u.target)} not read live: ${plain(u.reason)}`);
+  const unbundled = a.people.filter((p) => p.left.bundle === null);
+  if (unbundled.length > 0) lines.push(`- ⚠️ no applied evidence bundle since ${code(a.since)} names ${unbundled.map((p) => code(p.id)).join(", ")}: taken from today's HR export and checked all the same`, "");
   if (a.people.length > 0) {
     lines.push("| Verdict | Identity | State then | Left in | Target | Found |", "|---|---|---|---|---|---|");
     for (const p of a.people) {
       const rows = p.targets.length > 0 ? p.targets : [undefined];
       for (const t of rows) {
         const found = !t ? plain(p.reason) : t.verdict === "proven" ? "nothing" : plain(t.problems.join("; "));
-        lines.push(`| ${icon[t?.verdict ?? p.verdict]} | ${code(p.id)} | ${plain(p.state)} | ${code(p.left.bundle)} (as of ${plain(p.left.asOf)}) | ${t ? code(t.target) : ""} | ${found} |`);
+        const left = p.left.bundle === null ? `⚠️ no evidence bundle (HR export as of ${plain(p.left.asOf)})` : `${code(p.left.bundle)} (as of ${plain(p.left.asOf)})`;
+        lines.push(`| ${icon[t?.verdict ?? p.verdict]} | ${code(p.id)} | ${plain(p.state)} | ${left} | ${t ? code(t.target) : ""} | ${found} |`);
       }
     }
   } else lines.push("_Nobody's access ended in an applied run since that date._");

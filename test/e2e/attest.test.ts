@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Attestation } from "../../src/model/offboarding.js";
@@ -11,8 +11,9 @@ const PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 /**
  * `rolecall attest --since` with the real engine against the sandbox: a leaver applied out is
  * attested gone in a folder `evidence verify` accepts; given an account and a membership by
- * hand afterwards, the next attestation fails with exit 5 naming the membership; an edited
- * history is refused.
+ * hand afterwards, the next attestation fails with exit 5 naming the membership — also when
+ * the leaver's apply bundle is missing (taken from the HR export, named); an edited history is
+ * refused.
  */
 describe("rolecall attest, end to end", () => {
   let project: TempProject;
@@ -78,6 +79,23 @@ describe("rolecall attest, end to end", () => {
     const verify = await project.run("evidence", "verify", dir);
     expect(verify.code).toBe(1);
     expect(verify.stdout).toMatch(/attestation is not proven \(failed\): W1010/);
+  });
+
+  it("still checks a leaver of the HR export whose apply bundle is missing, naming it as having none", async () => {
+    const bundle = path.join(evidence(), await latest("2"));
+    const away = path.join(project.dir, "moved-out-bundle");
+    await rename(bundle, away);
+    try {
+      const result = await project.run("attest", "--since", asOf);
+      expect(result.code, result.stderr).toBe(5);
+      expect(result.stdout).toMatch(/! W1010: no applied evidence bundle since \d{4}-\d{2}-\d{2} names this leaver of the HR export/);
+      expect(result.stderr).toMatch(/W1010 in scim: failed — account jonas\.back .*still holds group it-admins/);
+      const { dir, doc } = await attestation();
+      expect(doc.people.find((p) => p.id === "W1010")).toMatchObject({ verdict: "failed", left: { bundle: null } });
+      expect(await readFile(path.join(dir, "attestation.md"), "utf8")).toMatch(/no applied evidence bundle since .* names `W1010`/);
+    } finally {
+      await rename(away, bundle);
+    }
   });
 
   it("refuses an edited history (exit 1), and a date with no applied bundle after it", async () => {

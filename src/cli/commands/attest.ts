@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import path from "node:path";
-import { departuresSince } from "../../evidence/attest-history.js";
+import { departuresSince, withRosterLeavers } from "../../evidence/attest-history.js";
 import { attestationOf, renderAttestation } from "../../evidence/attest.js";
 import { bundleDir, writeAttestationFolder } from "../../evidence/bundle.js";
 import { HistoryError } from "../../evidence/history.js";
@@ -24,7 +24,8 @@ export interface AttestOptions {
 
 /**
  * `rolecall attest --since DATE`: every identity whose access an applied run ended since the
- * date (from the stack's evidence bundles), re-checked live now in every enabled target, into
+ * date (from the stack's evidence bundles) and every leaver of today's HR export since then,
+ * re-checked live now in every enabled target, into
  * a standalone folder `evidence verify` accepts. Exit 5 when anyone still holds access, 6 when
  * a target could not be read for someone, 1 when the history is missing or was edited.
  */
@@ -43,11 +44,14 @@ export async function attestCommand(opts: AttestOptions): Promise<void> {
   }
   const run = await prepareStackRun(projectDir, opts.stack, "attest");
   try {
+    // The HR export too: a leaver whose apply bundle is missing is checked all the same, and named.
+    const departures = withRosterLeavers(history.departures, run.roster, run.desired, run.policy, opts.since);
     const n = history.departures.length;
-    progress(`${n} ${n === 1 ? "identity" : "identities"} lost access in ${history.sources.length} applied run(s) since ${opts.since}; reading every enabled target live…`);
+    const unbundled = departures.filter((d) => d.bundle === null);
+    progress(`${n} ${n === 1 ? "identity" : "identities"} lost access in ${history.sources.length} applied run(s) since ${opts.since}${unbundled.length > 0 ? `, ${unbundled.length} more left per the HR export` : ""}; reading every enabled target live…`);
     const record = run.outputs.rolecall as StackRecord | undefined;
     const targets = await readTargetsLive(run, projectDir, record);
-    const attestation = attestationOf({ stack: opts.stack, since: opts.since, departures: history.departures, sources: history.sources, desired: run.desired, ...(record ? { record } : {}), targets });
+    const attestation = attestationOf({ stack: opts.stack, since: opts.since, departures, sources: history.sources, desired: run.desired, ...(record ? { record } : {}), targets });
     const manifest = await gatherManifest({
       stack: opts.stack,
       asOf: run.desired.asOf,
@@ -63,6 +67,7 @@ export async function attestCommand(opts: AttestOptions): Promise<void> {
     const where = path.relative(process.cwd(), dir);
     const checked = attestation.people.filter((p) => p.verdict !== "returned");
     process.stdout.write(`Attestation for stack ${opts.stack} since ${opts.since}: ${attestation.verdict} — ${checked.length} checked, ${attestation.people.length - checked.length} active again: ${where}\n`);
+    for (const d of unbundled) process.stdout.write(`  ! ${d.id}: no applied evidence bundle since ${opts.since} names this leaver of the HR export — checked live all the same\n`);
     const lines = notProvenLines(checked.map((p) => ({ ...p, verdict: p.verdict as ProofVerdict })));
     for (const line of lines) process.stdout.write(`  ✗ ${line}\n`);
     const summary = lines.slice(0, 10).join("; ") + (lines.length > 10 ? `; … and ${lines.length - 10} more` : "");

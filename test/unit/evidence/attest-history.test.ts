@@ -2,12 +2,16 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { departuresSince } from "../../../src/evidence/attest-history.js";
+import { compile } from "../../../src/compile/compile.js";
+import { attestationOf, renderAttestation } from "../../../src/evidence/attest.js";
+import { departuresSince, withRosterLeavers, type Departure } from "../../../src/evidence/attest-history.js";
 import { writeApplied, writeOffboarding, writePlanBundle } from "../../../src/evidence/bundle.js";
 import { HistoryError } from "../../../src/evidence/history.js";
 import { planDigest } from "../../../src/evidence/plan-model.js";
 import { changingSteps } from "../../../src/evidence/steps.js";
+import { loadDesiredState } from "../../../src/load/desired-state-dir.js";
 import type { OffboardingProof } from "../../../src/model/offboarding.js";
+import type { Worker } from "../../../src/model/person.js";
 import type { PlanDocument } from "../../../src/model/plan.js";
 import { fixturePlan } from "./render-fixture.js";
 
@@ -85,5 +89,33 @@ describe("attest's reading of the evidence history", () => {
     delete index.files["applied.json"];
     await writeFile(path.join(bundle, "files.json"), JSON.stringify(index));
     await expect(read()).rejects.toMatchObject({ file: "20260302T081600Z/applied.json", message: expect.stringMatching(/not listed in its files\.json/) });
+  });
+});
+
+const inputs = await loadDesiredState("desired-state");
+
+describe("attest's leavers from today's HR export", () => {
+  const asOf = "2026-03-20";
+  // W1010 left on 2026-03-05, W1011 on 2026-02-10 (before the quarter), W1012 is terminated
+  // with no date, W1013 leaves on 2026-03-25 (in grace until then).
+  const ended: Record<string, Partial<Worker>> = { W1010: { status: "terminated", endDate: "2026-03-05" }, W1011: { status: "terminated", endDate: "2026-02-10" }, W1012: { status: "terminated" }, W1013: { status: "terminated", endDate: "2026-03-25" } };
+  const roster = inputs.roster.map((w) => (ended[w.value.workerId] ? { ...w, value: { ...w.value, ...ended[w.value.workerId] } } : w));
+  const desired = compile({ ...inputs, roster }, asOf);
+  const fromBundle: Departure = { id: "W1012", kind: "person", state: "leaver", reason: "terminated in HR (no end date)", logins: ["w1012.login"], bundle: "evidence/local/20260315T000000Z", asOf: "2026-03-15" };
+
+  it("adds every leaver past grace who left on or after the date, named as having no bundle, and keeps the bundle of one the history names", () => {
+    const all = withRosterLeavers([fromBundle], roster, desired, inputs.policy, "2026-03-01");
+    expect(all.map((d) => d.id)).toEqual(["W1010", "W1012"]);
+    expect(all[0]).toMatchObject({ id: "W1010", kind: "person", state: "leaver", bundle: null, asOf, logins: [] });
+    expect(all[0]!.reason).toMatch(/^left on 2026-03-05; grace of 0 days over \(HR export .*roster\.csv:\d+\); no applied evidence bundle since 2026-03-01 names it$/);
+    expect(all[1]).toEqual(fromBundle);
+  });
+
+  it("is checked live like any other leaver, and attestation.md names the missing bundle", () => {
+    const [w1010] = withRosterLeavers([], roster, desired, inputs.policy, "2026-03-01");
+    const live = { accounts: [{ id: "u1", userName: "jonas.weber", externalId: "W1010", emails: [] }], items: [] };
+    const a = attestationOf({ stack: "local", since: "2026-03-01", departures: [w1010!], sources: [], desired, targets: [{ target: "scim", users: [], items: [], live, readAt: "2026-03-20T08:00:00Z" }] });
+    expect(a.people).toEqual([expect.objectContaining({ id: "W1010", verdict: "failed", left: { bundle: null, asOf } })]);
+    expect(renderAttestation(a)).toMatch(/`W1010` \| leaver \| ⚠️ no evidence bundle \(HR export as of 2026-03-20\)/);
   });
 });
