@@ -94,7 +94,7 @@ function memberChanges(m: StepMetadata): Pick<PlanStep, "members"> {
   return { members: { field, added: [...has].filter((v) => !had.has(v)).sort(), removed: [...had].filter((v) => !has.has(v)).sort() } };
 }
 
-function stepKey(s: { op: string; urn: string }): string {
+export function stepKey(s: { op: string; urn: string }): string {
   return `${s.op} ${s.urn}`;
 }
 

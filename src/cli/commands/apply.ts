@@ -9,7 +9,7 @@ import { isIntegrityFailure, pendingIn, pendingOperations, releaseStaleLocks, re
 import { editState, stateResources, toUnprotect } from "../../engine/state-sync.js";
 import { writeApplied } from "../../evidence/bundle.js";
 import { ACCOUNT_TYPES } from "../../evidence/plan-model.js";
-import { appliedSteps, changingSteps, EngineRecord } from "../../evidence/steps.js";
+import { appliedSteps, changingSteps, EngineRecord, stepKey } from "../../evidence/steps.js";
 import { PlanDocumentSchema, type AppliedDocument, type PlanDocument, type PlanStep } from "../../model/plan.js";
 import { settleRecord } from "../../targets/record.js";
 import { proveAfterApply, refuseUnproven, type FastPathProof } from "../proof.js";
@@ -111,7 +111,8 @@ export async function apply(run: StackRun, projectDir: string, opts: ApplyOption
   const update = new EngineRecord();
   const changing = changingSteps(plan.steps);
   const only = mode?.onlyPlanned ? { urns: [...new Set([...changing.map((s) => s.urn), ...protects])] } : undefined;
-  const { error } = await up(run.stack, run.log, progress, update.add, only);
+  const first = await up(run.stack, run.log, progress, update.add, only);
+  const error = first.error ? await applyStranded(run, changing, update, first.error, recovered) : undefined;
   const readBack = error ? await readBackAfterFailure(run, recovered) : undefined;
   const steps = appliedSteps(plan.steps, update, errorsByUrn(update.diagnostics), readBack);
   const applied: AppliedDocument = { ...started, finishedAt: new Date().toISOString(), result: error ? "failed" : "succeeded", ...(error ? { error: error.causes.join("\n") } : {}), ...(recovered.length ? { recovered } : {}), steps };
@@ -139,6 +140,34 @@ export async function apply(run: StackRun, projectDir: string, opts: ApplyOption
   if (protects.length > 0) progress(`protection now follows policy.yaml for ${protects.map(nameOf).join(", ")}`);
   process.stdout.write(`\nApplied to stack ${opts.stack}: ${done} steps done. Evidence: ${path.relative(process.cwd(), dir)}\n`);
   refuseUnproven(proof, dir);
+}
+
+/**
+ * Under continue-on-error the engine skips every step that depends on a failed one: a rename
+ * refused by the target leaves each group holding that person un-updated, and with it every
+ * leaver's removal from those groups. The planned steps the update neither did nor failed are
+ * applied again on their own (Pulumi's --target): the failed resource is then not part of the
+ * update, its last applied state stands in for it, and the groups are written. Only planned
+ * steps run, so nothing the plan did not show can happen; what still fails is the caller's to
+ * report, with both updates' causes.
+ */
+async function applyStranded(run: StackRun, changing: readonly PlanStep[], update: EngineRecord, error: EngineError, recovered: string[]): Promise<EngineError | undefined> {
+  const failed = new Set([...errorsByUrn(update.diagnostics).keys(), ...changing.filter((s) => update.failed.has(stepKey(s))).map((s) => s.urn)]);
+  const stranded = [...new Set(changing.filter((s) => !update.done.has(stepKey(s)) && !failed.has(s.urn)).map((s) => s.urn))];
+  if (stranded.length === 0) return error;
+  const line = `the update failed on ${failed.size} resource${failed.size === 1 ? "" : "s"} (${[...failed].map(nameOf).slice(0, 5).join(", ")}${failed.size > 5 ? ", …" : ""}); applying the ${stranded.length} planned step${stranded.length === 1 ? "" : "s"} it skipped because of ${failed.size === 1 ? "it" : "them"} on their own`;
+  progress(line);
+  run.log.note(line);
+  let second = await up(run.stack, run.log, progress, update.add, { urns: stranded });
+  if (second.error && isIntegrityFailure(second.error)) {
+    for (const repaired of await repairIntegrity(run.stack)) {
+      progress(`recovered: ${repaired}`);
+      run.log.note(`recovered: ${repaired}`);
+      recovered.push(repaired);
+    }
+    second = await up(run.stack, run.log, progress, update.add, { urns: stranded });
+  }
+  return new EngineError(error.message, [...error.causes, ...(second.error?.causes ?? [])], error.logFile, "update");
 }
 
 /** The resources an update wrote that still exist after it: what can be read back. */
