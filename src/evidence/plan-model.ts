@@ -66,6 +66,7 @@ export function buildPlan(
   for (const [target, items] of Object.entries(previous?.holdings ?? {})) {
     for (const [item, holders] of Object.entries(items)) before.set(`${target}|${item}`, new Set(holders));
   }
+  forgetWhatIsRecreated(before, changing);
 
   // Compile explained every loss against the same record; the plan only looks them up.
   const lostBecause = new Map(desired.losses.map((l) => [`${l.user}|${l.target}|${l.item}`, l.reasons]));
@@ -235,6 +236,23 @@ function kindOf(c: { gains: AccessChange[]; losses: AccessChange[]; account: Per
   if (activeChanged) return user?.active ? "enabled" : "disabled";
   if (c.gains.length > 0 || c.losses.length > 0) return "mover";
   return "updated";
+}
+
+/**
+ * The record says what the last apply gave; the refreshed state can know better. An account or
+ * item the engine is about to create (again) holds nothing and is held by no one today —
+ * whatever the record says, because a target wiped or an object deleted behind rolecall's back
+ * took it all away. Those holdings are gains again, privileged-grant risks included.
+ */
+function forgetWhatIsRecreated(before: Map<string, Set<string>>, changing: readonly PlanStep[]): void {
+  for (const step of changing) {
+    if (step.op !== "create" && step.op !== "replace" && step.op !== "create-replacement") continue;
+    if (ACCOUNT_TYPES.has(step.type)) {
+      for (const [key, holders] of before) if (key.startsWith(`${step.target}|`)) holders.delete(step.name);
+    } else {
+      for (const key of before.keys()) if (key.startsWith(`${step.target}|`) && key.endsWith(`:${step.name}`)) before.delete(key);
+    }
+  }
 }
 
 function removedReason(id: string, desired: DesiredState): string {

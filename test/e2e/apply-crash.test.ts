@@ -71,18 +71,53 @@ describe("an apply killed mid-way recovers on the next apply", () => {
       await exited;
       expect(await waitFor(async () => (await leftovers()).length === 0, 60_000), `left behind: ${(await leftovers()).join("\n")}`).toBe(true);
 
-      const recovery = await project.run("apply", "--yes");
+      // What the kill left behind — a lock of a dead process, pending operations — the recovery says it put right.
+      const stateFile = path.join(project.dir, ".rolecall", "state", ".pulumi", "stacks", "rolecall", "local.json");
+      const left = JSON.parse(await readFile(stateFile, "utf8")) as { checkpoint: { latest: { pending_operations?: unknown[] } } };
+      const pendingLeft = (left.checkpoint.latest.pending_operations ?? []).length;
+      const locks = await readdir(path.join(project.dir, ".rolecall", "state", ".pulumi", "locks", "organization", "rolecall", "local")).then((names) => names.filter((n) => n.endsWith(".json")), () => []);
+      // Before recovering: a plan shows every gain the killed run did not make, and each privileged one as a risk.
+      const check = await planned(project, "plan");
+      expect(check.result.code, check.result.stderr).toBe(0);
+      const missing = await missingMemberships();
+      expect(missing.length, "the kill left every membership in place: the check proves nothing").toBeGreaterThan(0);
+      const gains = check.plan.people.flatMap((p) => p.gains.filter((g) => g.target === "scim").map((g) => `${p.id} ${g.item}`));
+      expect(gains.sort()).toEqual(missing.map((m) => `${m.id} ${m.key}`).sort());
+      const privileged = check.plan.risks.filter((r) => r.code === "privileged-grant").map((r) => r.message);
+      expect(privileged.sort()).toEqual(missing.filter((m) => PRIVILEGED.has(m.key)).map((m) => `${m.id} gains privileged scim group ${m.key}`).sort());
+
+      const { dir, result: recovery } = await planned(project, "apply", "--yes");
       expect(recovery.code, recovery.stderr).toBe(0);
+      const said = [check.result.stderr, recovery.stderr].join("\n").split("\n").filter((l) => l.includes("recovered: "));
+      if (pendingLeft > 0) expect(said.join("\n")).toMatch(new RegExp(`an interrupted update had left ${pendingLeft} operations? pending`));
+      if (locks.length > 0) expect(said.join("\n")).toMatch(/released the stack's lock left by pid \d+/);
+      const record = JSON.parse(await readFile(path.join(dir, "applied.json"), "utf8")) as { recovered?: string[] };
+      const ownLines = recovery.stderr.split("\n").filter((l) => l.includes("recovered: "));
+      expect(record.recovered ?? []).toEqual(ownLines.map((l) => l.slice(l.indexOf("recovered: ") + "recovered: ".length)));
       expect((await planned(project, "plan")).plan.people).toEqual([]);
       // What the killed run created was adopted, not created twice.
       const listed = JSON.parse((await project.ok("sandbox", "ls", "--json")).stdout) as { users: { externalId: string }[]; groups: { displayName: string }[] };
       const duplicates = (keys: string[]) => keys.filter((k, i) => keys.indexOf(k) !== i);
       expect(duplicates(listed.users.map((u) => u.externalId))).toEqual([]);
       expect(duplicates(listed.groups.map((g) => g.displayName))).toEqual([]);
-      const state = JSON.parse(await readFile(path.join(project.dir, ".rolecall", "state", ".pulumi", "stacks", "rolecall", "local.json"), "utf8")) as { checkpoint: { latest: { pending_operations?: unknown[] } } };
+      const state = JSON.parse(await readFile(stateFile, "utf8")) as { checkpoint: { latest: { pending_operations?: unknown[] } } };
       expect(state.checkpoint.latest.pending_operations ?? []).toEqual([]);
       expect(await leftovers()).toEqual([]);
     }, 900_000);
+  }
+
+  /** The sample's privileged SCIM groups (roles it-admin and platform-engineer). */
+  const PRIVILEGED = new Set(["it-admins", "platform-team"]);
+
+  /** Every SCIM membership the compiled desired state declares that the sandbox does not hold. */
+  async function missingMemberships(): Promise<{ id: string; key: string }[]> {
+    const desired = JSON.parse((await project.ok("compile")).stdout) as { targets: { scim: { users: { key: string; userName: string }[]; groups: { key: string; displayName: string; members: { user: string }[] }[] } } };
+    const live = JSON.parse((await project.ok("sandbox", "ls", "--json")).stdout) as { groups: { displayName: string; members: string[] }[] };
+    const login = new Map(desired.targets.scim.users.map((u) => [u.key, u.userName]));
+    return desired.targets.scim.groups.flatMap((g) => {
+      const held = new Set(live.groups.find((l) => l.displayName === g.displayName)?.members ?? []);
+      return g.members.filter((m) => !held.has(login.get(m.user)!)).map((m) => ({ id: m.user, key: g.key }));
+    });
   }
 
   /** Straight from the sandbox's API: a CLI call per poll is slower than the apply it is watching. */

@@ -50,3 +50,16 @@ describe("drift with names", () => {
     expect(plan.summary.driftCorrections).toBe(0);
   });
 });
+
+describe("a target wiped behind rolecall's back", () => {
+  it("counts what the engine creates again as gained, privileged risks included, whatever the record of the last apply says", () => {
+    const record = EngineRecord.of([event("create", USER, member, "new-user"), event("create", GROUP, "it-admins", "new-group"), event("same", GROUP, "all-staff", "g2")]);
+    const plan = buildPlan(record.steps, desired, previous, ["scim"], record.counts, undefined, record.names);
+    const gains = plan.people.find((p) => p.id === member)!.gains.map((g) => g.item);
+    // Its account is created again, so every group is gained; it-admins as a whole too.
+    expect(gains).toEqual(desired.targets.scim!.groups.filter((g) => g.members.some((m) => m.user === member)).map((g) => g.key).sort());
+    expect(plan.risks).toContainEqual({ code: "privileged-grant", subject: member, message: `${member} gains privileged scim group it-admins` });
+    for (const other of admins.members.slice(1)) expect(plan.people.find((p) => p.id === other.user)?.gains.map((g) => g.item)).toEqual(["it-admins"]);
+    expect(plan.groups.find((g) => g.key === "group:it-admins")?.op).toBe("create");
+  });
+});
