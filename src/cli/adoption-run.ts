@@ -5,7 +5,8 @@ import { byString } from "../compile/order.js";
 import type { AdoptionPlan, MembershipAdoption } from "../model/adoption.js";
 import type { DesiredState } from "../model/desired-state.js";
 import type { Finding } from "../model/finding.js";
-import type { InventoryDocument, LiveDirectory } from "../model/inventory.js";
+import type { InventoryDocument, LiveDirectory, LiveItem } from "../model/inventory.js";
+import { normalised } from "../inventory/correlate.js";
 import type { StackRecord } from "../targets/record.js";
 import { ALL_TARGETS } from "../targets/registry.js";
 import type { AdoptionFacts } from "../targets/target.js";
@@ -68,10 +69,14 @@ export function adoptionFacts(settings: Readonly<Record<string, unknown>>): Reco
 }
 
 /**
- * The memberships each adopted group already holds for its declared members, in targets where
- * adding a member again fails (Entra ID, Identity Center): the engine imports them. A member's
- * live account is the one adopted for it this run, or the one the stack manages. A membership
- * whose import ID the live read cannot give refuses the run: creating it would fail.
+ * The holdings already live for the accounts and groups a run adopts, in targets where adding
+ * one again fails (Entra ID group members and role assignments, Identity Center memberships):
+ * the engine imports them. A pair counts when the item or the holder is adopted this run (so
+ * it cannot be in the state yet), the projection declares it, and the live item holds the
+ * holder's live account — the one adopted for it, or the one the stack manages. The live item
+ * of an adopted group is that group; of another entry, the one live item it matches as the
+ * inventory matches them (liveId, externalId, displayName). A holding whose import ID the live
+ * read cannot give, or an entry several live items could be, refuses the run: creating it would fail.
  */
 export function adoptedMemberships(
   plan: AdoptionPlan,
@@ -82,33 +87,54 @@ export function adoptedMemberships(
 ): { memberships: MembershipAdoption[]; findings: Finding[] } {
   const memberships: MembershipAdoption[] = [];
   const findings: Finding[] = [];
-  for (const a of plan.adoptions) {
-    const importId = ALL_TARGETS.find((t) => t.name === a.target)?.adoption?.membershipImportId;
-    if (a.kind !== "group" || !importId) continue;
-    const group = live[a.target]?.items.find((i) => i.kind === "group" && i.id === a.id);
-    const declared = (desired.targets as Record<string, { groups?: { key: string; members: { user: string }[] }[] } | undefined>)[a.target]?.groups?.find((g) => g.key === a.key);
-    if (!group || !declared) continue;
-    const accounts = inventory.targets.find((t) => t.target === a.target)?.accounts ?? [];
-    const liveIdOf = (key: string) =>
-      plan.adoptions.find((b) => b.target === a.target && b.kind === "account" && b.key === key)?.id ?? accounts.find((c) => c.class === "managed" && c.identity === key)?.id;
-    const held = new Set(group.members);
-    for (const { user } of declared.members) {
-      const id = liveIdOf(user);
-      if (id === undefined || !held.has(id)) continue;
-      const membership = importId(group, id, settings[a.target]);
-      if (membership) memberships.push({ target: a.target, group: a.key, member: user, importId: membership });
-      else {
-        findings.push({
-          severity: "error",
-          code: "adoption-membership-unknown",
-          message: `${a.target} group ${a.name} (id ${a.id}), adopted as ${a.key}, already holds ${user} (account ${id}), but the live read gave no id of that membership to import; adding the member again would fail`,
-          file: "catalog.yaml",
-          hint: `run rolecall inventory again; if it persists, remove ${user} from the group in ${a.target} before the first apply`,
-        });
+  for (const target of ALL_TARGETS) {
+    const importId = target.adoption?.membershipImportId;
+    const adopted = plan.adoptions.filter((a) => a.target === target.name);
+    if (!importId || adopted.length === 0) continue;
+    const accounts = inventory.targets.find((t) => t.target === target.name)?.accounts ?? [];
+    const liveIdOf = (key: string) => adopted.find((a) => a.kind === "account" && a.key === key)?.id ?? accounts.find((c) => c.class === "managed" && c.identity === key)?.id;
+    const adoptedAccounts = new Set(adopted.filter((a) => a.kind === "account").map((a) => a.key));
+    const adoptedGroups = new Map(adopted.filter((a) => a.kind === "group").map((a) => [a.key, a.id]));
+    const projection = (desired.targets as Record<string, Record<string, Entry[]> | undefined>)[target.name] ?? {};
+    const items = live[target.name]?.items ?? [];
+    for (const held of target.held) {
+      for (const entry of projection[held.field] ?? []) {
+        const holders = entry.members.map((m) => m.user).filter((user) => adoptedAccounts.has(user) || (held.kind === "group" && adoptedGroups.has(entry.key)));
+        if (holders.length === 0) continue;
+        const groupId = held.kind === "group" ? adoptedGroups.get(entry.key) : undefined;
+        const candidates = groupId !== undefined ? items.filter((i) => i.kind === "group" && i.id === groupId) : items.filter((i) => i.kind === held.kind && isEntry(i, entry, held.liveId));
+        for (const user of holders) {
+          const id = liveIdOf(user);
+          const holding = id === undefined ? [] : candidates.filter((i) => i.members.includes(id));
+          if (holding.length === 0) continue;
+          const membership = holding.length === 1 ? importId(holding[0]!, id!, settings[target.name]) : undefined;
+          if (membership) memberships.push({ target: target.name, kind: held.kind, item: entry.key, member: user, importId: membership });
+          else {
+            findings.push({
+              severity: "error",
+              code: "adoption-membership-unknown",
+              message:
+                holding.length > 1
+                  ? `${target.name} has ${holding.length} ${held.kind}s that ${entry.key} could be (${holding.map((i) => `${i.displayName} id ${i.id}`).join(", ")}), each holding ${user} (account ${id}): which holding to import is not known`
+                  : `${target.name} ${held.kind} ${holding[0]!.displayName} (id ${holding[0]!.id}), declared as ${entry.key}, already holds ${user} (account ${id}), but the live read gave no id of that holding to import; adding it again would fail`,
+              file: "catalog.yaml",
+              hint: holding.length > 1 ? `rename or remove the other ${held.kind}s in ${target.name}` : `run rolecall inventory again; if it persists, remove ${user} from it in ${target.name} before the first apply`,
+            });
+          }
+        }
       }
     }
   }
-  return { memberships: memberships.sort(byString((m) => `${m.target} ${m.group} ${m.member}`)), findings };
+  return { memberships: memberships.sort(byString((m) => `${m.target} ${m.kind} ${m.item} ${m.member}`)), findings };
+}
+
+type Entry = { key: string; displayName?: string; members: { user: string }[] } & Record<string, unknown>;
+
+/** Whether live item `item` is projection entry `entry`, as the inventory matches them (src/inventory/correlate.ts). */
+function isEntry(item: LiveItem, entry: Entry, liveId: string | undefined): boolean {
+  if (liveId) return entry[liveId] === item.id;
+  if (item.externalId !== undefined) return normalised(item.externalId) === normalised(entry.key);
+  return entry.displayName !== undefined && normalised(entry.displayName) === normalised(item.displayName);
 }
 
 /**

@@ -67,16 +67,17 @@ export type Orphan = z.infer<typeof OrphanSchema>;
 export interface AdoptionPlan {
   adoptions: Adoption[];
   orphans: Orphan[];
-  /** Memberships an adopted group already holds for its declared members, where adding a member again fails (Entra ID, Identity Center). */
+  /** Holdings that exist already for an account or group adopted this run, where adding one again fails (Entra ID, Identity Center). */
   memberships?: MembershipAdoption[];
 }
 
-/** A declared member already in a group adopted this run: the engine imports that membership instead of adding it again. */
+/** A declared holding (a group membership, an Entra ID role assignment) already live for an adopted account or group: imported, not added again. */
 export interface MembershipAdoption {
   target: string;
-  /** The catalog key of the adopted group. */
-  group: string;
-  /** The account key of the member. */
+  /** The held kind (`group`, `directoryRole`) and the catalog key of the item. */
+  kind: string;
+  item: string;
+  /** The account key of the holder. */
   member: string;
   importId: string;
 }

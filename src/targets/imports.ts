@@ -4,12 +4,12 @@ import type { AdoptionPlan } from "../model/adoption.js";
 export interface AdoptionImports {
   /** The option for the account or group declared as `key`: empty unless it is adopted this run. */
   (kind: "account" | "group", key: string): { import?: string };
-  /** The option for member `member`'s membership of adopted group `group`: empty unless the group already holds it. */
-  membership(group: string, member: string): { import?: string };
+  /** The option for `member`'s holding of item `item` of kind `kind` (a group membership, a role assignment): empty unless it is live already. */
+  membership(kind: string, item: string, member: string): { import?: string };
 }
 
 /**
- * The import IDs of the accounts, groups and memberships one target's component adopts this
+ * The import IDs of the accounts, groups and holdings one target's component adopts this
  * run: given as each resource's `import` option, the engine reads the existing object into the
  * state and then updates it to the declared inputs in the same deployment (Pulumi ≥ 3.174; a
  * change that would replace it fails the update instead). An adoption without an import ID is
@@ -23,9 +23,9 @@ export function adoptionImports(adoption: AdoptionPlan | undefined, target: stri
     if (!a.importId) throw new Error(`${target}: the adoption of ${a.kind} ${a.name} (id ${a.id}) as ${a.key} has no import ID; the target's adoption facts must give one`);
     ids.set(`${a.kind}:${a.key}`, a.importId);
   }
-  for (const m of adoption?.memberships ?? []) if (m.target === target) ids.set(`membership:${m.group}/${m.member}`, m.importId);
+  for (const m of adoption?.memberships ?? []) if (m.target === target) ids.set(`${m.kind}:${m.item}/${m.member}`, m.importId);
   const option = (id: string | undefined) => (id === undefined ? {} : { import: id });
   return Object.assign((kind: "account" | "group", key: string) => option(ids.get(`${kind}:${key}`)), {
-    membership: (group: string, member: string) => option(ids.get(`membership:${group}/${member}`)),
+    membership: (kind: string, item: string, member: string) => option(ids.get(`${kind}:${item}/${member}`)),
   });
 }

@@ -94,12 +94,13 @@ export interface TargetAdoption<Settings = unknown> {
   replacesOn?: readonly (keyof DirectoryUser)[];
   userName?(user: DirectoryUser, settings: Settings): string;
   /**
-   * The engine's import ID of member `member`'s existing membership in live group `group`, where
-   * adding a member again fails (Entra ID, Identity Center): an adopted group's memberships are
-   * imported. Absent where adding an existing member is a no-op (Okta, SCIM); undefined when the
-   * live read does not give what the ID needs.
+   * The engine's import ID of account `member`'s existing holding of live item `item` (a group
+   * membership, an Entra ID role assignment), where adding it again fails (Entra ID, Identity
+   * Center): the holdings of adopted accounts and groups are imported. Absent where adding an
+   * existing member is a no-op (Okta, SCIM); undefined when the live read does not give what
+   * the ID needs, which refuses the run.
    */
-  membershipImportId?(group: LiveItem, member: string, settings: Settings): string | undefined;
+  membershipImportId?(item: LiveItem, member: string, settings: Settings): string | undefined;
 }
 
 type Infer<S extends TargetSchemas, K extends keyof TargetSchemas> = z.infer<S[K]>;

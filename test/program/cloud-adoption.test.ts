@@ -166,7 +166,7 @@ describe.each(CASES.map((c) => [c.name, c] as const))("brownfield adoption into 
       // The member it already holds is imported, not added again; the other declared members are added.
       ...(c.membership ? { [`${c.membership.type}::${group.key}/${user.key}`]: c.membership.importId } : {}),
     });
-    expect(plan.memberships ?? []).toEqual(c.membership ? [{ target: name, group: group.key, member: user.key, importId: c.membership.importId }] : []);
+    expect(plan.memberships ?? []).toEqual(c.membership ? [{ target: name, kind: "group", item: group.key, member: user.key, importId: c.membership.importId }] : []);
     // The option the component gave is the one the engine received.
     expect(Object.fromEntries(resources.filter((r) => r.importId).map((r) => [`${r.type}::${r.name}`, r.importId]))).toEqual(Object.fromEntries(imports));
   });
@@ -267,5 +267,26 @@ describe("an adopted Okta account's admin roles", () => {
     expect(findings).toEqual([]);
     const { imports } = await declared(c, plan);
     expect(Object.fromEntries(imports)).toEqual({ [`${OKTA_TYPES.user}::${holder.key}`]: "00uadmin", [`${OKTA_TYPES.userAdminRoles}::${holder.key}`]: "00uadmin" });
+  });
+});
+
+describe("an adopted Entra ID account's directory roles", () => {
+  const azuread = desired.targets.azuread!;
+  const role = azuread.directoryRoles.find((r) => r.members.some((m) => azuread.users.find((u) => u.key === m.user && !u.protected && u.active)))!;
+  const holder = azuread.users.find((u) => role.members.some((m) => m.user === u.key) && !u.protected && u.active)!;
+  const liveRole = (memberships?: Record<string, string>) => ({ kind: "directoryRole", id: "62e90394-69f5-4237-9190-012177145e10", displayName: role.displayName, members: ["oid-live"], ...(memberships ? { memberships } : {}) });
+  const account = { id: "oid-live", userName: holder.userName, externalId: holder.externalId, emails: [holder.email] };
+
+  it("are imported by the assignment's id when the user holds them already, since Graph refuses a second assignment", async () => {
+    const { plan, findings } = decide("azuread", { accounts: [account], items: [liveRole({ "oid-live": "ePROZI_assignment" })] });
+    expect(findings).toEqual([]);
+    expect(plan.memberships).toEqual([{ target: "azuread", kind: "directoryRole", item: role.key, member: holder.key, importId: "ePROZI_assignment" }]);
+    const { imports } = await declared(CASES.find((k) => k.name === "azuread")!, plan);
+    expect(imports.get(`${AZUREAD_TYPES.directoryRoleAssignment}::${role.key}/${holder.key}`)).toBe("ePROZI_assignment");
+  });
+
+  it("refuse the run when the live read gave no assignment id: its create would fail", () => {
+    const { findings } = decide("azuread", { accounts: [account], items: [liveRole()] });
+    expect(findings.map((f) => f.code)).toEqual(["adoption-membership-unknown"]);
   });
 });

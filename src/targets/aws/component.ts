@@ -80,7 +80,7 @@ export class AwsTarget extends pulumi.ComponentResource {
       const groupId = groups.get(m.group)!.groupId;
       const memberId = users.get(m.user)!.userId;
       // A member an adopted group already holds: that membership is imported (a second create fails).
-      memberships.set(m.name, new aws.identitystore.GroupMembership(m.name, { identityStoreId, groupId, memberId }, { ...child, ...imported.membership(m.group, m.user) }));
+      memberships.set(m.name, new aws.identitystore.GroupMembership(m.name, { identityStoreId, groupId, memberId }, { ...child, ...imported.membership("group", m.group, m.user) }));
     }
 
     const permissionSets = new Map<string, aws.ssoadmin.PermissionSet>();

@@ -40,7 +40,7 @@ export const awsTarget = defineTarget({
     userName: (user, settings) => identityStoreUserName(user, settings),
     // A second CreateGroupMembership of a member fails (ConflictException): an adopted group's
     // memberships import as `<identity store id>/<membership id>`.
-    membershipImportId: (group, member, settings) => (group.memberships?.[member] ? `${settings.identityStoreId}/${group.memberships[member]}` : undefined),
+    membershipImportId: (item, member, settings) => (item.kind === "group" && item.memberships?.[member] ? `${settings.identityStoreId}/${item.memberships[member]}` : undefined),
   },
   // Identity Store users have no enabled flag: access goes with the memberships.
   plan: { accountType: "aws:identitystore/user:User", enabledFields: [] },

@@ -72,7 +72,8 @@ export class AzureAdTarget extends pulumi.ComponentResource {
           roleId: directoryRoles.get(assignment.role)!.templateId,
           principalObjectId: objectIdOf(assignment.user),
         },
-        { parent: this, provider, protect: assignment.protect, ...(assignment.kept ? { dependsOn: [users.get(assignment.user)!] } : {}) },
+        // An adopted user's assignment that exists already is imported (Graph refuses a second one).
+        { parent: this, provider, protect: assignment.protect, ...(assignment.kept ? { dependsOn: [users.get(assignment.user)!] } : {}), ...imported.membership("directoryRole", assignment.role, assignment.user) },
       );
     }
 
@@ -134,7 +135,7 @@ export class AzureAdTarget extends pulumi.ComponentResource {
       new azuread.GroupMember(
         groupMemberName(group.key, member),
         { groupObjectId: withoutMembers.objectId, memberObjectId: objectIdOf(member) },
-        { parent: this, provider, ...(adopt ? { import: adopt } : imported.membership(group.key, member)) },
+        { parent: this, provider, ...(adopt ? { import: adopt } : imported.membership("group", group.key, member)) },
       );
     }
     return withoutMembers;

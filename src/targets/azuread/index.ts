@@ -23,9 +23,10 @@ export const azureAdTarget = defineTarget({
   adoption: {
     importId: (kind, id) => (kind === "account" ? `/users/${id}` : `/groups/${id}`),
     replacesOn: [],
-    // GroupMember's create refuses a member the group already has: an adopted group's members
-    // import as `<group object id>/member/<member object id>` (groupMember.d.ts "Import").
-    membershipImportId: (group, member) => `${group.id}/member/${member}`,
+    // GroupMember's create refuses a member the group already has, and a second role assignment
+    // is refused too: they import as `<group object id>/member/<member object id>`
+    // (groupMember.d.ts) and by the assignment's id, which the live read keeps (directoryRoleAssignment.d.ts).
+    membershipImportId: (item, member) => (item.kind === "group" ? `${item.id}/member/${member}` : item.memberships?.[member]),
   },
   plan: { accountType: AZUREAD_TYPES.user, enabledFields: ["accountEnabled"], memberFields: { [AZUREAD_TYPES.group]: "members" } },
   convergesWithoutCheckpoints: false,

@@ -71,7 +71,7 @@ export async function readAzureAdInventory(settings: AzureAdTargetSettings, opti
   for (const [roleId, roleName] of roleNames) {
     const listing = url("/roleManagement/directory/roleAssignments", { $filter: `roleDefinitionId eq '${roleId}'`, $select: "id,principalId,roleDefinitionId,directoryScopeId" });
     for await (const page of pages(get, listing, `the assignments of directory role ${roleName}`)) for (const raw of page) {
-      const a = raw as { principalId?: unknown; roleDefinitionId?: unknown; directoryScopeId?: unknown };
+      const a = raw as { id?: unknown; principalId?: unknown; roleDefinitionId?: unknown; directoryScopeId?: unknown };
       if (typeof a.principalId !== "string" || typeof a.roleDefinitionId !== "string") throw shapeError("a role assignment without a principal or a role");
       if (!isAccount.has(a.principalId)) continue;
       const scope = typeof a.directoryScopeId === "string" ? a.directoryScopeId : "/";
@@ -79,6 +79,8 @@ export async function readAzureAdInventory(settings: AzureAdTargetSettings, opti
       const id = scope === "/" ? a.roleDefinitionId : `${a.roleDefinitionId}@${scope}`;
       const item = roles.get(id) ?? roles.set(id, { kind: "directoryRole", id, displayName: scope === "/" ? name : `${name} (scope ${scope})`, members: [] }).get(id)!;
       if (!item.members.includes(a.principalId)) item.members.push(a.principalId);
+      // The assignment's own id: what importing it takes, should its holder be adopted.
+      if (typeof a.id === "string") item.memberships = { ...item.memberships, [a.principalId]: a.id };
     }
   }
   return { accounts, items: [...items, ...[...roles.values()].sort((x, y) => (x.displayName < y.displayName ? -1 : 1))] };

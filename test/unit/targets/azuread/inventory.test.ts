@@ -98,9 +98,9 @@ describe("readAzureAdInventory", () => {
     expect(live.items).toEqual([
       { kind: "group", id: "g1", displayName: "Engineering", members: ["u1", "u2", "u3"] },
       { kind: "group", id: "g3", displayName: "IT Administrators", members: [] },
-      { kind: "directoryRole", id: GLOBAL_ADMIN, displayName: "Global Administrator", members: ["u1"] },
-      { kind: "directoryRole", id: USER_ADMIN, displayName: "User Administrator", members: ["u3"] },
-      { kind: "directoryRole", id: `${USER_ADMIN}@/administrativeUnits/au1`, displayName: "User Administrator (scope /administrativeUnits/au1)", members: ["u4"] },
+      { kind: "directoryRole", id: GLOBAL_ADMIN, displayName: "Global Administrator", members: ["u1"], memberships: { u1: "a1" } },
+      { kind: "directoryRole", id: USER_ADMIN, displayName: "User Administrator", members: ["u3"], memberships: { u3: "a2" } },
+      { kind: "directoryRole", id: `${USER_ADMIN}@/administrativeUnits/au1`, displayName: "User Administrator (scope /administrativeUnits/au1)", members: ["u4"], memberships: { u4: "a3" } },
     ]);
     expect(waits).toEqual([7000]);
     const users = api.requests.find((r) => r.url.pathname === "/v1.0/users")!;
