@@ -7,28 +7,17 @@ import { attestationOf, renderAttestation } from "../../../src/evidence/attest.j
 import { departuresSince, withRosterLeavers, type Departure } from "../../../src/evidence/attest-history.js";
 import { writeApplied, writeOffboarding, writePlanBundle } from "../../../src/evidence/bundle.js";
 import { HistoryError } from "../../../src/evidence/history.js";
-import { planDigest } from "../../../src/evidence/plan-model.js";
-import { changingSteps } from "../../../src/evidence/steps.js";
 import { loadDesiredState } from "../../../src/load/desired-state-dir.js";
 import type { OffboardingProof } from "../../../src/model/offboarding.js";
 import type { Worker } from "../../../src/model/person.js";
 import type { PlanDocument } from "../../../src/model/plan.js";
-import { fixturePlan } from "./render-fixture.js";
+import { appliedDocument, sealedPlan } from "./render-fixture.js";
 
 /** The fixture plan (W1010 leaves, as of 2026-03-02) applied and proven, as apply writes it. */
 async function appliedBundle(dir: string): Promise<PlanDocument> {
-  const plan = fixturePlan();
-  plan.manifest.inputs = [];
-  plan.digest = planDigest(changingSteps(plan.steps), plan.people);
+  const plan = sealedPlan();
   await writePlanBundle(dir, plan);
-  await writeApplied(dir, {
-    schemaVersion: 1,
-    planDigest: plan.digest,
-    startedAt: "2026-03-02T08:16:00Z",
-    finishedAt: "2026-03-02T08:17:00Z",
-    result: "succeeded",
-    steps: changingSteps(plan.steps).map((s) => ({ op: s.op, urn: s.urn, outcome: "done" as const })),
-  });
+  await writeApplied(dir, appliedDocument(plan));
   const proof: OffboardingProof = {
     schemaVersion: 2,
     stack: "local",

@@ -1,4 +1,6 @@
-import type { PersonChange, PlanDocument } from "../../../src/model/plan.js";
+import { planDigest } from "../../../src/evidence/plan-model.js";
+import { changingSteps } from "../../../src/evidence/steps.js";
+import type { AppliedDocument, PersonChange, PlanDocument } from "../../../src/model/plan.js";
 
 /** A name that tries to be markup in both renderers. */
 export const HOSTILE_NAME = "<script>alert(1)</script> | x|y `tick` *bold* [link](http://evil.example) &amp;";
@@ -187,4 +189,25 @@ export function hugePlan(count = 5000): PlanDocument {
     email: `person.${i}@example.com`,
   }));
   return { ...base, people, summary: { ...base.summary, joiners: count, movers: 0, leavers: 0, updated: 0, serviceAccounts: 0 } };
+}
+
+/** The fixture plan as plan would write it: a digest of its own steps, no inputs to re-hash. */
+export function sealedPlan(): PlanDocument {
+  const plan = fixturePlan();
+  plan.manifest.inputs = [];
+  plan.digest = planDigest(changingSteps(plan.steps), plan.people);
+  return plan;
+}
+
+/** applied.json of an apply that did every step of the plan (the fixture's times), with overrides. */
+export function appliedDocument(plan: PlanDocument, over: Partial<AppliedDocument> = {}): AppliedDocument {
+  return {
+    schemaVersion: 1,
+    planDigest: plan.digest,
+    startedAt: "2026-03-02T08:16:00Z",
+    finishedAt: "2026-03-02T08:17:00Z",
+    result: "succeeded",
+    steps: changingSteps(plan.steps).map((s) => ({ op: s.op, urn: s.urn, outcome: "done" as const })),
+    ...over,
+  };
 }

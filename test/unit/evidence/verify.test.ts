@@ -8,19 +8,9 @@ import { judge, subjectsOf, type ProofTarget } from "../../../src/evidence/offbo
 import { compile } from "../../../src/compile/compile.js";
 import { loadDesiredState } from "../../../src/load/desired-state-dir.js";
 import type { OffboardingProof } from "../../../src/model/offboarding.js";
-import { planDigest } from "../../../src/evidence/plan-model.js";
-import { changingSteps } from "../../../src/evidence/steps.js";
 import { verifyBundle } from "../../../src/evidence/verify.js";
 import type { AppliedDocument, PlanDocument } from "../../../src/model/plan.js";
-import { fixturePlan } from "./render-fixture.js";
-
-/** The fixture plan as plan would write it: a digest of its own steps, no inputs to re-hash. */
-function sealedPlan(): PlanDocument {
-  const plan = fixturePlan();
-  plan.manifest.inputs = [];
-  plan.digest = planDigest(changingSteps(plan.steps), plan.people);
-  return plan;
-}
+import { appliedDocument, sealedPlan } from "./render-fixture.js";
 
 const desired = compile(await loadDesiredState("desired-state"), "2026-03-02");
 const AT = "2026-03-02T08:17:30.000Z";
@@ -45,15 +35,7 @@ describe("evidence verify after an apply", () => {
   });
   afterEach(() => rm(project, { recursive: true, force: true }));
 
-  const applied = (over: Partial<AppliedDocument>): AppliedDocument => ({
-    schemaVersion: 1,
-    planDigest: plan.digest,
-    startedAt: "2026-03-02T08:16:00Z",
-    finishedAt: "2026-03-02T08:17:00Z",
-    result: "succeeded",
-    steps: changingSteps(plan.steps).map((s) => ({ op: s.op, urn: s.urn, outcome: "done" as const })),
-    ...over,
-  });
+  const applied = (over: Partial<AppliedDocument>): AppliedDocument => appliedDocument(plan, over);
 
   it("holds for a plan applied exactly, step for step, with its leaver proven gone", async () => {
     await writeApplied(bundle, applied({}));
