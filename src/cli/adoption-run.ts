@@ -40,10 +40,29 @@ export async function decideAdoptionFor(run: StackRun, projectDir: string, opts:
     orphans: run.policy.orphans,
     facts,
   });
-  const held = adoptedMemberships(decided.plan, document, live, run.desired, run.settings.targets as Readonly<Record<string, unknown>>);
-  const adoption = { ...decided.plan, memberships: held.memberships };
-  const findings = [...file.findings, ...decided.findings, ...held.findings, ...(opts.forApply ? unsupported(decided.plan, run) : [])].map((f) => (f.file ? { ...f, file: path.join(run.settings.desiredState, f.file) } : f));
+  const completed = completeAdoption(decided.plan, document, live, run.desired, run.settings.targets as Readonly<Record<string, unknown>>);
+  const adoption = completed.plan;
+  const findings = [...file.findings, ...decided.findings, ...completed.findings, ...(opts.forApply ? unsupported(decided.plan, run) : [])].map((f) => (f.file ? { ...f, file: path.join(run.settings.desiredState, f.file) } : f));
   return { inventory: document, adoption, findings };
+}
+
+/**
+ * What the targets' declarations add to the decided adoption: the holdings already live for
+ * adopted accounts and groups (imported), and adoption changes only of what the target sets —
+ * a target without an enabled field (AWS Identity Center withholds access through memberships
+ * instead) does not change an account's live status, so the plan does not say it does.
+ */
+export function completeAdoption(
+  plan: AdoptionPlan,
+  inventory: InventoryDocument,
+  live: Readonly<Record<string, LiveDirectory>>,
+  desired: DesiredState,
+  settings: Readonly<Record<string, unknown>>,
+): { plan: AdoptionPlan; findings: Finding[] } {
+  const held = adoptedMemberships(plan, inventory, live, desired, settings);
+  const setsStatus = new Set(ALL_TARGETS.filter((t) => t.plan.enabledFields.length > 0).map((t) => t.name));
+  const adoptions = plan.adoptions.map((a) => (a.kind === "account" && !setsStatus.has(a.target) ? { ...a, changes: a.changes.filter((c) => c.field !== "active") } : a));
+  return { plan: { ...plan, adoptions, memberships: held.memberships }, findings: held.findings };
 }
 
 /** Each stack target's adoption facts, its import IDs bound to the stack's settings for it. */

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { adoptedMemberships, adoptionFacts } from "../../src/cli/adoption-run.js";
+import { adoptionFacts, completeAdoption } from "../../src/cli/adoption-run.js";
 import { compile } from "../../src/compile/compile.js";
 import { decideAdoption } from "../../src/inventory/adoption.js";
 import { correlate } from "../../src/inventory/correlate.js";
@@ -120,9 +120,9 @@ function decide(name: Cloud, live: LiveDirectory, decisions: AdoptionDecision[] 
     orphans: {},
     facts: adoptionFacts(settings),
   });
-  // As cli/adoption-run.ts does next: the memberships an adopted group already holds.
-  const held = adoptedMemberships(decided.plan, document, { [name]: live }, desired, settings);
-  return { plan: { ...decided.plan, memberships: held.memberships }, findings: [...decided.findings, ...held.findings] };
+  // As cli/adoption-run.ts does next: the holdings already live, and changes only of what the target sets.
+  const completed = completeAdoption(decided.plan, document, { [name]: live }, desired, settings);
+  return { plan: completed.plan, findings: [...decided.findings, ...completed.findings] };
 }
 
 async function declared(c: Case, adoption: AdoptionPlan): Promise<{ resources: Declared[]; imports: Map<string, string> }> {
@@ -288,5 +288,16 @@ describe("an adopted Entra ID account's directory roles", () => {
   it("refuse the run when the live read gave no assignment id: its create would fail", () => {
     const { findings } = decide("azuread", { accounts: [account], items: [liveRole()] });
     expect(findings.map((f) => f.code)).toEqual(["adoption-membership-unknown"]);
+  });
+});
+
+describe("what adoption says it changes", () => {
+  it("names a status change only where the target sets one: Identity Center has no enabled field, Okta and Entra ID do", () => {
+    for (const [name, says] of [["aws", false], ["okta", true], ["azuread", true]] as const) {
+      const u = adoptee(name);
+      const userName = name === "aws" ? identityStoreUserName(u, {}) : u.userName;
+      const { plan } = decide(name, { accounts: [{ id: "x1", userName, externalId: u.externalId, emails: [u.email], active: false }], items: [] });
+      expect(plan.adoptions[0]!.changes.some((ch) => ch.field === "active"), name).toBe(says);
+    }
   });
 });
