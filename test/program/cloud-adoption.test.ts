@@ -14,6 +14,8 @@ import { AzureAdTarget } from "../../src/targets/azuread/component.js";
 import { AZUREAD_GROUP_UNSET_FORCE_NEW, AZUREAD_TYPES, azureAdGroupFields } from "../../src/targets/azuread/convert.js";
 import { OktaTarget } from "../../src/targets/okta/component.js";
 import { OKTA_TYPES } from "../../src/targets/okta/convert.js";
+import { OKTA_COMPONENT_TYPE } from "../../src/targets/okta/previous.js";
+import { buildPlan } from "../../src/evidence/plan-model.js";
 import { ALL_TARGETS } from "../../src/targets/registry.js";
 import { recordRegistrations, type Registered } from "../support/pulumi-mocks.js";
 import { joinDeclared, optionsCapture, type Declared } from "./support/capture.js";
@@ -299,5 +301,33 @@ describe("what adoption says it changes", () => {
       const { plan } = decide(name, { accounts: [{ id: "x1", userName, externalId: u.externalId, emails: [u.email], active: false }], items: [] });
       expect(plan.adoptions[0]!.changes.some((ch) => ch.field === "active"), name).toBe(says);
     }
+  });
+});
+
+describe("the plan of an adopting run", () => {
+  it("shows the adopted account and group under adopt, with the engine's import then update of the account, and counts them adopted", () => {
+    const c = CASES.find((k) => k.name === "okta")!;
+    const user = adoptee("okta");
+    const group = adoptedGroup("okta");
+    const { plan: adoption } = decide("okta", {
+      accounts: [{ id: c.ids.account, userName: "old.login@example.com", externalId: user.externalId, emails: [user.email] }],
+      items: [{ kind: "group", id: c.ids.group, displayName: group.displayName!, members: [] }],
+    });
+    const step = (op: string, type: string, name: string, diffs: string[] = []) => ({ op, urn: `urn:pulumi:test::rolecall::${OKTA_COMPONENT_TYPE}$${type}::${name}`, type, name, target: "okta", diffs });
+    // As the engine reports an adoption (pkg/engine/lifecycletest TestImportOption): the import, then an update of what differs.
+    const steps = [step("import", OKTA_TYPES.user, user.key), step("update", OKTA_TYPES.user, user.key, ["login"]), step("import", OKTA_TYPES.group, group.key)];
+    const core = buildPlan(steps, desired, undefined, ["okta"], undefined, adoption);
+    expect(core.adoptions?.map((a) => [a.kind, a.key, a.op, a.importId])).toEqual([
+      ["account", user.key, "import", c.ids.accountImport],
+      ["group", group.key, "import", c.ids.groupImport],
+    ]);
+    const person = core.people.find((p) => p.id === user.key)!;
+    expect(person.change).toBe("adopted");
+    expect(person.account).toEqual([
+      { target: "okta", op: "import", changed: [] },
+      { target: "okta", op: "update", changed: ["login"] },
+    ]);
+    expect(core.summary.adopted).toBe(2);
+    expect(core.adoptions![0]!.changes).toContainEqual({ field: "userName", from: "old.login@example.com", to: user.userName });
   });
 });
