@@ -3,7 +3,7 @@ import { decideAdoption } from "../inventory/adoption.js";
 import { readAdoptionFile } from "../load/adoption-file.js";
 import { byString } from "../compile/order.js";
 import type { AdoptionPlan, MembershipAdoption } from "../model/adoption.js";
-import type { DesiredState } from "../model/desired-state.js";
+import type { DesiredState, DirectoryUser } from "../model/desired-state.js";
 import type { Finding } from "../model/finding.js";
 import type { InventoryDocument, LiveDirectory, LiveItem } from "../model/inventory.js";
 import { normalised } from "../inventory/correlate.js";
@@ -48,9 +48,9 @@ export async function decideAdoptionFor(run: StackRun, projectDir: string, opts:
 
 /**
  * What the targets' declarations add to the decided adoption: the holdings already live for
- * adopted accounts and groups (imported), and adoption changes only of what the target sets —
- * a target without an enabled field (AWS Identity Center withholds access through memberships
- * instead) does not change an account's live status, so the plan does not say it does.
+ * adopted accounts and groups (imported), and adoption changes only of what the target sets
+ * (`Target.adoption.sets`: AWS has no status to set, a deactivated Okta account takes no
+ * profile change), so the plan does not list a change that does not land.
  */
 export function completeAdoption(
   plan: AdoptionPlan,
@@ -60,8 +60,11 @@ export function completeAdoption(
   settings: Readonly<Record<string, unknown>>,
 ): { plan: AdoptionPlan; findings: Finding[] } {
   const held = adoptedMemberships(plan, inventory, live, desired, settings);
-  const setsStatus = new Set(ALL_TARGETS.filter((t) => t.plan.enabledFields.length > 0).map((t) => t.name));
-  const adoptions = plan.adoptions.map((a) => (a.kind === "account" && !setsStatus.has(a.target) ? { ...a, changes: a.changes.filter((c) => c.field !== "active") } : a));
+  const adoptions = plan.adoptions.map((a) => {
+    const sets = ALL_TARGETS.find((t) => t.name === a.target)?.adoption?.sets;
+    const user = (desired.targets as Record<string, { users: DirectoryUser[] } | undefined>)[a.target]?.users.find((u) => u.key === a.key);
+    return a.kind === "account" && sets && user ? { ...a, changes: a.changes.filter((c) => sets(c.field, user)) } : a;
+  });
   return { plan: { ...plan, adoptions, memberships: held.memberships }, findings: held.findings };
 }
 

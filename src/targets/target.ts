@@ -101,6 +101,12 @@ export interface TargetAdoption<Settings = unknown> {
    * the ID needs, which refuses the run.
    */
   membershipImportId?(item: LiveItem, member: string, settings: Settings): string | undefined;
+  /**
+   * Whether adopting the account as `user` sets `field` (an attribute adoption compares: userName,
+   * externalId, email, displayName, active), for a target that leaves some alone; absent: every
+   * one. The plan lists only the changes this says land.
+   */
+  sets?(field: string, user: DirectoryUser): boolean;
 }
 
 type Infer<S extends TargetSchemas, K extends keyof TargetSchemas> = z.infer<S[K]>;

@@ -302,6 +302,20 @@ describe("what adoption says it changes", () => {
       expect(plan.adoptions[0]!.changes.some((ch) => ch.field === "active"), name).toBe(says);
     }
   });
+
+  it("lists only the status for an Okta leaver in grace: a DEPROVISIONED account takes no profile change", () => {
+    const u = adoptee("okta");
+    const inGrace = structuredClone(desired);
+    Object.assign(inGrace.targets.okta!.users.find((x) => x.key === u.key)!, { state: "leaver", active: false });
+    const changes = [
+      { field: "userName", from: "old.login@example.com", to: u.userName },
+      { field: "active", from: "true", to: "false" },
+    ];
+    const adoption = { target: "okta", kind: "account" as const, key: u.key, id: "x2", name: "old.login@example.com", because: "matched by externalId", importId: "x2", changes };
+    const { plan } = completeAdoption({ adoptions: [adoption], orphans: [] }, { schemaVersion: 1, stack: "test", asOf: desired.asOf, correlation: [...RULES], targets: [], unread: [] }, {}, inGrace, { okta: settingsOf("okta") });
+    expect(plan.adoptions[0]!.changes).toEqual([{ field: "active", from: "true", to: "false" }]);
+    expect(completeAdoption({ adoptions: [adoption], orphans: [] }, { schemaVersion: 1, stack: "test", asOf: desired.asOf, correlation: [...RULES], targets: [], unread: [] }, {}, desired, { okta: settingsOf("okta") }).plan.adoptions[0]!.changes).toEqual(changes);
+  });
 });
 
 describe("the plan of an adopting run", () => {

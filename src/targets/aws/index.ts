@@ -40,6 +40,8 @@ export const awsTarget = defineTarget({
     userName: (user, settings) => identityStoreUserName(user, settings),
     // A second CreateGroupMembership of a member fails (ConflictException): an adopted group's
     // memberships import as `<identity store id>/<membership id>`.
+    // Identity Center has no status rolecall sets (access goes with the memberships).
+    sets: (field) => field !== "active",
     membershipImportId: (item, member, settings) => (item.kind === "group" && item.memberships?.[member] ? `${settings.identityStoreId}/${item.memberships[member]}` : undefined),
   },
   // Identity Store users have no enabled flag: access goes with the memberships.

@@ -5,6 +5,7 @@ import { oktaLimits } from "./limits.js";
 import { OKTA_COMPONENT_TYPE, oktaPrevious, type OktaPrevious } from "./previous.js";
 import { OKTA_ENGINE_PARALLELISM } from "./rate-limits.js";
 import { oktaSchemas } from "./schema.js";
+import { adoptedStatus, wantedStatus } from "./status.js";
 
 const sorted = <V, T>(record: Record<string, V>, make: (key: string, value: V) => T): T[] => Object.keys(record).sort().map((key) => make(key, record[key]!));
 
@@ -22,7 +23,12 @@ export const oktaTarget = defineTarget({
   // okta.user.User and okta.group.Group import by Okta's own id (the d.ts "Import" sections:
   // `<user_id>`, `<group_id>`); neither has a ForceNew input (replace-on-change.json), so no
   // adopted value replaces one. The engine imports, then updates to rolecall's values in the same run.
-  adoption: { importId: (_kind, id) => id, replacesOn: [] },
+  adoption: {
+    importId: (_kind, id) => id,
+    replacesOn: [],
+    // A deactivated account takes no profile change (status.ts adoptedStatus): only its status lands.
+    sets: (field, user) => field === "active" || adoptedStatus(wantedStatus(user)).freezeProfile === false,
+  },
   plan: { accountType: OKTA_TYPES.user, enabledFields: ["status"], memberFields: { [OKTA_TYPES.userGroupMemberships]: "groups" } },
   // A second create of the same login is refused: the stack keeps a checkpoint per step.
   convergesWithoutCheckpoints: false,
