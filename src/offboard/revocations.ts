@@ -7,14 +7,17 @@ import { IdentityLedgerSchema, RoleGrantsSchema, AttributeValueSchema } from "..
 
 /**
  * What the leaver fast path needs of the stack's record: every account as it was declared
- * (all the fields a target is given) and who held each item. Records written before accounts
- * kept every field do not parse, and the fast path refuses: it never guesses a field it would
- * then write back to a target.
+ * (all the fields a target is given), who held each item, and each item's own fields. Records
+ * written before accounts kept every field do not parse, and the fast path refuses: it never
+ * guesses a field it would then write back to a target. Records written before items kept
+ * their fields do parse: those items are declared with today's catalog fields, so an edit to
+ * one shows in the preview and refuses the run.
  */
 export const AppliedRecordSchema = z.object({
   asOf: z.string(),
   accounts: z.record(z.string(), DirectoryUserSchema.omit({ key: true })),
   holdings: z.record(z.string(), z.record(z.string(), z.array(z.string()))),
+  items: z.record(z.string(), z.record(z.string(), z.record(z.string(), z.unknown()))).optional(),
   identities: IdentityLedgerSchema.optional(),
   attributes: z.record(z.string(), z.record(z.string(), AttributeValueSchema)).optional(),
   roleGrants: RoleGrantsSchema.optional(),
@@ -38,15 +41,17 @@ export interface FastPath {
   revocations: Revocation[];
   /** Why the fast path cannot run at all (it would have to create or delete something else). */
   blockers: string[];
+  /** Held items declared with today's catalog fields, because the record has none of theirs (`target kind:key`). */
+  fromCatalog: string[];
 }
 
 /**
  * The revocation-only desired state: the last applied state (from the stack's record), with
  * the accounts and holdings of people who left, went on leave or dropped out of the export cut
  * down to what today's compile still gives them. Everything else — joiners, movers' gains and
- * losses, renames, service accounts, catalog edits — stays as it was applied, for the next full
- * run. The holdings of a revoked person only shrink and their account only gets disabled or
- * deleted: nothing here can give access.
+ * losses, renames, service accounts, catalog edits (an item renamed or removed) — stays as it
+ * was applied, for the next full run. The holdings of a revoked person only shrink and their
+ * account only gets disabled or deleted: nothing here can give access.
  */
 export function revocationsOnly(current: DesiredState, applied: AppliedRecord, targets: readonly string[]): FastPath {
   const people = new Map(current.people.map((p) => [p.id, p]));
@@ -59,6 +64,7 @@ export function revocationsOnly(current: DesiredState, applied: AppliedRecord, t
   }
 
   const blockers: string[] = [];
+  const fromCatalog: string[] = [];
   const projections: DesiredState["targets"] = {};
   for (const target of targets) {
     const now = current.targets[target as keyof DesiredState["targets"]];
@@ -85,9 +91,11 @@ export function revocationsOnly(current: DesiredState, applied: AppliedRecord, t
     const declared = new Set(users.map((u) => u.key));
 
     const nowItems = new Map(itemsOf(now).map(([item, holders]) => [item, new Map(holders.map((h) => [h.user, h]))]));
-    for (const item of Object.keys(held)) if (!nowItems.has(item)) blockers.push(`${target} ${item} is no longer in the catalog`);
+    const recorded = applied.items?.[target] ?? {};
+    for (const item of Object.keys(held)) if (!recorded[item] && !nowItems.has(item)) blockers.push(`${target} ${item} is no longer in the catalog`);
     const membersOf = (item: string): Holders => {
-      const nowHolders = nowItems.get(item)!;
+      // An item gone from today's catalog gives nobody anything today.
+      const nowHolders = nowItems.get(item) ?? new Map<string, Holders[number]>();
       return (held[item] ?? [])
         .filter((user) => {
           const keep = declared.has(user) && (!revoked.has(user) || nowHolders.has(user));
@@ -99,8 +107,19 @@ export function revocationsOnly(current: DesiredState, applied: AppliedRecord, t
     const definition = targetNamed(target)!;
     const narrowed: Record<string, unknown> = { ...now, users };
     for (const { kind, field } of definition.held) {
-      const items = ((now as unknown as Record<string, { key: string }[]>)[field] ?? []).filter((x) => `${kind}:${x.key}` in held);
-      narrowed[field] = items.map((x) => ({ ...x, members: membersOf(`${kind}:${x.key}`) }));
+      const today = new Map(((now as unknown as Record<string, { key: string }[]>)[field] ?? []).map((x) => [x.key, x]));
+      const keys = Object.keys(held)
+        .filter((item) => item.startsWith(`${kind}:`))
+        .map((item) => item.slice(kind.length + 1))
+        .sort();
+      narrowed[field] = keys.flatMap((key) => {
+        const item = `${kind}:${key}`;
+        // As applied; a record without the item's fields falls back to today's catalog entry.
+        const fields = recorded[item] ?? (today.has(key) ? withoutKeyAndMembers(today.get(key)!) : undefined);
+        if (!fields) return [];
+        if (!recorded[item]) fromCatalog.push(`${target} ${item}`);
+        return [{ key, ...fields, members: membersOf(item) }];
+      });
     }
     (projections as Record<string, unknown>)[target] = definition.withoutDangling(narrowed);
   }
@@ -129,5 +148,10 @@ export function revocationsOnly(current: DesiredState, applied: AppliedRecord, t
     .map((r) => ({ ...r, removed: Object.fromEntries(Object.entries(r.removed).map(([t, items]) => [t, items.sort()])) }))
     .filter((r) => Object.keys(r.accounts).length > 0 || Object.keys(r.removed).length > 0)
     .sort(byString((r) => r.id));
-  return { desired, revocations, blockers };
+  return { desired, revocations, blockers, fromCatalog };
+}
+
+function withoutKeyAndMembers(entry: { key: string }): Record<string, unknown> {
+  const { key: _key, members: _members, ...fields } = entry as { key: string; members?: unknown } & Record<string, unknown>;
+  return fields;
 }

@@ -1,5 +1,6 @@
 import { itemsOf } from "../compile/project.js";
 import type { DesiredState, DirectoryUser } from "../model/desired-state.js";
+import { heldKinds } from "./registry.js";
 import { PreviousRecordSchema, type AttributeValue, type IdentityLedger, type PreviousRecord, type RoleGrants } from "../model/previous.js";
 
 export { itemsOf };
@@ -21,6 +22,13 @@ export interface StackRecord {
   /** `userName` and `state` are absent in records written before they were kept; the other fields a DirectoryUser has, in records before the leaver fast path. */
   accounts: Record<string, { displayName: string; email: string; kind: string; protected: boolean; userName?: string; state?: string } & Partial<Omit<DirectoryUser, "key" | "kind" | "state">>>;
   holdings: Record<string, Record<string, string[]>>;
+  /**
+   * Per target, each held item's own fields as declared (`kind:key` → the projection entry
+   * without `key` and `members`: a group's displayName, description…), so the leaver fast path
+   * can declare an item exactly as applied and change only who holds it. Absent in records
+   * written before they were kept.
+   */
+  items?: Record<string, Record<string, Record<string, unknown>>>;
   /** These three are absent in records written before they were kept. */
   identities?: IdentityLedger;
   attributes?: Record<string, Record<string, AttributeValue>>;
@@ -30,16 +38,28 @@ export interface StackRecord {
 export function stackRecord(desired: DesiredState, targets: readonly string[]): StackRecord {
   const accounts: StackRecord["accounts"] = {};
   const holdings: StackRecord["holdings"] = {};
+  const items: NonNullable<StackRecord["items"]> = {};
   for (const target of targets) {
     const projection = desired.targets[target as keyof DesiredState["targets"]];
     if (!projection) continue;
     // Every field a target is given, so the leaver fast path can declare an account exactly as applied.
     for (const { key, ...account } of projection.users) accounts[key] = account;
     holdings[target] = Object.fromEntries(itemsOf(projection).map(([item, members]) => [item, members.map((m) => m.user)]));
+    items[target] = itemFields(projection);
   }
   const attributes: StackRecord["attributes"] = {};
   for (const p of desired.people) if (p.attributes && Object.keys(p.attributes).length > 0) attributes[p.id] = p.attributes;
-  return { asOf: desired.asOf, accounts, holdings, identities: desired.identities, attributes, roleGrants: desired.roleGrants };
+  return { asOf: desired.asOf, accounts, holdings, items, identities: desired.identities, attributes, roleGrants: desired.roleGrants };
+}
+
+/** Each held item's fields besides its key and members, by `kind:key`, in the order itemsOf lists them. */
+function itemFields(projection: NonNullable<DesiredState["targets"][keyof DesiredState["targets"]]>): Record<string, Record<string, unknown>> {
+  const fields = projection as unknown as Record<string, ({ key: string; members: unknown } & Record<string, unknown>)[] | undefined>;
+  return Object.fromEntries(
+    heldKinds().flatMap(({ kind, field }) =>
+      (fields[field] ?? []).map(({ key, members: _members, ...rest }): [string, Record<string, unknown>] => [`${kind}:${key}`, rest]),
+    ),
+  );
 }
 
 /**
@@ -100,7 +120,20 @@ export function settleRecord(previous: StackRecord | undefined, declared: StackR
     }
     holdings[target] = items;
   }
+  // An item whose own resource's step did not happen keeps the fields it had.
+  let items: StackRecord["items"];
+  if (declared.items) {
+    items = {};
+    for (const [target, now] of Object.entries(declared.items)) {
+      const was = before.items?.[target] ?? {};
+      items[target] = Object.fromEntries(
+        Object.entries(now).map(([item, fields]) => [item, pending.has(`${target}|${item.slice(item.indexOf(":") + 1)}`) && was[item] ? was[item] : fields]),
+      );
+      // An item whose delete did not happen keeps its fields too.
+      for (const item of Object.keys(was)) if (!(item in items[target]) && pending.has(`${target}|${item.slice(item.indexOf(":") + 1)}`)) items[target][item] = was[item]!;
+    }
+  }
   // The identity ledger stays the declared one: a login handed out by a half-done update must
   // never go to someone else on the next run.
-  return { ...declared, accounts, holdings };
+  return { ...declared, accounts, holdings, ...(items ? { items } : {}) };
 }

@@ -81,18 +81,48 @@ describe("rolecall offboard and watch, end to end", () => {
     expect(personIn(next.plan, "W1010")).toBeUndefined();
   });
 
-  it("refuses, applying nothing, when the preview holds more than revocations", async () => {
+  it("revokes a leaver in a group whose rename is pending and leaves the rename for the full run; a record without item fields refuses instead", async () => {
     // The leaver's group is renamed in the same change: the rename must not ride along.
     const catalog = path.join(project.dir, "desired-state", "catalog.yaml");
     const text = await readFile(catalog, "utf8");
     await writeFile(catalog, text.replace("all-staff: { displayName: All Staff }", "all-staff: { displayName: All Staff (renamed) }"));
+    const state = path.join(project.dir, ".rolecall", "state", ".pulumi", "stacks", "rolecall", "local.json");
+    const checkpoint = await readFile(state, "utf8");
     try {
       await terminate("W1011");
       const before = await ls();
-      const { result } = await planned(project, "offboard", "--yes");
-      expect(result.code, result.stderr).toBe(1);
-      expect(result.stderr).toMatch(/more than revocations[\s\S]*all-staff: changes displayName/);
+
+      // A stack last applied before the record kept item fields: today's catalog is declared,
+      // the rename shows in the preview, and nothing is applied until a full run.
+      const old = JSON.parse(checkpoint) as { checkpoint: { latest: { resources: { type: string; outputs?: { rolecall?: Record<string, unknown> } }[] } } };
+      const root = old.checkpoint.latest.resources.find((r) => r.type === "pulumi:pulumi:Stack")!;
+      expect(root.outputs?.rolecall?.items).toBeDefined();
+      delete root.outputs!.rolecall!.items;
+      await writeFile(state, JSON.stringify(old));
+      const refused = await planned(project, "offboard", "--yes");
+      expect(refused.result.code, refused.result.stderr).toBe(1);
+      expect(refused.result.stderr).toMatch(/more than revocations[\s\S]*all-staff: changes displayName[\s\S]*keeps no fields of scim group:all-staff[\s\S]*run `rolecall apply` once/);
       expect(await ls()).toEqual(before);
+
+      // The record as an apply now writes it: the group is declared as applied, less the leaver.
+      await writeFile(state, checkpoint);
+      const { plan, dir, result } = await planned(project, "offboard", "--yes");
+      expect(result.code, result.stderr).toBe(0);
+      expect(plan.people.map((p) => [p.id, p.change])).toEqual([["W1011", "leaver"]]);
+      expect(plan.groups.find((g) => g.key === "group:all-staff")).toMatchObject({ op: "update", added: [], removed: ["W1011"] });
+      const after = await ls();
+      const leaver = userOf(before, "W1011")!;
+      expect(userOf(after, "W1011")).toBeUndefined();
+      expect(after.groups.flatMap((g) => g.members)).not.toContain(leaver.userName);
+      const names = after.groups.map((g) => g.displayName);
+      expect(names).toContain("All Staff");
+      expect(names).not.toContain("All Staff (renamed)");
+      const proof = JSON.parse(await readFile(path.join(dir, "offboarding.json"), "utf8")) as OffboardingProof;
+      expect(proof).toMatchObject({ proven: true, readBack: { proven: true, differences: [] } });
+
+      // The rename is the full run's: the next plan still has it.
+      const next = await planned(project, "plan");
+      expect(next.plan.steps.find((s) => s.name === "all-staff" && s.op === "update")?.diffs).toContain("displayName");
     } finally {
       await writeFile(catalog, text);
     }
@@ -101,7 +131,8 @@ describe("rolecall offboard and watch, end to end", () => {
   it("watch revokes a leaver written to the HR export within its interval", async () => {
     const interval = 2;
     const settle = 1;
-    // W1011 is still pending from the refused run: the watch's first run takes it.
+    // A leaver pending before the watch starts: its first run takes it.
+    await terminate("W1012");
     const child = spawn(process.execPath, [path.join(project.dir, "bin", "rolecall.js"), "watch", "--interval", String(interval), "--settle", String(settle)], {
       cwd: project.dir,
       env: { ...process.env, ...project.env, NO_COLOR: "1" },
@@ -124,7 +155,7 @@ describe("rolecall offboard and watch, end to end", () => {
       throw new Error(`timed out waiting for ${what}\n${output}`);
     };
     await waitFor(async () => when(/offboard exited 0/) !== undefined, "the watch's first run", 180_000);
-    expect(userOf(await ls(), "W1011")).toBeUndefined();
+    expect(userOf(await ls(), "W1012")).toBeUndefined();
     // One fast-path run on this machine, as the watch's first run took it: the same work (one
     // leaver's account deleted and memberships removed), in the same kind of process.
     const oneRun = (when(/offboard exited 0/)! - when(/starting .*running offboard/)!) / 1000;

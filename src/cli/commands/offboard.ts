@@ -36,6 +36,7 @@ export async function offboardCommand(opts: OffboardOptions): Promise<void> {
 
 function offboardMode(): ApplyMode {
   let revocations: Revocation[] = [];
+  let fromCatalog: string[] = [];
   return {
     fastPath: "offboard",
     narrow(run) {
@@ -51,6 +52,7 @@ function offboardMode(): ApplyMode {
       const fast = revocationsOnly(run.desired, parsed.data, targets);
       if (fast.blockers.length > 0) throw new RefusedError(`the fast path cannot run: ${fast.blockers.join("; ")}; ${FULL_RUN}`);
       revocations = fast.revocations;
+      fromCatalog = fast.fromCatalog;
       run.desired = fast.desired;
       run.declared = stackRecord(fast.desired, targets);
       progress(revocations.length === 0 ? "nothing to revoke" : `revoking access of ${revocations.length} ${revocations.length === 1 ? "person" : "people"}: ${revocations.map((r) => `${r.id} (${r.state})`).join(", ")}`);
@@ -59,8 +61,10 @@ function offboardMode(): ApplyMode {
       const problems = notRevocations(plan, revocations);
       if (problems.length === 0) return;
       const shown = problems.slice(0, 10).map((p) => `  - ${p}`);
+      // A record from before items kept their fields: today's catalog was declared, and its edits show.
+      const legacy = fromCatalog.length > 0 ? `\nthe stack's record keeps no fields of ${fromCatalog.slice(0, 3).join(", ")}${fromCatalog.length > 3 ? ", …" : ""} (written before it kept them), so their catalog edits could not wait: run \`rolecall apply\` once, and later catalog edits wait for the full run without stopping the fast path` : "";
       throw new RefusedError(
-        `the fast-path preview holds more than revocations, so nothing was applied:\n${shown.join("\n")}${problems.length > 10 ? `\n  … and ${problems.length - 10} more` : ""}\n${FULL_RUN}`,
+        `the fast-path preview holds more than revocations, so nothing was applied:\n${shown.join("\n")}${problems.length > 10 ? `\n  … and ${problems.length - 10} more` : ""}${legacy}\n${FULL_RUN}`,
       );
     },
     onlyPlanned: true,

@@ -12,7 +12,7 @@ import { buildPlan } from "../../../src/evidence/plan-model.js";
 import type { PlanStep } from "../../../src/model/plan.js";
 import { notRevocations } from "../../../src/offboard/only-revocations.js";
 import { AppliedRecordSchema, revocationsOnly, type AppliedRecord } from "../../../src/offboard/revocations.js";
-import { stackRecord } from "../../../src/targets/record.js";
+import { settleRecord, stackRecord } from "../../../src/targets/record.js";
 
 const AS_OF = "2026-11-25";
 const at = (line: number) => ({ file: "hr/roster.csv", line });
@@ -22,11 +22,14 @@ const worker = (workerId: string, more: Partial<Worker> = {}) =>
 const OWNER = worker("W0", { department: "Executive", location: "Paris" });
 const GROUPS = ["eng", "berlin", "sales", "everyone"] as const;
 
-function compileWorld(workers: Worker[], opts: { previous?: AppliedRecord; grace?: number; onLeave?: "suspend" | "keep-entitlements"; groups?: readonly string[] } = {}): DesiredState {
+function compileWorld(
+  workers: Worker[],
+  opts: { previous?: AppliedRecord; grace?: number; onLeave?: "suspend" | "keep-entitlements"; groups?: readonly string[]; names?: Record<string, string> } = {},
+): DesiredState {
   const groups = opts.groups ?? GROUPS;
   const inputs: Inputs = {
     policy: PolicySchema.parse({ organization: { domain: "example.com" }, lifecycle: { leaverGraceDays: opts.grace ?? 0, onLeave: opts.onLeave ?? "suspend" } }),
-    catalog: CatalogSchema.parse({ scim: { groups: Object.fromEntries(groups.map((g) => [g, { displayName: g }])) } }),
+    catalog: CatalogSchema.parse({ scim: { groups: Object.fromEntries(groups.map((g) => [g, { displayName: opts.names?.[g] ?? g }])) } }),
     // W0 owns the roles and holds none of them: whoever else leaves, the roles keep an owner.
     roster: [OWNER, ...workers].map((value, i) => ({ value, at: at(i + 2) })),
     roles: [
@@ -115,10 +118,50 @@ describe("the leaver fast path's desired state", () => {
     expect(fast.desired.people.find((p) => p.id === "W1")).toMatchObject({ state: "leaver", account: "disabled" });
   });
 
-  it("cannot run when a catalog item that was applied is gone: that delete is not a revocation", () => {
+  it("declares a group a leaver is in as applied — its name and its other members — while its rename waits for the full run", () => {
     const before = applied(compileWorld(team));
+    expect(before.items?.scim?.["group:eng"]).toEqual({ displayName: "eng" });
+    const now = compileWorld([worker("W1", { status: "terminated", endDate: "2026-11-20" }), ...team.slice(1)], { previous: before, names: { eng: "Engineering (renamed)" } });
+    expect(now.targets.scim!.groups.find((g) => g.key === "eng")!.displayName).toBe("Engineering (renamed)");
+    const fast = revocationsOnly(now, before, ["scim"]);
+    expect(fast).toMatchObject({ blockers: [], fromCatalog: [] });
+    expect(fast.revocations.map((r) => [r.id, r.removed])).toEqual([["W1", { scim: ["group:berlin", "group:eng"] }]]);
+    const eng = fast.desired.targets.scim!.groups.find((g) => g.key === "eng")!;
+    expect({ ...eng, members: eng.members.map((m) => m.user) }).toEqual({ key: "eng", displayName: "eng", members: ["W2", "W3"] });
+    // What the fast path records is still the applied name: the next full run's preview shows the rename.
+    expect(stackRecord(fast.desired, ["scim"]).items?.scim?.["group:eng"]).toEqual({ displayName: "eng" });
+  });
+
+  it("keeps a group gone from the catalog as applied, less the leaver: its delete waits for the full run", () => {
+    const before = applied(compileWorld(team));
+    // As if an earlier catalog and role gave `everyone` to W1 and W2; today's catalog has no such group.
+    before.holdings.scim!["group:everyone"] = ["W1", "W2"];
     const now = compileWorld([worker("W1", { status: "terminated", endDate: "2026-11-20" }), ...team.slice(1)], { previous: before, groups: ["eng", "berlin", "sales"] });
-    expect(revocationsOnly(now, before, ["scim"]).blockers).toEqual(["scim group:everyone is no longer in the catalog"]);
+    const fast = revocationsOnly(now, before, ["scim"]);
+    expect(fast.blockers).toEqual([]);
+    expect(members(fast.desired, "everyone")).toEqual(["W2"]);
+    expect(fast.desired.targets.scim!.groups.find((g) => g.key === "everyone")!.displayName).toBe("everyone");
+    expect(fast.revocations[0]!.removed.scim).toEqual(["group:berlin", "group:eng", "group:everyone"]);
+  });
+
+  it("with a record from before items kept their fields, declares today's catalog fields and says whose — so an edit refuses, and a gone item cannot run", () => {
+    const old = (record: AppliedRecord): AppliedRecord => AppliedRecordSchema.parse({ ...record, items: undefined });
+    const before = old(applied(compileWorld(team)));
+    const leaver = [worker("W1", { status: "terminated", endDate: "2026-11-20" }), ...team.slice(1)];
+    const renamed = revocationsOnly(compileWorld(leaver, { previous: before, names: { eng: "Engineering (renamed)" } }), before, ["scim"]);
+    expect(renamed.blockers).toEqual([]);
+    expect(renamed.fromCatalog).toEqual(["scim group:berlin", "scim group:eng", "scim group:everyone", "scim group:sales"]);
+    expect(renamed.desired.targets.scim!.groups.find((g) => g.key === "eng")!.displayName).toBe("Engineering (renamed)");
+    const gone = revocationsOnly(compileWorld(leaver, { previous: before, groups: ["eng", "berlin", "sales"] }), before, ["scim"]);
+    expect(gone.blockers).toEqual(["scim group:everyone is no longer in the catalog"]);
+  });
+
+  it("records an item's fields as applied when its own step failed: the next fast path declares what the target holds", () => {
+    const was = stackRecord(compileWorld(team), ["scim"]);
+    const declared = stackRecord(compileWorld(team, { names: { eng: "Engineering (renamed)" } }), ["scim"]);
+    const failed = settleRecord(was, declared, [{ target: "scim", name: "eng", account: false }]);
+    expect(failed.items?.scim?.["group:eng"]).toEqual({ displayName: "eng" });
+    expect(settleRecord(was, declared, [{ target: "scim", name: "berlin", account: false }]).items?.scim?.["group:eng"]).toEqual({ displayName: "Engineering (renamed)" });
   });
 
   it("refuses a record written before accounts kept every field", () => {
