@@ -345,3 +345,14 @@ describe("the plan of an adopting run", () => {
     expect(core.adoptions![0]!.changes).toContainEqual({ field: "userName", from: "old.login@example.com", to: user.userName });
   });
 });
+
+describe("an Entra ID account's userName on adoption", () => {
+  it("is compared with the UPN rolecall declares, on the upnDomain when the stack sets one", () => {
+    const u = adoptee("azuread");
+    const upn = `${u.userName.slice(0, u.userName.indexOf("@"))}@contoso.onmicrosoft.com`;
+    const facts = adoptionFacts({ azuread: settingsOf("azuread") }).azuread!;
+    expect(facts.userName!(u)).toBe(u.userName);
+    const onDomain = adoptionFacts({ azuread: { ...SETTINGS.azuread, upnDomain: "contoso.onmicrosoft.com" } }).azuread!;
+    expect(onDomain.userName!(u)).toBe(upn);
+  });
+});

@@ -1,6 +1,6 @@
 import type { AzureAdTargetSettings } from "../../model/target-settings/azuread.js";
 import { defineTarget } from "../target.js";
-import { AZUREAD_TYPES } from "./convert.js";
+import { AZUREAD_TYPES, userPrincipalName } from "./convert.js";
 import { azureAdLimits } from "./limits.js";
 import { AZUREAD_COMPONENT_TYPE, azureAdPrevious, type AzureAdPrevious } from "./previous.js";
 import { azureAdSchemas } from "./schema.js";
@@ -23,6 +23,8 @@ export const azureAdTarget = defineTarget({
   adoption: {
     importId: (kind, id) => (kind === "account" ? `/users/${id}` : `/groups/${id}`),
     replacesOn: [],
+    // The live userName is the UPN, which `upnDomain` moves off the email's domain.
+    userName: (user, settings) => userPrincipalName(user, settings.upnDomain),
     // GroupMember's create refuses a member the group already has, and a second role assignment
     // is refused too: they import as `<group object id>/member/<member object id>`
     // (groupMember.d.ts) and by the assignment's id, which the live read keeps (directoryRoleAssignment.d.ts).
