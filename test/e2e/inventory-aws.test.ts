@@ -10,7 +10,7 @@ import { CreateAccountAssignmentCommand, CreatePermissionSetCommand, ListInstanc
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { pluginsFor } from "../../src/engine/plugins.js";
 import { ensurePulumiCli } from "../../src/engine/pulumi-cli.js";
-import type { AwsTargetSettings } from "../../src/model/target-settings/aws.js";
+import type { AwsTargetSettings } from "../../src/targets/aws/settings.js";
 import { readAwsInventory } from "../../src/targets/aws/inventory.js";
 import { LiveReadError } from "../../src/targets/live-http.js";
 import type { InventoryDocument } from "../../src/model/inventory.js";

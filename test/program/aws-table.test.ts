@@ -3,7 +3,7 @@ import { compile } from "../../src/compile/compile.js";
 import { loadDesiredState } from "../../src/load/desired-state-dir.js";
 import type { DesiredState } from "../../src/model/desired-state.js";
 import type { Inputs } from "../../src/model/inputs.js";
-import { AwsTargetSettingsSchema } from "../../src/model/target-settings/aws.js";
+import { AwsTargetSettingsSchema } from "../../src/targets/aws/settings.js";
 import { AwsTarget } from "../../src/targets/aws/component.js";
 import { AWS_USER_INPUTS } from "../../src/targets/aws/convert.js";
 import { recordRegistrations, type Registered } from "../support/pulumi-mocks.js";

@@ -4,7 +4,7 @@ import { loadDesiredState } from "../../src/load/desired-state-dir.js";
 import type { DesiredState } from "../../src/model/desired-state.js";
 import type { Inputs } from "../../src/model/inputs.js";
 import type { Worker } from "../../src/model/person.js";
-import { AwsTargetSettingsSchema, type AwsTargetSettings } from "../../src/model/target-settings/aws.js";
+import { AwsTargetSettingsSchema, type AwsTargetSettings } from "../../src/targets/aws/settings.js";
 import { AwsTarget } from "../../src/targets/aws/component.js";
 import { stackParallelism } from "../../src/targets/parallelism.js";
 import { recordRegistrations, type Registered } from "../support/pulumi-mocks.js";

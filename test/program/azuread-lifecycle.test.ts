@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { AzureAdProjection, DirectoryUser } from "../../src/model/desired-state.js";
-import type { AzureAdTargetSettings } from "../../src/model/target-settings/azuread.js";
+import type { AzureAdTargetSettings } from "../../src/targets/azuread/settings.js";
 import { AzureAdTarget } from "../../src/targets/azuread/component.js";
 import { AZUREAD_TYPES, AZUREAD_USER_INPUTS } from "../../src/targets/azuread/convert.js";
 import { plannedResources, planAzureAd } from "../../src/targets/azuread/plan.js";

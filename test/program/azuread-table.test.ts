@@ -3,7 +3,7 @@ import { compile } from "../../src/compile/compile.js";
 import { loadDesiredState } from "../../src/load/desired-state-dir.js";
 import type { DesiredState } from "../../src/model/desired-state.js";
 import type { Inputs } from "../../src/model/inputs.js";
-import type { AzureAdTargetSettings } from "../../src/model/target-settings/azuread.js";
+import type { AzureAdTargetSettings } from "../../src/targets/azuread/settings.js";
 import { AzureAdTarget } from "../../src/targets/azuread/component.js";
 import { AZUREAD_TYPES, AZUREAD_USER_INPUTS } from "../../src/targets/azuread/convert.js";
 import { planAzureAd, plannedResources } from "../../src/targets/azuread/plan.js";

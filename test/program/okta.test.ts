@@ -3,7 +3,7 @@ import { compile } from "../../src/compile/compile.js";
 import { loadDesiredState } from "../../src/load/desired-state-dir.js";
 import type { DesiredState } from "../../src/model/desired-state.js";
 import type { Inputs } from "../../src/model/inputs.js";
-import type { OktaTargetSettings } from "../../src/model/target-settings/okta.js";
+import type { OktaTargetSettings } from "../../src/targets/okta/settings.js";
 import { OktaTarget } from "../../src/targets/okta/component.js";
 import { OKTA_TYPES, OKTA_USER_PROFILE_INPUTS } from "../../src/targets/okta/convert.js";
 import { planOkta } from "../../src/targets/okta/plan.js";

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AdoptionPlan } from "../../model/adoption.js";
 import type { AwsProjection } from "../../model/desired-state.js";
-import type { AwsTargetSettings } from "../../model/target-settings/aws.js";
+import type { AwsTargetSettings } from "./settings.js";
 import { adoptionImports } from "../imports.js";
 import { awsGroupIgnoreChanges, awsPermissionSetIgnoreChanges, awsUserIgnoreChanges } from "./convert.js";
 import { planAwsTarget, type AwsPlan } from "./plan.js";

@@ -1,5 +1,5 @@
 import type { AwsProjection, DirectoryGroup, DirectoryUser } from "../../model/desired-state.js";
-import type { AwsTargetSettings } from "../../model/target-settings/aws.js";
+import type { AwsTargetSettings } from "./settings.js";
 
 /**
  * Pure conversions from the AWS projection to the arguments of @pulumi/aws resources. Nothing

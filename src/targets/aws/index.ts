@@ -1,4 +1,4 @@
-import type { AwsTargetSettings } from "../../model/target-settings/aws.js";
+import type { AwsTargetSettings } from "./settings.js";
 import { byString } from "../../compile/order.js";
 import type { Finding } from "../../model/finding.js";
 import { defineTarget, type GroupHeldItem } from "../target.js";

@@ -8,7 +8,7 @@ import {
 } from "@aws-sdk/client-sso-admin";
 import { EnvironmentError } from "../../engine/errors.js";
 import type { LiveAccount, LiveDirectory, LiveItem } from "../../model/inventory.js";
-import type { AwsTargetSettings } from "../../model/target-settings/aws.js";
+import type { AwsTargetSettings } from "./settings.js";
 import { LiveReadError } from "../live-http.js";
 import { AWS_RETRY_MODE } from "./rate-limits.js";
 

@@ -1,5 +1,5 @@
 import type { Finding } from "../../model/finding.js";
-import type { AwsTargetSettings } from "../../model/target-settings/aws.js";
+import type { AwsTargetSettings } from "./settings.js";
 import { identityStoreUserName, isReservedName } from "./convert.js";
 import { accountPlace, catalogPlace, emailLimits, lengthLimit, limitFinding, usersOf, type LimitContext } from "../limit-context.js";
 

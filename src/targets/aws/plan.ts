@@ -1,5 +1,5 @@
 import type { AwsProjection } from "../../model/desired-state.js";
-import type { AwsTargetSettings } from "../../model/target-settings/aws.js";
+import type { AwsTargetSettings } from "./settings.js";
 import {
   assignmentName,
   holdsAccess,

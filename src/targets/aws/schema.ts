@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { Slug } from "../../model/common.js";
 import { DirectorySchema } from "../../model/directory.js";
-import { AwsTargetSettingsSchema } from "../../model/target-settings/aws.js";
+import { AwsTargetSettingsSchema } from "./settings.js";
 
 const AwsAccountId = z.string().regex(/^\d{12}$/, "an AWS account ID is 12 digits");
 const AwsManagedPolicyArn = z.string().regex(/^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/.+$/, "an IAM managed policy ARN");

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { AdoptionPlan } from "../../model/adoption.js";
 import type { AzureAdProjection } from "../../model/desired-state.js";
-import type { AzureAdTargetSettings } from "../../model/target-settings/azuread.js";
+import type { AzureAdTargetSettings } from "./settings.js";
 import { reportDrift } from "../drift.js";
 import { adoptionImports, type AdoptionImports } from "../imports.js";
 import { AZUREAD_GROUP_UNSET_FORCE_NEW, AZUREAD_TYPES, azureAdUserIgnoreChanges, groupMemberName, INITIAL_PASSWORD } from "./convert.js";

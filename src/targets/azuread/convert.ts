@@ -1,5 +1,5 @@
 import type { DirectoryGroup, DirectoryUser } from "../../model/desired-state.js";
-import type { AzureAdTargetSettings } from "../../model/target-settings/azuread.js";
+import type { AzureAdTargetSettings } from "./settings.js";
 
 /** Pulumi type tokens of the resources this target declares (part of every URN). */
 export const AZUREAD_TYPES = {

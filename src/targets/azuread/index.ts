@@ -1,4 +1,4 @@
-import type { AzureAdTargetSettings } from "../../model/target-settings/azuread.js";
+import type { AzureAdTargetSettings } from "./settings.js";
 import { defineTarget } from "../target.js";
 import { AZUREAD_TYPES, userPrincipalName } from "./convert.js";
 import { azureAdLimits } from "./limits.js";

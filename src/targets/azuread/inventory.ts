@@ -1,5 +1,5 @@
 import type { LiveAccount, LiveDirectory, LiveItem } from "../../model/inventory.js";
-import type { AzureAdTargetSettings } from "../../model/target-settings/azuread.js";
+import type { AzureAdTargetSettings } from "./settings.js";
 import { arrayOf, jsonGetter, LiveReadError, type JsonGetter, type LiveHttpOptions } from "../live-http.js";
 import { cloudOf, GRAPH_READ_HINT, graphToken } from "./read-auth.js";
 

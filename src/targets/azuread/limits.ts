@@ -1,5 +1,5 @@
 import type { Finding } from "../../model/finding.js";
-import type { AzureAdTargetSettings } from "../../model/target-settings/azuread.js";
+import type { AzureAdTargetSettings } from "./settings.js";
 import { EMPLOYEE_ID_MAX } from "./convert.js";
 import { accountPlace, catalogPlace, emailLimits, lengthLimit, limitFinding, usersOf, type LimitContext } from "../limit-context.js";
 

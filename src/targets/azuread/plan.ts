@@ -1,5 +1,5 @@
 import type { AzureAdProjection } from "../../model/desired-state.js";
-import type { AzureAdTargetSettings } from "../../model/target-settings/azuread.js";
+import type { AzureAdTargetSettings } from "./settings.js";
 import {
   AZUREAD_TYPES,
   azureAdGroupFields,

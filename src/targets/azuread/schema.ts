@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { Slug } from "../../model/common.js";
 import { DirectorySchema, HoldersSchema } from "../../model/directory.js";
-import { AzureAdTargetSettingsSchema } from "../../model/target-settings/azuread.js";
+import { AzureAdTargetSettingsSchema } from "./settings.js";
 
 const DirectoryGroup = z.object({ displayName: z.string().min(1), description: z.string().optional() }).strict();
 

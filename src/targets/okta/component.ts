@@ -2,7 +2,7 @@ import * as okta from "@pulumi/okta";
 import * as pulumi from "@pulumi/pulumi";
 import type { OktaProjection } from "../../model/desired-state.js";
 import type { AdoptionPlan } from "../../model/adoption.js";
-import type { OktaTargetSettings } from "../../model/target-settings/okta.js";
+import type { OktaTargetSettings } from "./settings.js";
 import { reportDrift } from "../drift.js";
 import { adoptionImports } from "../imports.js";
 import { planOkta } from "./plan.js";

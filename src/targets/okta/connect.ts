@@ -1,5 +1,5 @@
 import { EnvironmentError } from "../../engine/errors.js";
-import type { OktaTargetSettings } from "../../model/target-settings/okta.js";
+import type { OktaTargetSettings } from "./settings.js";
 import type { ConnectContext } from "../target.js";
 import { checkOktaCredentials } from "./credentials.js";
 import type { OktaProjection } from "./schema.js";

@@ -1,4 +1,4 @@
-import type { OktaTargetSettings } from "../../model/target-settings/okta.js";
+import type { OktaTargetSettings } from "./settings.js";
 
 /** How the provider will authenticate, per terraform-provider-okta's docs/index.md. */
 export type OktaAuthMode = "api-token" | "oauth-private-key" | "access-token";

@@ -1,4 +1,4 @@
-import type { OktaTargetSettings } from "../../model/target-settings/okta.js";
+import type { OktaTargetSettings } from "./settings.js";
 import { defineTarget } from "../target.js";
 import { OKTA_TYPES } from "./convert.js";
 import { oktaLimits } from "./limits.js";

@@ -1,5 +1,5 @@
 import type { LiveAccount, LiveDirectory, LiveItem } from "../../model/inventory.js";
-import type { OktaTargetSettings } from "../../model/target-settings/okta.js";
+import type { OktaTargetSettings } from "./settings.js";
 import { EnvironmentError } from "../../engine/errors.js";
 import { arrayOf, jsonGetter, LiveReadError, type JsonGetter, type LiveHttpOptions } from "../live-http.js";
 import { OKTA_RATE_LIMITS } from "./rate-limits.js";

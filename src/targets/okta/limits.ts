@@ -1,5 +1,5 @@
 import type { Finding } from "../../model/finding.js";
-import type { OktaTargetSettings } from "../../model/target-settings/okta.js";
+import type { OktaTargetSettings } from "./settings.js";
 import { catalogPlace, emailLimits, lengthLimit, limitFinding, usersOf, type LimitContext } from "../limit-context.js";
 
 /**

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { Slug } from "../../model/common.js";
 import { DirectorySchema, HoldersSchema } from "../../model/directory.js";
-import { OktaTargetSettingsSchema } from "../../model/target-settings/okta.js";
+import { OktaTargetSettingsSchema } from "./settings.js";
 
 /**
  * Okta's standard administrator role types (the `role_type` values of Okta's role API), the

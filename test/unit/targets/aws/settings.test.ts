@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AwsTargetSettingsSchema, partitionOf } from "../../../../src/model/target-settings/aws.js";
+import { AwsTargetSettingsSchema, partitionOf } from "../../../../src/targets/aws/settings.js";
 
 const valid = {
   region: "eu-central-1",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AzureAdTargetSettingsSchema } from "../../../../src/model/target-settings/azuread.js";
+import { AzureAdTargetSettingsSchema } from "../../../../src/targets/azuread/settings.js";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const problems = (value: unknown) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { OktaTargetSettingsSchema } from "../../../../src/model/target-settings/okta.js";
+import { OktaTargetSettingsSchema } from "../../../../src/targets/okta/settings.js";
 import { oktaProviderArgs } from "../../../../src/targets/okta/component.js";
 
 const messages = (input: unknown) => {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { unknownSettings } from "./unknown-settings.js";
+import { unknownSettings } from "../unknown-settings.js";
 
 /**
  * The AWS IAM Identity Center target: what goes under `rolecall:targets: { aws: {...} }` in

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { unknownSettings } from "./unknown-settings.js";
+import { unknownSettings } from "../unknown-settings.js";
 
 const SETTINGS_KEYS = ["tenantId", "upnDomain", "federated", "statusDrift"] as const;
 
