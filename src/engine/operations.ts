@@ -31,8 +31,10 @@ export async function preview(stack: Stack, log: EngineLog, progress: Progress, 
  * interrupted update left unresolved; the next update creates them again, and providers adopt
  * what already exists (the SCIM provider by externalId).
  */
-export async function refresh(stack: Stack, log: EngineLog, progress: Progress, opts: { clearPendingCreates: boolean }): Promise<void> {
-  const run = await engineCommand(stack, "refreshing", log, progress, (onEvent, out) => stack.refresh({ onEvent, ...out, color: "never", clearPendingCreates: opts.clearPendingCreates }));
+export async function refresh(stack: Stack, log: EngineLog, progress: Progress, opts: { clearPendingCreates: boolean; only?: Only }): Promise<void> {
+  // Limited to some resources, the refresh also reads what depends on them (a group holding an account).
+  const limit = opts.only ? { ...targetOf(opts.only), targetDependents: true } : {};
+  const run = await engineCommand(stack, "refreshing", log, progress, (onEvent, out) => stack.refresh({ onEvent, ...out, color: "never", clearPendingCreates: opts.clearPendingCreates, ...limit }));
   if (run.error) throw run.error;
 }
 

@@ -41,6 +41,12 @@ export interface ApplyMode {
    * and a step the plan did not show cannot happen at all.
    */
   onlyPlanned: boolean;
+  /**
+   * The resources the refresh before the preview must read (with whatever depends on them: the
+   * groups and memberships of those accounts), when nothing is pending; the refresh of every
+   * resource is then not needed. An empty list: nothing to read.
+   */
+  refreshScope(exported: Deployment): string[];
   /** After a successful update: the mode's own read-back of the resources it wrote, folded into the bundle's offboarding proof. */
   readBack(run: StackRun, written: readonly string[]): Promise<FastPathProof>;
 }
@@ -65,10 +71,13 @@ export async function apply(run: StackRun, projectDir: string, opts: ApplyOption
   // The run's one export serves both: refresh clears pending operations and drops what the
   // targets no longer hold, but never changes a resource's protect flag.
   const before = run.exported;
-  const recovered = [...run.recovered, ...(await resolvePending(run, pendingIn(before)))];
-  await run.readTargetState();
+  // The record is a stack output, which a refresh leaves as it is: a mode narrows from it first,
+  // so it can tell the refresh which resources matter.
   run.previous = readRecord(run);
   mode?.narrow(run);
+  const pending = pendingIn(before);
+  const recovered = [...run.recovered, ...(await resolvePending(run, pending, pending.length === 0 ? mode?.refreshScope(before) : undefined))];
+  await run.readTargetState();
   const overrides = {
     ...(opts.allowMassDeprovision ? { override: opts.allowMassDeprovision } : {}),
     ...(opts.allowMassChange ? { changeOverride: opts.allowMassChange } : {}),
@@ -181,10 +190,11 @@ function written(steps: readonly PlanStep[]): string[] {
  * creates are dropped so the update creates them again — the provider adopts whatever the
  * interrupted create had already made. The one refresh apply does anyway.
  */
-async function resolvePending(run: StackRun, pending: PendingOperation[]): Promise<string[]> {
+async function resolvePending(run: StackRun, pending: PendingOperation[], scope?: readonly string[]): Promise<string[]> {
   const repaired: string[] = [];
-  progress("refreshing the state from the targets…");
-  const refreshOnce = () => refresh(run.stack, run.log, progress, { clearPendingCreates: pending.some((p) => p.type === "creating") });
+  if (scope?.length === 0) return repaired;
+  progress(scope ? `refreshing ${scope.length} account${scope.length === 1 ? "" : "s"} and what depends on ${scope.length === 1 ? "it" : "them"} from the targets…` : "refreshing the state from the targets…");
+  const refreshOnce = () => refresh(run.stack, run.log, progress, { clearPendingCreates: pending.some((p) => p.type === "creating"), ...(scope ? { only: { urns: scope } } : {}) });
   try {
     await refreshOnce();
   } catch (error) {

@@ -1,4 +1,6 @@
 import { nameOf } from "../../engine/failure.js";
+import { stateResources } from "../../engine/state-sync.js";
+import { ACCOUNT_TYPES } from "../../evidence/plan-model.js";
 import { previewRefresh } from "../../engine/operations.js";
 import { notRevocations } from "../../offboard/only-revocations.js";
 import { AppliedRecordSchema, revocationsOnly, type Revocation } from "../../offboard/revocations.js";
@@ -66,6 +68,12 @@ function offboardMode(): ApplyMode {
       throw new RefusedError(
         `the fast-path preview holds more than revocations, so nothing was applied:\n${shown.join("\n")}${problems.length > 10 ? `\n  … and ${problems.length - 10} more` : ""}${legacy}\n${FULL_RUN}`,
       );
+    },
+    // Only the revoked identities' accounts and what depends on them are read before the
+    // preview: nothing else can be written by this run, so the rest of the company is not read.
+    refreshScope: (exported) => {
+      const ids = new Set(revocations.map((r) => r.id));
+      return stateResources(exported).filter((r) => ACCOUNT_TYPES.has(r.type) && ids.has(nameOf(r.urn))).map((r) => r.urn);
     },
     onlyPlanned: true,
     readBack: (run, written) => readBack(run, written, revocations),
