@@ -58,7 +58,8 @@ export function decideAdoption(input: AdoptionInput): { plan: AdoptionPlan; find
           code: "adoption-replaces",
           message: `${target} account ${account.userName} (id ${account.id}) matches ${key}, but adopting it would replace it: ${replaced.map((c) => `${c.field} '${c.from ?? ""}' → '${c.to ?? ""}'`).join(", ")} cannot change in place`,
           ...(at ?? placeOf(input.desired, key)),
-          hint: `make ${key}'s ${replaced.map((c) => c.field).join(", ")} in rolecall equal the live value (the login template, or an identity pinned in the stack), or rename the account in ${target} first; rolecall does not delete and recreate an existing account`,
+          // rolecall's value comes from the target's own rule (a login template, AWS's worker ID and userNameSuffix): naming it is what the user can act on.
+          hint: `set the account's ${replaced.map((c) => `${c.field} to '${c.to ?? ""}'`).join(", ")} in ${target} first (the value rolecall declares), or change the stack setting or template rolecall derives it from; rolecall does not delete and recreate an existing account`,
         });
         return;
       }

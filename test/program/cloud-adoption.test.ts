@@ -224,6 +224,7 @@ describe("what adoption cannot do in place", () => {
     expect(plan.adoptions).toEqual([]);
     expect(findings.map((f) => [f.code, f.file])).toEqual([["adoption-replaces", "adoption.yaml"]]);
     expect(findings[0]!.message).toContain(`userName 'bjorn.okafor@corp.example' → '${identityStoreUserName(user, {})}'`);
+    expect(findings[0]!.hint).toContain(`set the account's userName to '${identityStoreUserName(user, {})}' in aws first`);
   });
 
   it("adopts the same AWS user once its userName is rolecall's (the worker ID, plus the stack's suffix)", () => {
