@@ -15,6 +15,8 @@ import { parseStackSettings } from "../engine/settings.js";
 import { declareTargets, readPreviousDeclarations, readsPreviousState, type PreviousDeclarations, type TargetConnections } from "../targets/declare.js";
 import { stackRecord, type StackRecord } from "../targets/record.js";
 import { stackParallelism } from "../targets/parallelism.js";
+import { tokenViaEnvironment } from "../targets/scim/connect.js";
+import type { ScimConnection } from "../targets/scim/index.js";
 import { skipCheckpoints } from "../targets/checkpoints.js";
 import { exportCheckpoint, stackOutputs } from "../engine/state-sync.js";
 import type { PreviousRecord } from "../model/previous.js";
@@ -109,6 +111,13 @@ export async function prepareStackRun(projectDir: string, stackName: string, ver
     sandboxPort: sandboxPort(),
     desired,
   });
+  // The SCIM token reaches the provider through the engine's environment, so the state never keeps it.
+  const scim = declared.connections.scim as ScimConnection | undefined;
+  if (scim) {
+    const handoff = tokenViaEnvironment(scim);
+    Object.assign(stack.workspace.envVars, handoff.env);
+    declared.connections = { ...declared.connections, scim: handoff.connection } as TargetConnections;
+  }
   const log = await EngineLog.open(projectDir, stackName, verb);
   for (const line of recovered) {
     progress(`recovered: ${line}`);

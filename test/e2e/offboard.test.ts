@@ -39,6 +39,16 @@ describe("rolecall offboard and watch, end to end", () => {
     await project.remove();
   });
 
+  it("keeps no SCIM token in the state: the provider takes it from the engine's environment", async () => {
+    const state = JSON.parse(await readFile(path.join(project.dir, ".rolecall", "state", ".pulumi", "stacks", "rolecall", "local.json"), "utf8")) as {
+      checkpoint: { latest: { resources: { type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }[] } };
+    };
+    const providers = state.checkpoint.latest.resources.filter((r) => r.type === "pulumi:providers:rolecall-scim");
+    expect(providers).toHaveLength(1);
+    expect(Object.keys(providers[0]!.inputs ?? {})).not.toContain("token");
+    expect(Object.keys(providers[0]!.outputs ?? {})).not.toContain("token");
+  });
+
   it("revokes a leaver and leaves a mover's change and a joiner for the next full run, with evidence and proof", async () => {
     const before = await ls();
     const leaver = userOf(before, "W1010")!;

@@ -9,7 +9,8 @@ export interface ScimTargetArgs {
   /** Existing accounts and groups to adopt, and orphans policy disables or removes. */
   adoption?: AdoptionPlan;
   endpoint: pulumi.Input<string>;
-  token: pulumi.Input<string>;
+  /** Absent when the provider takes it from the engine's environment (connect.ts). */
+  token?: pulumi.Input<string>;
 }
 
 /**
@@ -23,7 +24,7 @@ export class ScimTarget extends pulumi.ComponentResource {
 
   constructor(name: string, args: ScimTargetArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rolecall:targets:Scim", name, {}, opts);
-    const provider = new ScimProvider(name, { endpoint: args.endpoint, token: args.token }, { parent: this });
+    const provider = new ScimProvider(name, { endpoint: args.endpoint, ...(args.token !== undefined ? { token: args.token } : {}) }, { parent: this });
     const adopted = new Map((args.adoption?.adoptions ?? []).map((a) => [`${a.kind}:${a.key}`, a]));
     const users = new Map<string, ScimUser>();
     for (const user of args.projection.users) {

@@ -3,10 +3,15 @@ import { defineTarget } from "../target.js";
 import { scimLimits } from "./limits.js";
 import { scimSchemas } from "./schema.js";
 
-/** How to reach a SCIM service provider. The component registers the token as a Pulumi secret. */
+/**
+ * How to reach a SCIM service provider. The component registers the token as a Pulumi secret
+ * in the provider's configuration, unless `tokenInEnvironment` says the engine's environment
+ * carries it (connect.ts, tokenViaEnvironment) — then the state never holds it.
+ */
 export interface ScimConnection {
   endpoint: pulumi.Input<string>;
   token: pulumi.Input<string>;
+  tokenInEnvironment?: boolean;
 }
 
 /** Any SCIM 2.0 service provider, through rolecall's own provider; the sandbox is its local instance. */
@@ -40,6 +45,7 @@ export const scimTarget = defineTarget({
   readInventory: async (connection) => (await import("./inventory.js")).readScimInventory(connection),
   loadDeclare: async () => {
     const { ScimTarget } = await import("./component.js");
-    return (name, projection, connection: ScimConnection, previous) => void new ScimTarget(name, { projection, ...connection, ...(previous.adoption ? { adoption: previous.adoption } : {}) });
+    return (name, projection, { tokenInEnvironment, token, ...connection }: ScimConnection, previous) =>
+      void new ScimTarget(name, { projection, ...connection, ...(tokenInEnvironment ? {} : { token }), ...(previous.adoption ? { adoption: previous.adoption } : {}) });
   },
 });

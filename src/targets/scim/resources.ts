@@ -6,14 +6,17 @@ export const SCIM_PACKAGE = "rolecall-scim";
 export interface ScimProviderArgs {
   /** Base URL of the SCIM 2.0 service provider, e.g. http://127.0.0.1:7643/scim/v2. */
   endpoint: pulumi.Input<string>;
-  /** Bearer token; always stored as a Pulumi secret. */
-  token: pulumi.Input<string>;
+  /**
+   * Bearer token, stored in the state as a Pulumi secret. rolecall's CLI leaves it out and hands
+   * it over through the engine's environment instead (provider/config.ts, TOKEN_ENV).
+   */
+  token?: pulumi.Input<string>;
 }
 
 /** One configured connection to a SCIM service provider. */
 export class ScimProvider extends pulumi.ProviderResource {
   constructor(name: string, args: ScimProviderArgs, opts?: pulumi.ResourceOptions) {
-    super(SCIM_PACKAGE, name, { endpoint: args.endpoint, token: pulumi.secret(args.token) }, opts);
+    super(SCIM_PACKAGE, name, { endpoint: args.endpoint, ...(args.token !== undefined ? { token: pulumi.secret(args.token) } : {}) }, opts);
   }
 }
 

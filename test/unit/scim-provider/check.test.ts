@@ -60,6 +60,14 @@ describe("provider configuration", () => {
     expect(checkConfig({ endpoint: UNKNOWN, token: UNKNOWN })).toEqual([]);
   });
 
+  it("takes the token from ROLECALL_SCIM_PROVIDER_TOKEN when its configuration has none (so the state never holds it)", () => {
+    const env = { ROLECALL_SCIM_PROVIDER_TOKEN: "from-env" };
+    expect(checkConfig({ endpoint: "https://scim.example.com/v2" }, env)).toEqual([]);
+    expect(checkConfig({ endpoint: "https://scim.example.com/v2" }, { ROLECALL_SCIM_PROVIDER_TOKEN: "" }).map((f) => f.property)).toEqual(["token"]);
+    expect(readConfig({ endpoint: "https://scim.example.com/v2" }, new Map(), env)).toEqual({ endpoint: "https://scim.example.com/v2", token: "from-env" });
+    expect(readConfig({ endpoint: "https://scim.example.com/v2", token: "configured" }, new Map(), env).token).toBe("configured");
+  });
+
   it("refuses plain http except on loopback", () => {
     expect(checkConfig({ endpoint: "http://127.0.0.1:7643/scim/v2", token: "t" })).toEqual([]);
     expect(checkConfig({ endpoint: "http://scim.example.com/v2", token: "t" })[0]?.reason).toMatch(/https/);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { EnvironmentError } from "../../../src/engine/errors.js";
-import { connectScim } from "../../../src/targets/scim/connect.js";
+import { connectScim, tokenViaEnvironment } from "../../../src/targets/scim/connect.js";
 
 const endpoint = "https://app.example.com/scim/v2";
 const connect = (scimToken?: string) => connectScim({ endpoint }, { projectDir: "/nonexistent", scimToken });
@@ -22,6 +22,10 @@ describe("the SCIM token's source", () => {
     await expect(connect("write")).resolves.toEqual({ endpoint, token: "write" });
     delete process.env.ROLECALL_SCIM_TOKEN;
     await expect(connect("write")).resolves.toEqual({ endpoint, token: "write" });
+  });
+
+  it("reaches the provider through the engine's environment, and the declared connection says so", () => {
+    expect(tokenViaEnvironment({ endpoint, token: "write" })).toEqual({ env: { ROLECALL_SCIM_PROVIDER_TOKEN: "write" }, connection: { endpoint, token: "write", tokenInEnvironment: true } });
   });
 
   it("is refused, naming both sources, when there is none", async () => {

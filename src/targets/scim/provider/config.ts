@@ -9,15 +9,23 @@ export interface ProviderConfig {
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
+/**
+ * Where the provider takes its token when its configuration has none. rolecall hands the token
+ * over this way (src/targets/scim/connect.ts): a provider's configuration is kept in the
+ * stack's state, and whoever can decrypt the state — the plan job, which runs a pull request's
+ * code — would read the write token there.
+ */
+export const TOKEN_ENV = "ROLECALL_SCIM_PROVIDER_TOKEN";
+
 /** Inputs are the unwrapped values; the caller returns the originals so the token stays secret in state. */
-export function checkConfig(news: ValueMap): CheckFailure[] {
+export function checkConfig(news: ValueMap, env: NodeJS.ProcessEnv = process.env): CheckFailure[] {
   const failures: CheckFailure[] = [];
   const endpoint = news["endpoint"];
   if (!isUnknown(endpoint ?? null)) {
     const reason = endpointProblem(endpoint);
     if (reason) failures.push({ property: "endpoint", reason });
   }
-  const token = news["token"];
+  const token = news["token"] ?? (env[TOKEN_ENV] || undefined);
   if (!isUnknown(token ?? null) && (typeof token !== "string" || token === "")) {
     failures.push({
       property: "token",
@@ -31,11 +39,11 @@ export function checkConfig(news: ValueMap): CheckFailure[] {
  * Endpoint and token come from the args struct; the `variables` map (keys `<pkg>:config:<key>`)
  * is the older channel engines still fill, read only when args lack a key.
  */
-export function readConfig(args: ValueMap, variables: ReadonlyMap<string, string>): ProviderConfig {
+export function readConfig(args: ValueMap, variables: ReadonlyMap<string, string>, env: NodeJS.ProcessEnv = process.env): ProviderConfig {
   const pick = (key: string): Value | undefined =>
     args[key] ?? [...variables].find(([name]) => name.endsWith(`:config:${key}`))?.[1];
-  const config = { endpoint: pick("endpoint") ?? null, token: pick("token") ?? null };
-  const failures = checkConfig(config);
+  const config = { endpoint: pick("endpoint") ?? null, token: pick("token") ?? (env[TOKEN_ENV] || null) };
+  const failures = checkConfig(config, env);
   if (failures.length > 0 || isUnknown(config.endpoint) || isUnknown(config.token)) {
     const why = failures.map((f) => `${f.property} ${f.reason}`).join("; ") || "endpoint or token is not known yet";
     throw new Error(`rolecall-scim provider configuration: ${why}`);
