@@ -126,7 +126,8 @@ export function buildPlan(
     })
     .sort(byString((p) => p.id));
 
-  const groupSteps = changing.filter((s) => !ACCOUNT_TYPES.has(s.type) && !ORPHAN_TYPES.has(s.type) && s.target !== "");
+  // A provider's own step (its configuration changed) is rolecall's doing, not the target's drift.
+  const groupSteps = changing.filter((s) => !ACCOUNT_TYPES.has(s.type) && !ORPHAN_TYPES.has(s.type) && s.target !== "" && !s.type.startsWith("pulumi:providers:"));
   const groups = [...new Set([...now.keys(), ...before.keys()])]
     .map((key) => {
       const [target, item] = key.split("|") as [string, string];

@@ -63,3 +63,12 @@ describe("a target wiped behind rolecall's back", () => {
     expect(plan.groups.find((g) => g.key === "group:it-admins")?.op).toBe("create");
   });
 });
+
+describe("a provider's configuration changing", () => {
+  it("is not called drift: the target did not change, rolecall's settings did", () => {
+    const record = EngineRecord.of([event("update", "pulumi:providers:rolecall-scim", "scim", "p1", { endpoint: "e", token: "t" }, { endpoint: "e" })]);
+    const plan = buildPlan(record.steps, desired, previous, ["scim"], record.counts, undefined, record.names);
+    expect(plan.risks.filter((r) => r.code === "drift")).toEqual([]);
+    expect(plan.summary.driftCorrections).toBe(0);
+  });
+});
