@@ -151,3 +151,59 @@ describe("faults: an apply through a failing SCIM target", () => {
     expect(plan.groups).toEqual([]);
   }, APPLY_TIMEOUT_MS);
 });
+
+describe("faults: a create the target refuses every time", () => {
+  let project: TempProject;
+  let proxy: FaultProxy;
+  let refuseJoiner = false;
+  const stack = ["--stack", "refusing"];
+  const joiner = "W2003";
+  const ls = async () => JSON.parse((await project.ok("sandbox", "ls", "--json")).stdout) as { users: { userName: string; externalId: string; active: boolean }[]; groups: { displayName: string; members: string[] }[] };
+
+  beforeAll(async () => {
+    project = await TempProject.create({ ROLECALL_SANDBOX_PORT: String(await freePort()), PULUMI_CONFIG_PASSPHRASE: "e2e-only" });
+    const started = await project.ok("sandbox", "start");
+    const url = /sandbox running at (\S+)/.exec(started.stdout)![1]!;
+    // The target rejects the joiner's account outright (a 400 a retry cannot mend); everything else passes.
+    proxy = await startFaultProxy({ target: url, seed: 1, rate: 0, refuse: ({ method, path, body }) => (refuseJoiner && method === "POST" && path === "/Users" && body.includes(joiner) ? 400 : undefined) });
+    project.env.ROLECALL_SCIM_TOKEN = (await readFile(path.join(project.dir, ".rolecall", "sandbox", "token"), "utf8")).trim();
+    project.env.PULUMI_BACKEND_URL = `file://${path.join(project.dir, "refusing-state")}`;
+    await mkdir(path.join(project.dir, "refusing-state"));
+    await writeFile(path.join(project.dir, "stacks", "Pulumi.refusing.yaml"), `config:\n  rolecall:targets:\n    scim:\n      endpoint: ${proxy.url}\n`);
+    await project.ok("apply", ...stack, "--yes");
+  }, APPLY_TIMEOUT_MS);
+  afterAll(async () => {
+    await proxy?.close();
+    await project?.run("sandbox", "stop");
+    await project?.remove();
+  });
+
+  it("strands no leaver in grace in the groups the refused joiner was to join; the next plan still shows the joiner's gains and privileged risk", async () => {
+    refuseJoiner = true;
+    const policy = path.join(project.dir, "desired-state", "policy.yaml");
+    await writeFile(policy, (await readFile(policy, "utf8")).replace(/leaverGraceDays: \d+/, "leaverGraceDays: 30"));
+    const roster = path.join(project.dir, "desired-state", "hr", "roster.csv");
+    await writeFile(roster, (await readFile(roster, "utf8")) + `${joiner},Noor,Haddad,,,Engineering,CC-200,Berlin,Software Engineer,W1009,Employee,Active,2024-05-01,\r\n`);
+    await project.editRoster((row) => (row["Employee ID"] === "W1013" ? { ...row, "Employment Status": "Terminated", "Termination Date": "2026-11-30" } : row));
+
+    const { dir, result } = await planned(project, "apply", ...stack, "--yes");
+    expect(result.code, result.stderr).toBe(4);
+    expect(result.stderr).toMatch(new RegExp(`${joiner}.*400`));
+    const steps = (JSON.parse(await readFile(path.join(dir, "applied.json"), "utf8")) as { steps: { urn: string; op: string; outcome: string }[] }).steps;
+    expect(steps.find((s) => s.urn.endsWith(`User::${joiner}`))).toMatchObject({ op: "create", outcome: "failed" });
+    const live = await ls();
+    const leaver = live.users.find((u) => u.externalId === "W1013")!;
+    expect(leaver.active).toBe(false);
+    expect(live.groups.filter((g) => g.members.includes(leaver.userName)).map((g) => g.displayName)).toEqual([]);
+    expect(live.users.map((u) => u.externalId)).not.toContain(joiner);
+
+    const next = await planned(project, "plan", ...stack);
+    expect((next.plan.people.find((p) => p.id === joiner)?.gains ?? []).map((g) => g.item).sort()).toEqual(["all-staff", "engineering", "office-berlin", "platform-team"]);
+    expect(next.plan.risks).toContainEqual({ code: "privileged-grant", subject: joiner, message: `${joiner} gains privileged scim group platform-team` });
+    expect(next.plan.people.find((p) => p.id === "W1013")).toBeUndefined();
+
+    refuseJoiner = false;
+    expect((await project.run("apply", ...stack, "--yes")).code).toBe(0);
+    expect((await ls()).groups.find((g) => g.displayName === "Platform Team")?.members).toContain(`noor.haddad@example.com`);
+  }, APPLY_TIMEOUT_MS);
+});

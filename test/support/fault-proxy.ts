@@ -25,6 +25,8 @@ export interface FaultProxyOptions {
   maxFaults?: number;
   stallMs?: number;
   retryAfterSeconds?: number;
+  /** A request the target refuses every time with this status (a create it rejects), whatever the seed decides; never forwarded. */
+  refuse?: (request: { method: string; path: string; body: string }) => number | undefined;
 }
 
 export interface FaultCounts {
@@ -108,9 +110,12 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       const [, resource = "", id] = (req.url ?? "").slice(target.pathname.replace(/\/$/, "").length).split("?")[0]!.split("/");
       const route = `${req.method} /${resource}${id ? "/{id}" : ""}`;
       counts.byRoute[route] = (counts.byRoute[route] ?? 0) + 1;
+      const body = Buffer.concat(chunks);
+      const refused = options.refuse?.({ method: req.method ?? "", path: route.slice(route.indexOf(" ") + 1), body: body.toString("utf8") });
+      if (refused !== undefined) return answer(res, refused, {}, "refused by the fault proxy");
       const fault = decide();
       if (fault) counts.faults[fault]++;
-      void handle(fault, req, res, Buffer.concat(chunks));
+      void handle(fault, req, res, body);
     });
   });
   server.on("connection", (socket) => {

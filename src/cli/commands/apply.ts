@@ -12,6 +12,8 @@ import { ACCOUNT_TYPES } from "../../evidence/plan-model.js";
 import { appliedSteps, changingSteps, EngineRecord, stepKey } from "../../evidence/steps.js";
 import { PlanDocumentSchema, type AppliedDocument, type PlanDocument, type PlanStep } from "../../model/plan.js";
 import { settleRecord } from "../../targets/record.js";
+import { targetNamed } from "../../targets/registry.js";
+import type { DesiredState } from "../../model/desired-state.js";
 import { proveAfterApply, refuseUnproven, type FastPathProof } from "../proof.js";
 import { findProjectDir, NotAppliedError, progress, RefusedError } from "../context.js";
 import { makePlan } from "../planning.js";
@@ -167,16 +169,44 @@ async function applyStranded(run: StackRun, changing: readonly PlanStep[], updat
   const line = `the update failed on ${failed.size} resource${failed.size === 1 ? "" : "s"} (${[...failed].map(nameOf).slice(0, 5).join(", ")}${failed.size > 5 ? ", …" : ""}); applying the ${stranded.length} planned step${stranded.length === 1 ? "" : "s"} it skipped because of ${failed.size === 1 ? "it" : "them"} on their own`;
   progress(line);
   run.log.note(line);
-  let second = await up(run.stack, run.log, progress, update.add, { urns: stranded });
-  if (second.error && isIntegrityFailure(second.error)) {
-    for (const repaired of await repairIntegrity(run.stack)) {
-      progress(`recovered: ${repaired}`);
-      run.log.note(`recovered: ${repaired}`);
-      recovered.push(repaired);
+  // An account whose create failed has no id for its groups to hold, and the engine refuses a
+  // targeted step that depends on a create it is not doing: the second pass declares the run's
+  // state without those accounts, so their groups are written without them (they stay gains of
+  // the next plan) and every other member's change, a leaver's removal above all, goes through.
+  const notCreated = changing.filter((s) => s.op === "create" && ACCOUNT_TYPES.has(s.type) && failed.has(s.urn));
+  const declared = run.desired;
+  if (notCreated.length > 0) run.desired = withoutAccounts(declared, notCreated);
+  try {
+    let second = await up(run.stack, run.log, progress, update.add, { urns: stranded });
+    if (second.error && isIntegrityFailure(second.error)) {
+      for (const repaired of await repairIntegrity(run.stack)) {
+        progress(`recovered: ${repaired}`);
+        run.log.note(`recovered: ${repaired}`);
+        recovered.push(repaired);
+      }
+      second = await up(run.stack, run.log, progress, update.add, { urns: stranded });
     }
-    second = await up(run.stack, run.log, progress, update.add, { urns: stranded });
+    return new EngineError(error.message, [...error.causes, ...(second.error?.causes ?? [])], error.logFile, "update");
+  } finally {
+    run.desired = declared;
   }
-  return new EngineError(error.message, [...error.causes, ...(second.error?.causes ?? [])], error.logFile, "update");
+}
+
+/** The desired state without some targets' accounts, in their projections and every item's holders. */
+function withoutAccounts(desired: DesiredState, steps: readonly PlanStep[]): DesiredState {
+  const targets: Record<string, unknown> = { ...desired.targets };
+  for (const target of new Set(steps.map((s) => s.target))) {
+    const gone = new Set(steps.filter((s) => s.target === target).map((s) => s.name));
+    const projection = targets[target] as (Record<string, unknown> & { users: { key: string }[] }) | undefined;
+    if (!projection) continue;
+    const narrowed: Record<string, unknown> = { ...projection, users: projection.users.filter((u) => !gone.has(u.key)) };
+    for (const { field } of targetNamed(target)?.held ?? []) {
+      const items = projection[field] as { members: { user: string }[] }[] | undefined;
+      if (items) narrowed[field] = items.map((item) => ({ ...item, members: item.members.filter((m) => !gone.has(m.user)) }));
+    }
+    targets[target] = targetNamed(target)!.withoutDangling(narrowed);
+  }
+  return { ...desired, targets: targets as DesiredState["targets"] };
 }
 
 /** The resources an update wrote that still exist after it: what can be read back. */
