@@ -162,7 +162,7 @@ export async function apply(run: StackRun, projectDir: string, opts: ApplyOption
  * steps run, so nothing the plan did not show can happen; what still fails is the caller's to
  * report, with both updates' causes.
  */
-async function applyStranded(run: StackRun, changing: readonly PlanStep[], update: EngineRecord, error: EngineError, recovered: string[]): Promise<EngineError | undefined> {
+async function applyStranded(run: StackRun, changing: readonly PlanStep[], update: EngineRecord, error: EngineError, recovered: string[]): Promise<EngineError> {
   const failed = new Set([...errorsByUrn(update.diagnostics).keys(), ...changing.filter((s) => update.failed.has(stepKey(s))).map((s) => s.urn)]);
   const stranded = [...new Set(changing.filter((s) => !update.done.has(stepKey(s)) && !failed.has(s.urn)).map((s) => s.urn))];
   if (stranded.length === 0) return error;
@@ -179,11 +179,7 @@ async function applyStranded(run: StackRun, changing: readonly PlanStep[], updat
   try {
     let second = await up(run.stack, run.log, progress, update.add, { urns: stranded });
     if (second.error && isIntegrityFailure(second.error)) {
-      for (const repaired of await repairIntegrity(run.stack)) {
-        progress(`recovered: ${repaired}`);
-        run.log.note(`recovered: ${repaired}`);
-        recovered.push(repaired);
-      }
+      noteRecovered(run, recovered, await repairIntegrity(run.stack));
       second = await up(run.stack, run.log, progress, update.add, { urns: stranded });
     }
     return new EngineError(error.message, [...error.causes, ...(second.error?.causes ?? [])], error.logFile, "update");
@@ -229,11 +225,7 @@ async function resolvePending(run: StackRun, pending: PendingOperation[], scope?
     await refreshOnce();
   } catch (error) {
     if (!isIntegrityFailure(error)) throw error;
-    repaired.push(...(await repairIntegrity(run.stack)));
-    for (const line of repaired) {
-      progress(`recovered: ${line}`);
-      run.log.note(`recovered: ${line}`);
-    }
+    noteRecovered(run, repaired, await repairIntegrity(run.stack));
     await refreshOnce();
   }
   if (pending.length === 0) return repaired;
@@ -241,9 +233,17 @@ async function resolvePending(run: StackRun, pending: PendingOperation[], scope?
   if (left.length > 0) throw new EngineError("pending operations remain after a refresh", left.map((p) => `${p.type} ${nameOf(p.urn)}`), run.log.file, "environment");
   const what = pending.map((p) => `${p.type} ${nameOf(p.urn)}`);
   const line = `an interrupted update had left ${pending.length} operation${pending.length === 1 ? "" : "s"} pending (${what.slice(0, 8).join(", ")}${what.length > 8 ? ", …" : ""}); refreshed from the targets and cleared them${pending.some((p) => p.type === "creating") ? " — interrupted creates are made again, adopting what the target already holds" : ""}`;
-  progress(`recovered: ${line}`);
-  run.log.note(`recovered: ${line}`);
-  return [...repaired, line];
+  noteRecovered(run, repaired, [line]);
+  return repaired;
+}
+
+/** Says and logs each thing recovered, and keeps it for applied.json's `recovered`. */
+function noteRecovered(run: StackRun, into: string[], lines: readonly string[]): void {
+  for (const line of lines) {
+    progress(`recovered: ${line}`);
+    run.log.note(`recovered: ${line}`);
+    into.push(line);
+  }
 }
 
 /** Takes `protect` off resources whose person a reviewed policy change took off the protected list. */
@@ -262,14 +262,7 @@ async function unprotectPerPolicy(run: StackRun, exported: Deployment): Promise<
  */
 async function readBackAfterFailure(run: StackRun, recovered: string[]): Promise<PlanStep[] | undefined> {
   progress("the update failed; reading the targets back to record what was really done…");
-  const note = (lines: string[]) => {
-    for (const line of lines) {
-      progress(`recovered: ${line}`);
-      run.log.note(`recovered: ${line}`);
-      recovered.push(line);
-    }
-  };
-  if (run.backend) note(await releaseStaleLocks(run.backend));
+  if (run.backend) noteRecovered(run, recovered, await releaseStaleLocks(run.backend));
   const readBack = async () => {
     const record = new EngineRecord();
     await preview(run.stack, run.log, progress, { refresh: true, onEvent: record.add });
@@ -279,7 +272,7 @@ async function readBackAfterFailure(run: StackRun, recovered: string[]): Promise
     return await readBack();
   } catch (error) {
     if (!isIntegrityFailure(error)) return undefined;
-    note(await repairIntegrity(run.stack));
+    noteRecovered(run, recovered, await repairIntegrity(run.stack));
     return readBack().catch(() => undefined);
   }
 }
