@@ -144,7 +144,7 @@ interface DeclaredItem {
   groups: ReadonlySet<string>;
 }
 
-type ProjectionEntry = { key: string; displayName?: string; members: Holders } & Record<string, unknown>;
+export type ProjectionEntry = { key: string; displayName?: string; members: Holders } & Record<string, unknown>;
 
 /**
  * The catalog items a live item is, by the target's own facts: a held kind by the entry field
@@ -162,14 +162,19 @@ function declaredItemsOf(input: CorrelationInput): (item: LiveItem) => DeclaredI
     }
     const held = input.held.find((h) => h.kind === item.kind);
     const entries = held ? (projection?.[held.field] ?? []) : [];
-    const byExternalId = item.externalId === undefined ? [] : entries.filter((d) => d.key === item.externalId);
-    const matches = held?.liveId
-      ? entries.filter((d) => d[held.liveId!] === item.id)
-      : byExternalId.length > 0
-        ? byExternalId
-        : entries.filter((d) => d.displayName !== undefined && normalised(d.displayName) === normalised(item.displayName));
-    return matches.map((d) => ({ key: d.key, users: new Set(d.members.map((m) => m.user)), groups: none }));
+    return entriesOfItem(held, entries, item).map((d) => ({ key: d.key, users: new Set(d.members.map((m) => m.user)), groups: none }));
   };
+}
+
+/**
+ * The projection entries of a held kind that a live item is: by the entry field its live id is
+ * (`HeldKind.liveId`), else by externalId = key, else by display name. Correlation and brownfield
+ * adoption both match items so, never differently.
+ */
+export function entriesOfItem<E extends ProjectionEntry>(held: Pick<HeldKind, "liveId"> | undefined, entries: readonly E[], item: LiveItem): E[] {
+  if (held?.liveId) return entries.filter((d) => d[held.liveId!] === item.id);
+  const byExternalId = item.externalId === undefined ? [] : entries.filter((d) => d.key === item.externalId);
+  return byExternalId.length > 0 ? byExternalId : entries.filter((d) => d.displayName !== undefined && normalised(d.displayName) === normalised(item.displayName));
 }
 
 /**

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { adoptionFacts, completeAdoption } from "../../src/cli/adoption-run.js";
+import { adoptionFacts, completeAdoption } from "../../src/inventory/adoption-holdings.js";
 import { compile } from "../../src/compile/compile.js";
 import { decideAdoption } from "../../src/inventory/adoption.js";
 import { correlate } from "../../src/inventory/correlate.js";

@@ -5,7 +5,7 @@ import { itemsOf } from "../../src/compile/project.js";
 import { pluginOfPackage } from "../../src/engine/plugins.js";
 import { loadDesiredState } from "../../src/load/desired-state-dir.js";
 import type { DesiredState, DirectoryUser } from "../../src/model/desired-state.js";
-import { adoptionFacts } from "../../src/cli/adoption-run.js";
+import { adoptionFacts } from "../../src/inventory/adoption-holdings.js";
 import type { Adoption } from "../../src/model/adoption.js";
 import { ALL_TARGETS } from "../../src/targets/registry.js";
 import { recordRegistrations, type Registered } from "../support/pulumi-mocks.js";
