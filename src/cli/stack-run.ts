@@ -15,8 +15,7 @@ import { parseStackSettings } from "../engine/settings.js";
 import { declareTargets, readPreviousDeclarations, readsPreviousState, type PreviousDeclarations, type TargetConnections } from "../targets/declare.js";
 import { stackRecord, type StackRecord } from "../targets/record.js";
 import { stackParallelism } from "../targets/parallelism.js";
-import { tokenViaEnvironment } from "../targets/scim/connect.js";
-import type { ScimConnection } from "../targets/scim/index.js";
+import { ALL_TARGETS } from "../targets/registry.js";
 import { skipCheckpoints } from "../targets/checkpoints.js";
 import { exportCheckpoint, stackOutputs } from "../engine/state-sync.js";
 import type { PreviousRecord } from "../model/previous.js";
@@ -111,13 +110,15 @@ export async function prepareStackRun(projectDir: string, stackName: string, ver
     sandboxPort: sandboxPort(),
     desired,
   });
-  // The SCIM token reaches the provider through the engine's environment, so the state never keeps it.
-  const scim = declared.connections.scim as ScimConnection | undefined;
-  if (scim) {
-    const handoff = tokenViaEnvironment(scim);
-    Object.assign(stack.workspace.envVars, handoff.env);
-    declared.connections = { ...declared.connections, scim: handoff.connection } as TargetConnections;
+  // Secrets a target's provider takes from the engine's environment never reach the state.
+  const connections: Record<string, unknown> = { ...declared.connections };
+  for (const target of ALL_TARGETS) {
+    if (!target.handOff || connections[target.name] === undefined) continue;
+    const handed = target.handOff(connections[target.name]);
+    Object.assign(stack.workspace.envVars, handed.env);
+    connections[target.name] = handed.connection;
   }
+  declared.connections = connections as TargetConnections;
   const log = await EngineLog.open(projectDir, stackName, verb);
   for (const line of recovered) {
     progress(`recovered: ${line}`);

@@ -170,6 +170,12 @@ export interface Target<N extends string = string, S extends TargetSchemas = Tar
   limits(ctx: LimitContext<Infer<S, "settings">>): Finding[];
   /** How to reach the target; throws an EnvironmentError saying what to set when it cannot. */
   connect(settings: Infer<S, "settings">, ctx: ConnectContext): Promise<Connection>;
+  /**
+   * Secrets its provider takes from the engine's environment rather than from its configuration,
+   * which the stack's state keeps (and whoever can decrypt the state would read): the variables
+   * to set for the engine, and the connection to declare without them. Absent: none.
+   */
+  handOff?(connection: Connection): { env: Record<string, string>; connection: Connection };
   /** Reads the target's part of an exported deployment, for targets whose declaration depends on the last run. */
   readPrevious?(deployment: unknown): State;
   /** Reads every account and held item the target holds now, paged to the end; absent where rolecall cannot read the target yet. */

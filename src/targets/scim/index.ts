@@ -1,12 +1,13 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { defineTarget } from "../target.js";
+import { tokenViaEnvironment } from "./token-handoff.js";
 import { scimLimits } from "./limits.js";
 import { scimSchemas } from "./schema.js";
 
 /**
  * How to reach a SCIM service provider. The component registers the token as a Pulumi secret
  * in the provider's configuration, unless `tokenInEnvironment` says the engine's environment
- * carries it (connect.ts, tokenViaEnvironment) — then the state never holds it.
+ * carries it (token-handoff.ts) — then the state never holds it.
  */
 export interface ScimConnection {
   endpoint: pulumi.Input<string>;
@@ -42,6 +43,7 @@ export const scimTarget = defineTarget({
   withoutDangling: (projection) => projection,
   limits: scimLimits,
   connect: async (settings, ctx) => (await import("./connect.js")).connectScim(settings, ctx),
+  handOff: tokenViaEnvironment,
   readInventory: async (connection) => (await import("./inventory.js")).readScimInventory(connection),
   loadDeclare: async () => {
     const { ScimTarget } = await import("./component.js");

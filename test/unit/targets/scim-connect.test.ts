@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { EnvironmentError } from "../../../src/engine/errors.js";
-import { connectScim, tokenViaEnvironment } from "../../../src/targets/scim/connect.js";
+import { connectScim } from "../../../src/targets/scim/connect.js";
+import { tokenViaEnvironment } from "../../../src/targets/scim/token-handoff.js";
 
 const endpoint = "https://app.example.com/scim/v2";
 const connect = (scimToken?: string) => connectScim({ endpoint }, { projectDir: "/nonexistent", scimToken });

@@ -11,7 +11,7 @@ const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 /**
  * Where the provider takes its token when its configuration has none. rolecall hands the token
- * over this way (src/targets/scim/connect.ts): a provider's configuration is kept in the
+ * over this way (src/targets/scim/token-handoff.ts): a provider's configuration is kept in the
  * stack's state, and whoever can decrypt the state — the plan job, which runs a pull request's
  * code — would read the write token there.
  */
