@@ -69,7 +69,7 @@ export async function makePlan(run: StackRun, projectDir: string, opts: { refres
   async function previewAllowingProtectedDeletes(r: StackRun): Promise<EngineRecord> {
     const captured = new EngineRecord();
     try {
-      await preview(r.stack, r.log, progress, { refresh: opts.refresh, onEvent: captured.add });
+      await preview(r.stack, r.log, progress, { refresh: opts.refresh, onEvent: captured.add, ...(r.part ? { only: r.part } : {}) });
       return captured;
     } catch (error) {
       const errors = [...errorsByUrn(captured.diagnostics).values()].flat();

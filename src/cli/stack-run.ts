@@ -12,7 +12,7 @@ import type { Inputs } from "../model/inputs.js";
 import type { Policy } from "../model/policy.js";
 import type { StackSettings } from "../model/stack-settings.js";
 import { parseStackSettings } from "../engine/settings.js";
-import { declareTargets, readPreviousDeclarations, readsPreviousState, type PreviousDeclarations, type TargetConnections } from "../targets/declare.js";
+import { declareTargets, readPreviousDeclarations, readsPreviousState, type DeclaredPart, type PreviousDeclarations, type TargetConnections } from "../targets/declare.js";
 import { stackRecord, type StackRecord } from "../targets/record.js";
 import { stackParallelism } from "../targets/parallelism.js";
 import { ALL_TARGETS } from "../targets/registry.js";
@@ -54,6 +54,12 @@ export interface StackRun {
   /** The record of what this run declares; apply writes it once the update did its steps. */
   declared: StackRecord;
   /**
+   * Set by the leaver fast path: the program declares only these accounts and groups (in the
+   * targets that can declare part of theirs), and every preview and update is limited to these
+   * resources (Pulumi's --target), so the rest of the state is left as it is, not deleted.
+   */
+  part?: DeclaredPart & { urns: string[] };
+  /**
    * Reads again what the state holds of the targets (Okta's raw statuses, Entra ID's enabled
    * flags, group members), for the program to compare with: apply calls it after its refresh,
    * so the drift it reports is what the targets hold now, not at the last run.
@@ -80,7 +86,7 @@ export async function prepareStackRun(projectDir: string, stackName: string, ver
       const record = declared.run?.previous;
       // The run's desired state, not the compiled one: the leaver fast path narrows it.
       const adoption = declared.run?.adoption;
-      await declareTargets(declared.run?.desired ?? declared.desired!, declared.connections!, { ...declared.previous, ...(record ? { record } : {}), ...(adoption ? { adoption } : {}) });
+      await declareTargets(declared.run?.desired ?? declared.desired!, declared.connections!, { ...declared.previous, ...(record ? { record } : {}), ...(adoption ? { adoption } : {}) }, declared.run?.part);
       return record ? { rolecall: record } : {};
     },
   });
@@ -95,8 +101,9 @@ export async function prepareStackRun(projectDir: string, stackName: string, ver
   if (skipCheckpoints(Object.keys(settings.targets))) stack.workspace.envVars.PULUMI_SKIP_CHECKPOINTS = "true";
   // What the last run left, for decisions that depend on it (Okta statuses, Entra groups changing form).
   const readTargetState = async (state?: Deployment) => {
-    if (!readsPreviousState(Object.keys(settings.targets))) return;
-    declared.previous = readPreviousDeclarations(Object.keys(settings.targets), state ?? (await exportCheckpoint(stack)));
+    const part = declared.run?.part !== undefined;
+    if (!part && !readsPreviousState(Object.keys(settings.targets))) return;
+    declared.previous = readPreviousDeclarations(Object.keys(settings.targets), state ?? (await exportCheckpoint(stack)), part);
   };
   const exported = await exportCheckpoint(stack);
   await readTargetState(exported);

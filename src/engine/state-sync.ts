@@ -6,14 +6,23 @@ import { isDeepStrictEqual, promisify } from "node:util";
 import type { Deployment, EngineEvent, LocalWorkspace, Stack } from "@pulumi/pulumi/automation/index.js";
 
 /** The parts of a checkpoint resource rolecall reads or sets. */
-interface StateResource {
+export interface StateResource {
   urn: string;
   type: string;
+  id?: string;
+  parent?: string;
   protect?: boolean;
+  dependencies?: string[];
+  inputs?: Record<string, unknown>;
   outputs?: Record<string, unknown>;
 }
 
 type Checkpoint = { resources?: StateResource[] };
+
+/** A resource's own name (worker ID, catalog key) from its URN. */
+export function urnName(urn: string): string {
+  return urn.slice(urn.lastIndexOf("::") + 2);
+}
 
 /** The resources of an exported stack. */
 export function stateResources(exported: Deployment): StateResource[] {

@@ -1,3 +1,5 @@
+import { stateResources, urnName } from "../engine/state-sync.js";
+import type { Deployment } from "@pulumi/pulumi/automation/index.js";
 import type { AdoptionPlan } from "../model/adoption.js";
 import type { DesiredState } from "../model/desired-state.js";
 import { stackRecord, type StackRecord } from "./record.js";
@@ -17,7 +19,17 @@ export type PreviousDeclarations = { [T in Registered as T["name"]]?: StateOf<T>
   record?: StackRecord;
   /** What the run adopts and does with orphans, decided from the live inventory before the preview. */
   adoption?: AdoptionPlan;
+  /** Per target declaring only some accounts (`declaresPart`), every account's id in the state, by key. */
+  accountIds?: Record<string, ReadonlyMap<string, string>>;
 };
+
+/** What a fast-path run declares of the targets that can declare part of their state: accounts and groups, by key. */
+export interface DeclaredPart {
+  accounts: ReadonlySet<string>;
+  groups: ReadonlySet<string>;
+}
+
+type Keyed = { users: { key: string }[]; groups: { key: string }[] };
 
 // A target's component and provider package, loaded when a stack that enables it first runs:
 // never by validate or compile, and a SCIM-only stack never loads the cloud providers' SDKs.
@@ -30,27 +42,40 @@ const declarationOf = (target: AnyTarget) => {
 /**
  * Declares the desired state as Pulumi resources: one component per enabled target, each
  * taking its projection. Reads nothing and decides nothing — that happened in compile.
+ * `part`: of the targets that can declare part of their state, only these accounts and groups
+ * are declared (the leaver fast path), other members named by their ids in the state.
  * Returns the stack outputs: the record the next plan compares against.
  */
-export async function declareTargets(desired: DesiredState, connections: TargetConnections, previous?: PreviousDeclarations): Promise<{ rolecall: StackRecord }> {
+export async function declareTargets(desired: DesiredState, connections: TargetConnections, previous?: PreviousDeclarations, part?: DeclaredPart): Promise<{ rolecall: StackRecord }> {
   const byName = connections as Record<string, unknown>;
   const before = (previous ?? {}) as Record<string, unknown>;
   const enabled = ALL_TARGETS.filter((target) => byName[target.name] !== undefined);
   const declarations = await Promise.all(enabled.map(declarationOf));
   enabled.forEach((target, i) => {
-    const projection = (desired.targets as Record<string, unknown>)[target.name] ?? target.emptyProjection([]);
+    const whole = ((desired.targets as Record<string, unknown>)[target.name] ?? target.emptyProjection([])) as Keyed;
+    const some = part && target.declaresPart ? previous?.accountIds?.[target.name] ?? new Map<string, string>() : undefined;
+    const projection = some ? { ...whole, users: whole.users.filter((u) => part!.accounts.has(u.key)), groups: whole.groups.filter((g) => part!.groups.has(g.key)) } : whole;
     const mine = <T extends { target: string }>(list: readonly T[] = []) => list.filter((x) => x.target === target.name);
     const adoption = previous?.adoption ? { adoptions: mine(previous.adoption.adoptions), orphans: mine(previous.adoption.orphans), memberships: mine(previous.adoption.memberships) } : undefined;
-    declarations[i]!(target.name, projection, byName[target.name], { state: before[target.name], ...(previous?.record ? { record: previous.record } : {}), ...(adoption ? { adoption } : {}) });
+    declarations[i]!(target.name, projection, byName[target.name], { state: before[target.name], ...(previous?.record ? { record: previous.record } : {}), ...(adoption ? { adoption } : {}), ...(some ? { accountIds: some } : {}) });
   });
   return { rolecall: stackRecord(desired, Object.keys(connections)) };
 }
 
-/** Each enabled target's reading of the stack's exported state, for those whose declaration depends on it. */
-export function readPreviousDeclarations(targets: readonly string[], deployment: unknown): PreviousDeclarations {
+/**
+ * Each enabled target's reading of the stack's exported state, for those whose declaration
+ * depends on it; with `someAccounts`, also the account ids of the targets declaring only some.
+ */
+export function readPreviousDeclarations(targets: readonly string[], deployment: Deployment, someAccounts = false): PreviousDeclarations {
   const previous: Record<string, unknown> = {};
-  for (const t of ALL_TARGETS) if (targets.includes(t.name) && t.readPrevious) previous[t.name] = t.readPrevious(deployment);
-  return previous as PreviousDeclarations;
+  const accountIds: Record<string, ReadonlyMap<string, string>> = {};
+  const resources = stateResources(deployment);
+  for (const t of ALL_TARGETS) {
+    if (!targets.includes(t.name)) continue;
+    if (t.readPrevious) previous[t.name] = t.readPrevious(deployment);
+    if (someAccounts && t.declaresPart) accountIds[t.name] = new Map(resources.flatMap((r) => (r.type === t.plan.accountType && r.id ? [[urnName(r.urn), r.id] as const] : [])));
+  }
+  return { ...(previous as PreviousDeclarations), ...(someAccounts ? { accountIds } : {}) };
 }
 
 /** Whether any of these targets reads the stack's exported state before it is declared. */

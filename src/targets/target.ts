@@ -63,6 +63,11 @@ export interface PreviousOf<State> {
   record?: StackRecord;
   /** What this run adopts in the target and does with its orphans (decided from the live inventory), this target's entries only. */
   adoption?: AdoptionPlan;
+  /**
+   * Given when the projection holds only some of the accounts (see `declaresPart`):
+   * every account's id in the state, by key, to name the members it does not declare.
+   */
+  accountIds?: ReadonlyMap<string, string>;
 }
 
 /** How the engine reaches the targets: the project folder and the stack config's secrets. */
@@ -148,6 +153,16 @@ export interface Target<N extends string = string, S extends TargetSchemas = Tar
   readonly orphanActions?: readonly ("disable" | "remove")[];
   /** How linked accounts and groups are adopted; absent: the target cannot adopt yet, and a plan that would is refused. */
   readonly adoption?: TargetAdoption<Infer<S, "settings">>;
+  /**
+   * Its component declares correctly from a projection holding only some of its accounts and
+   * groups (projection `users` and `groups`, resources named by key), each item whole: a member
+   * it does not declare is named by the id the state gives it (`PreviousOf.accountIds`), and it
+   * has no per-holder resource of that member to declare. The leaver fast path then declares
+   * only the leavers' accounts and the groups listing them, and leaves the rest of the state
+   * undeclared and untargeted (kept as it is), so its preview and update cost what the leavers
+   * hold rather than the company. Absent: the fast path declares the target whole.
+   */
+  readonly declaresPart?: boolean;
   /** The provider converges when a killed update is run again from the state before it (see checkpoints.ts). */
   readonly convergesWithoutCheckpoints: boolean;
   /** The most engine operations the target's API limits allow at once; undefined when it sets none. */

@@ -31,4 +31,23 @@ describe("the SCIM target with Pulumi's mocks", () => {
     const provider = registered.find((r) => r.type === "pulumi:providers:rolecall-scim")!;
     expect(provider.inputs.endpoint).toBe("https://scim.example.com/v2");
   });
+
+  it("declares only the accounts and groups it is told to, naming every other member of a group by its id in the state", async () => {
+    const desired = compile(await loadDesiredState("desired-state"), "2026-11-25");
+    const scim = { scim: { endpoint: "https://scim.example.com/v2", token: "not-a-real-token" } };
+    const inState = new Map(desired.targets.scim!.users.map((u) => [u.key, `state-${u.key}`]));
+    registered.length = 0;
+    const part = { accounts: new Set(["W1011"]), groups: new Set(["platform-team", "all-staff"]) };
+    await declareTargets(desired, scim, { accountIds: { scim: inState } }, part);
+    await settle();
+
+    expect(registered.filter((r) => r.type === "rolecall-scim:index:User").map((u) => u.name)).toEqual(["W1011"]);
+    const groups = registered.filter((r) => r.type === "rolecall-scim:index:Group");
+    expect(groups.map((g) => g.name).sort()).toEqual(["all-staff", "platform-team"]);
+    expect(groups.find((g) => g.name === "platform-team")!.inputs.members).toEqual(["state-W1010", "id-W1011", "state-W1012", "state-W1013"]);
+
+    // A member neither declared nor in the state cannot be named: the program fails rather than drop them.
+    const withoutW1012 = new Map([...inState].filter(([key]) => key !== "W1012"));
+    await expect(declareTargets(desired, scim, { accountIds: { scim: withoutW1012 } }, part)).rejects.toThrow(/group all-staff lists W1012, whose account this run neither declares nor finds in the state/);
+  });
 });

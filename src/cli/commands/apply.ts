@@ -33,7 +33,11 @@ export interface ApplyOptions extends PlanOptions {
  */
 export interface ApplyMode {
   fastPath: "offboard";
-  /** Replaces what the run declares (run.desired, run.declared), once the stack's record is read. */
+  /**
+   * Replaces what the run declares (run.desired, run.declared, and run.part, which also limits
+   * the refresh before the preview when nothing is pending: nothing else can be written by the
+   * run), once the stack's record is read.
+   */
   narrow(run: StackRun): void;
   /** Throws when the preview holds what this mode must not apply. */
   check(plan: PlanDocument): void;
@@ -43,12 +47,6 @@ export interface ApplyMode {
    * and a step the plan did not show cannot happen at all.
    */
   onlyPlanned: boolean;
-  /**
-   * The resources the refresh before the preview must read (with whatever depends on them: the
-   * groups and memberships of those accounts), when nothing is pending; the refresh of every
-   * resource is then not needed. An empty list: nothing to read.
-   */
-  refreshScope(exported: Deployment): string[];
   /** After a successful update: the mode's own read-back of the resources it wrote, folded into the bundle's offboarding proof. */
   readBack(run: StackRun, written: readonly string[]): Promise<FastPathProof>;
 }
@@ -78,7 +76,7 @@ export async function apply(run: StackRun, projectDir: string, opts: ApplyOption
   run.previous = readRecord(run);
   mode?.narrow(run);
   const pending = pendingIn(before);
-  const recovered = [...run.recovered, ...(await resolvePending(run, pending, pending.length === 0 ? mode?.refreshScope(before) : undefined))];
+  const recovered = [...run.recovered, ...(await resolvePending(run, pending, pending.length === 0 && mode ? (run.part?.urns ?? []) : undefined))];
   await run.readTargetState();
   const overrides = {
     ...(opts.allowMassDeprovision ? { override: opts.allowMassDeprovision } : {}),
@@ -219,7 +217,7 @@ function written(steps: readonly PlanStep[]): string[] {
 async function resolvePending(run: StackRun, pending: PendingOperation[], scope?: readonly string[]): Promise<string[]> {
   const repaired: string[] = [];
   if (scope?.length === 0) return repaired;
-  progress(scope ? `refreshing ${scope.length} account${scope.length === 1 ? "" : "s"} and what depends on ${scope.length === 1 ? "it" : "them"} from the targets…` : "refreshing the state from the targets…");
+  progress(scope ? `refreshing from the targets the ${scope.length} resource${scope.length === 1 ? "" : "s"} this run may change…` : "refreshing the state from the targets…");
   const refreshOnce = () => refresh(run.stack, run.log, progress, { clearPendingCreates: pending.some((p) => p.type === "creating"), ...(scope ? { only: { urns: scope } } : {}) });
   try {
     await refreshOnce();
@@ -265,7 +263,7 @@ async function readBackAfterFailure(run: StackRun, recovered: string[]): Promise
   if (run.backend) noteRecovered(run, recovered, await releaseStaleLocks(run.backend));
   const readBack = async () => {
     const record = new EngineRecord();
-    await preview(run.stack, run.log, progress, { refresh: true, onEvent: record.add });
+    await preview(run.stack, run.log, progress, { refresh: true, onEvent: record.add, ...(run.part ? { only: run.part } : {}) });
     return record.steps;
   };
   try {

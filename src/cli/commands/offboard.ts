@@ -1,8 +1,8 @@
 import { nameOf } from "../../engine/failure.js";
 import { stateResources } from "../../engine/state-sync.js";
-import { ACCOUNT_TYPES } from "../../evidence/plan-model.js";
 import { previewRefresh } from "../../engine/operations.js";
 import { notRevocations } from "../../offboard/only-revocations.js";
+import { revocationScope } from "../../offboard/scope.js";
 import { AppliedRecordSchema, revocationsOnly, type Revocation } from "../../offboard/revocations.js";
 import { stackRecord } from "../../targets/record.js";
 import { findProjectDir, progress, RefusedError } from "../context.js";
@@ -57,6 +57,11 @@ function offboardMode(): ApplyMode {
       fromCatalog = fast.fromCatalog;
       run.desired = fast.desired;
       run.declared = stackRecord(fast.desired, targets);
+      // Only the revoked people's accounts, what depends on them and the items listing them can
+      // change: the run declares those (with every item whole) and the engine touches nothing else.
+      const accounts = new Set(revocations.map((r) => r.id));
+      const { urns, groups } = revocationScope(stateResources(run.exported), accounts);
+      if (urns.length > 0) run.part = { accounts, groups, urns };
       progress(revocations.length === 0 ? "nothing to revoke" : `revoking access of ${revocations.length} ${revocations.length === 1 ? "person" : "people"}: ${revocations.map((r) => `${r.id} (${r.state})`).join(", ")}`);
     },
     check(plan) {
@@ -68,12 +73,6 @@ function offboardMode(): ApplyMode {
       throw new RefusedError(
         `the fast-path preview holds more than revocations, so nothing was applied:\n${shown.join("\n")}${problems.length > 10 ? `\n  … and ${problems.length - 10} more` : ""}${legacy}\n${FULL_RUN}`,
       );
-    },
-    // Only the revoked identities' accounts and what depends on them are read before the
-    // preview: nothing else can be written by this run, so the rest of the company is not read.
-    refreshScope: (exported) => {
-      const ids = new Set(revocations.map((r) => r.id));
-      return stateResources(exported).filter((r) => ACCOUNT_TYPES.has(r.type) && ids.has(nameOf(r.urn))).map((r) => r.urn);
     },
     onlyPlanned: true,
     readBack: (run, written) => readBack(run, written, revocations),

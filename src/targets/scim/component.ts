@@ -11,6 +11,8 @@ export interface ScimTargetArgs {
   endpoint: pulumi.Input<string>;
   /** Absent when the provider takes it from the engine's environment (connect.ts). */
   token?: pulumi.Input<string>;
+  /** When the projection holds only some of the accounts: every account's SCIM id in the state, for the members it does not declare. */
+  accountIds?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -40,7 +42,7 @@ export class ScimTarget extends pulumi.ComponentResource {
           {
             displayName: group.displayName,
             externalId: group.key,
-            members: group.members.map((m) => users.get(m.user)!.scimId),
+            members: group.members.map((m) => users.get(m.user)?.scimId ?? idInState(args.accountIds, group.key, m.user)),
             ...adoptGroup(adopted.get(`group:${group.key}`)),
           },
           { parent: this, provider },
@@ -56,6 +58,13 @@ export class ScimTarget extends pulumi.ComponentResource {
     this.groups = groups;
     this.registerOutputs({ users: users.size, groups: groups.size });
   }
+}
+
+/** A member the projection does not declare, named by its SCIM id in the state; one without is a run that cannot be declared. */
+function idInState(ids: ReadonlyMap<string, string> | undefined, group: string, user: string): string {
+  const id = ids?.get(user);
+  if (id === undefined) throw new Error(`group ${group} lists ${user}, whose account this run neither declares nor finds in the state`);
+  return id;
 }
 
 function adoptGroup(adopt: Adoption | undefined): { adoptId?: string; adoptDisplayName?: string } {

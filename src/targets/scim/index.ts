@@ -32,6 +32,8 @@ export const scimTarget = defineTarget({
     orphanType: "rolecall-scim:index:OrphanAccount",
     memberFields: { "rolecall-scim:index:Group": "members" },
   },
+  // A group's members are SCIM ids, which the state holds for every account it does not declare.
+  declaresPart: true,
   // The provider matches users and groups by externalId on create: a killed run's creations are adopted.
   convergesWithoutCheckpoints: true,
   catalogDefaultSettings: { endpoint: "sandbox" },
@@ -48,6 +50,6 @@ export const scimTarget = defineTarget({
   loadDeclare: async () => {
     const { ScimTarget } = await import("./component.js");
     return (name, projection, { tokenInEnvironment, token, ...connection }: ScimConnection, previous) =>
-      void new ScimTarget(name, { projection, ...connection, ...(tokenInEnvironment ? {} : { token }), ...(previous.adoption ? { adoption: previous.adoption } : {}) });
+      void new ScimTarget(name, { projection, ...connection, ...(tokenInEnvironment ? {} : { token }), ...(previous.adoption ? { adoption: previous.adoption } : {}), ...(previous.accountIds ? { accountIds: previous.accountIds } : {}) });
   },
 });
