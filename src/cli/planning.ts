@@ -68,6 +68,9 @@ export async function makePlan(run: StackRun, projectDir: string, opts: { refres
    */
   async function previewAllowingProtectedDeletes(r: StackRun): Promise<EngineRecord> {
     const captured = new EngineRecord();
+    // A run limited to no resource at all (a fast path with nothing in the state to revoke) has
+    // nothing to preview; the engine would take an empty target list as no limit.
+    if (r.part?.urns.length === 0) return captured;
     try {
       await preview(r.stack, r.log, progress, { refresh: opts.refresh, onEvent: captured.add, ...(r.part ? { only: r.part } : {}) });
       return captured;

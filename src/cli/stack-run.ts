@@ -56,7 +56,8 @@ export interface StackRun {
   /**
    * Set by the leaver fast path: the program declares only these accounts and groups (in the
    * targets that can declare part of theirs), and every preview and update is limited to these
-   * resources (Pulumi's --target), so the rest of the state is left as it is, not deleted.
+   * resources (Pulumi's --target), so the rest of the state is left as it is, not deleted. No
+   * resource at all: the run runs no engine command.
    */
   part?: DeclaredPart & { urns: string[] };
   /**

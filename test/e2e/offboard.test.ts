@@ -49,6 +49,20 @@ describe("rolecall offboard and watch, end to end", () => {
     expect(Object.keys(providers[0]!.outputs ?? {})).not.toContain("token");
   });
 
+  it("with nothing to revoke, writes its evidence and changes nothing without walking the stack", async () => {
+    const before = await ls();
+    const { plan, dir, result } = await planned(project, "offboard", "--yes");
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain("nothing to revoke");
+    expect(plan.manifest.fastPath).toBe("offboard");
+    expect(plan.people).toEqual([]);
+    // No engine step at all, not even the `same` ones a preview of the whole stack reports.
+    expect(plan.summary.steps).toEqual({});
+    const proof = JSON.parse(await readFile(path.join(dir, "offboarding.json"), "utf8")) as OffboardingProof;
+    expect(proof.people).toEqual([]);
+    expect(await ls()).toEqual(before);
+  });
+
   it("revokes a leaver and leaves a mover's change and a joiner for the next full run, with evidence and proof", async () => {
     const before = await ls();
     const leaver = userOf(before, "W1010")!;

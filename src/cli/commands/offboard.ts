@@ -60,8 +60,7 @@ function offboardMode(): ApplyMode {
       // Only the revoked people's accounts, what depends on them and the items listing them can
       // change: the run declares those (with every item whole) and the engine touches nothing else.
       const accounts = new Set(revocations.map((r) => r.id));
-      const { urns, groups } = revocationScope(stateResources(run.exported), accounts);
-      if (urns.length > 0) run.part = { accounts, groups, urns };
+      run.part = { accounts, ...revocationScope(stateResources(run.exported), accounts) };
       progress(revocations.length === 0 ? "nothing to revoke" : `revoking access of ${revocations.length} ${revocations.length === 1 ? "person" : "people"}: ${revocations.map((r) => `${r.id} (${r.state})`).join(", ")}`);
     },
     check(plan) {
