@@ -24,8 +24,8 @@ export function projectTargets(
   catalog: Catalog,
   policy: Policy,
 ): DesiredState["targets"] {
-  const holders = accountHolders(people, serviceAccounts, policy);
-  const users = holders.map((h) => h.user).sort(byString((u) => u.key));
+  const holders = accountHolders(people, serviceAccounts, policy).sort(byString((h) => h.user.key));
+  const users = holders.map((h) => h.user);
   const holdersOf = (pick: (e: Entitlements) => string[] | undefined) => holdings(holders, roles, pick);
   const targets: Record<string, unknown> = {};
   for (const target of ALL_TARGETS) {
@@ -88,24 +88,43 @@ function accountHolders(people: Person[], serviceAccounts: ServiceAccountState[]
   return holders;
 }
 
-/** For one kind of catalog item: its key → who holds it and why. */
-function holdings(holders: Holder[], roles: RoleIndex, pick: (e: Entitlements) => string[] | undefined): (key: string) => Holders {
+/**
+ * For one kind of catalog item: its key → who holds it and why. People alike share one list of
+ * held roles (entitlements.ts), so what such a list grants of this kind — each item with the
+ * roles behind it — is worked out once per list, and every holder of it gets the same `because`
+ * array. Holders come in key order, so each item's members are in order as they are added.
+ */
+function holdings(holders: readonly Holder[], roles: RoleIndex, pick: (e: Entitlements) => string[] | undefined): (key: string) => Holders {
   // What each role grants of this kind, looked up once per role rather than once per holding.
   const grantedBy = new Map<string, readonly string[]>();
   for (const [id, { value }] of roles.byId) grantedBy.set(id, pick(value.entitlements) ?? []);
-  const byItem = new Map<string, Map<string, string[]>>();
-  for (const { user, roles: held } of holders) {
+  const itemsOfList = new Map<readonly HeldRole[], [string, string[]][]>();
+  const itemsOf = (held: readonly HeldRole[]) => {
+    let items = itemsOfList.get(held);
+    if (items) return items;
+    const because = new Map<string, string[]>();
     for (const h of held) {
       for (const item of grantedBy.get(h.role) ?? []) {
-        let byUser = byItem.get(item);
-        if (!byUser) byItem.set(item, (byUser = new Map()));
-        const because = byUser.get(user.key);
-        if (because) because.push(h.role);
-        else byUser.set(user.key, [h.role]);
+        const roles = because.get(item);
+        if (roles) roles.push(h.role);
+        else because.set(item, [h.role]);
       }
     }
+    itemsOfList.set(held, (items = [...because]));
+    return items;
+  };
+  const byItem = new Map<string, Holders>();
+  for (const { user, roles: held } of holders) {
+    for (const [item, because] of itemsOf(held)) {
+      let members = byItem.get(item);
+      if (!members) byItem.set(item, (members = []));
+      const last = members[members.length - 1];
+      // A service account whose key is a worker ID (an error finding) is one holder with both's roles.
+      if (last?.user === user.key) last.because = [...last.because, ...because];
+      else members.push({ user: user.key, because });
+    }
   }
-  return (key) => [...(byItem.get(key) ?? [])].map(([user, because]) => ({ user, because })).sort(byString((m) => m.user));
+  return (key) => byItem.get(key) ?? [];
 }
 
 /** Every held item of a projection as `kind:key`, with its holders, kind by kind. */
