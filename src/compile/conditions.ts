@@ -113,6 +113,25 @@ function holds(actual: Attributes[string], options: ReadonlySet<string | boolean
   return actual.find((v) => options.has(v));
 }
 
+/**
+ * Every value a condition compares each attribute with, at any depth. A value named nowhere
+ * can make no condition hold, so two people whose values differ only in such values (another
+ * manager's ID, an unlisted title) match every rule alike.
+ */
+export function namedValues(condition: Condition, into = new Map<string, Set<string | boolean>>()): Map<string, Set<string | boolean>> {
+  if ("all" in condition && Array.isArray(condition.all)) for (const c of condition.all as Condition[]) namedValues(c, into);
+  else if ("any" in condition && Array.isArray(condition.any)) for (const c of condition.any as Condition[]) namedValues(c, into);
+  else if ("not" in condition && typeof condition.not === "object" && !Array.isArray(condition.not)) namedValues(condition.not as Condition, into);
+  else {
+    for (const [attribute, expected] of Object.entries(condition as Record<string, string | boolean | string[]>)) {
+      let values = into.get(attribute);
+      if (!values) into.set(attribute, (values = new Set()));
+      for (const v of Array.isArray(expected) ? expected : [expected]) values.add(v);
+    }
+  }
+  return into;
+}
+
 /** Every attribute a condition names, at any depth. */
 export function attributeNames(condition: Condition, into = new Set<string>()): Set<string> {
   if ("all" in condition && Array.isArray(condition.all)) for (const c of condition.all as Condition[]) attributeNames(c, into);

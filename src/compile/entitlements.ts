@@ -2,7 +2,7 @@ import type { HeldRole, Reason } from "../model/desired-state.js";
 import type { Grant } from "../model/grant.js";
 import type { Located } from "../model/person.js";
 import type { Rule } from "../model/rule.js";
-import { attributeNames, compileCondition, type Attributes, type Matched, type Matcher } from "./conditions.js";
+import { compileCondition, namedValues, type Attributes, type Matched, type Matcher } from "./conditions.js";
 import { byString } from "./order.js";
 import type { RoleIndex } from "./roles.js";
 import { indexRules } from "./rule-index.js";
@@ -49,9 +49,9 @@ export interface CompiledRules {
    * few thousand distinct lists.
    */
   shared: {
-    /** Every attribute a rule names, in a fixed order. */
-    tested: readonly string[];
-    /** Held roles by the tested attributes' values and the grants. */
+    /** Every attribute a rule names, in a fixed order, with every value some rule compares it with. */
+    tested: readonly (readonly [string, ReadonlySet<string | boolean>])[];
+    /** Held roles by the tested attributes' values (as far as rules tell them apart) and the grants. */
     byAttributes: Map<string, HeldRole[]>;
     /** Held roles by the reasons that earned them (people whose other attributes differ). */
     byReasons: Map<string, HeldRole[]>;
@@ -63,12 +63,12 @@ export interface CompiledRules {
 }
 
 export function compileRules(rules: Located<Rule>[]): CompiledRules {
-  const tested = new Set<string>();
-  for (const r of rules) attributeNames(r.value.when, tested);
+  const named = new Map<string, Set<string | boolean>>();
+  for (const r of rules) namedValues(r.value.when, named);
   return {
     list: rules.map(({ value: rule }) => ({ rule, match: compileCondition(rule.when), reasons: new Map() })),
     candidates: indexRules(rules.map((r) => r.value.when)),
-    shared: { tested: [...tested].sort(), byAttributes: new Map(), byReasons: new Map(), ids: new Map(), grantReasons: new Map() },
+    shared: { tested: [...named].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)), byAttributes: new Map(), byReasons: new Map(), ids: new Map(), grantReasons: new Map() },
   };
 }
 
@@ -119,9 +119,21 @@ function idOf(ids: Map<Reason, number>, reason: Reason): number {
   return id;
 }
 
-/** The values of the tested attributes, as one string: equal exactly for people the rules cannot tell apart. */
-function attributesKeyOf(attributes: Attributes, tested: readonly string[]): string {
-  return JSON.stringify(tested.map((name) => attributes[name] ?? null));
+/**
+ * The values of the tested attributes, as one string: equal for people the rules cannot tell
+ * apart. A value no rule names stands as 0 (JSON never confuses it with a string or a boolean),
+ * and of a management chain only the managers some rule names count: so the teams under one
+ * manager share a key with every other team alike in department, location and the rest.
+ */
+function attributesKeyOf(attributes: Attributes, tested: CompiledRules["shared"]["tested"]): string {
+  const key: unknown[] = [];
+  for (const [name, named] of tested) {
+    const value = attributes[name];
+    if (value === undefined) key.push(null);
+    else if (typeof value === "string" || typeof value === "boolean") key.push(named.has(value) ? value : 0);
+    else key.push(value.filter((v) => named.has(v)));
+  }
+  return JSON.stringify(key);
 }
 /** The same rule (or grant, or include chain) counts once, whatever it matched. */
 function sameReason(a: Reason, b: Reason): boolean {
