@@ -98,10 +98,12 @@ function holdings(holders: readonly Holder[], roles: RoleIndex, pick: (e: Entitl
   // What each role grants of this kind, looked up once per role rather than once per holding.
   const grantedBy = new Map<string, readonly string[]>();
   for (const [id, { value }] of roles.byId) grantedBy.set(id, pick(value.entitlements) ?? []);
-  const itemsOfList = new Map<readonly HeldRole[], [string, string[]][]>();
-  const itemsOf = (held: readonly HeldRole[]) => {
-    let items = itemsOfList.get(held);
-    if (items) return items;
+  const byItem = new Map<string, Holders>();
+  // Per list: the members array of each item it grants, resolved once, with the roles behind it.
+  const grantsOfList = new Map<readonly HeldRole[], [Holders, string[]][]>();
+  const grantsOf = (held: readonly HeldRole[]) => {
+    let grants = grantsOfList.get(held);
+    if (grants) return grants;
     const because = new Map<string, string[]>();
     for (const h of held) {
       for (const item of grantedBy.get(h.role) ?? []) {
@@ -110,18 +112,22 @@ function holdings(holders: readonly Holder[], roles: RoleIndex, pick: (e: Entitl
         else because.set(item, [h.role]);
       }
     }
-    itemsOfList.set(held, (items = [...because]));
-    return items;
-  };
-  const byItem = new Map<string, Holders>();
-  for (const { user, roles: held } of holders) {
-    for (const [item, because] of itemsOf(held)) {
+    grants = [];
+    for (const [item, roles] of because) {
       let members = byItem.get(item);
       if (!members) byItem.set(item, (members = []));
+      grants.push([members, roles]);
+    }
+    grantsOfList.set(held, grants);
+    return grants;
+  };
+  for (const { user, roles: held } of holders) {
+    const key = user.key;
+    for (const [members, because] of grantsOf(held)) {
       const last = members[members.length - 1];
       // A service account whose key is a worker ID (an error finding) is one holder with both's roles.
-      if (last?.user === user.key) last.because = [...last.because, ...because];
-      else members.push({ user: user.key, because });
+      if (last?.user === key) last.because = [...last.because, ...because];
+      else members.push({ user: key, because });
     }
   }
   return (key) => byItem.get(key) ?? [];
