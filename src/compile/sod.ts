@@ -35,6 +35,21 @@ export function checkSeparationOfDuties(
   return findings;
 }
 
+/**
+ * checkSeparationOfDuties for many people. Whether someone holds every role of a conflict
+ * depends on their list of held roles alone, which people alike share: a list found clear of
+ * conflicts is not looked at again.
+ */
+export function separationOfDutiesChecker(policy: Policy, grants: Located<Grant>[]): (person: Parameters<typeof checkSeparationOfDuties>[0]) => Finding[] {
+  const clear = new Set<readonly HeldRole[]>();
+  return (person) => {
+    if (clear.has(person.roles)) return [];
+    const findings = checkSeparationOfDuties(person, policy, grants);
+    if (findings.length === 0) clear.add(person.roles);
+    return findings;
+  };
+}
+
 function describeReason(reason: HeldRole["reasons"][number]): string {
   switch (reason.kind) {
     case "rule":
