@@ -1,6 +1,7 @@
 import type { DesiredState, Person } from "../model/desired-state.js";
 import type { Finding } from "../model/finding.js";
 import type { Inputs } from "../model/inputs.js";
+import { WorkerAttributes } from "./attributes.js";
 import { attributeNames, type Attributes } from "./conditions.js";
 import { compileRules, rolesFor } from "./entitlements.js";
 import { indexExclusions, withoutExcluded } from "./exclusions.js";
@@ -15,7 +16,7 @@ import { byString } from "./order.js";
 import { projectTargets } from "./project.js";
 import { indexRoles, roleGrantsOf } from "./roles.js";
 import { serviceAccountStates } from "./service-accounts.js";
-import { checkSeparationOfDuties } from "./sod.js";
+import { separationOfDutiesChecker } from "./sod.js";
 
 /**
  * The desired state on `asOf` (YYYY-MM-DD, a day in the policy's timezone):
@@ -52,15 +53,16 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
   const { chains: managers, managers: reports } = reportingLines(workers, lives);
   findings.push(...managersWhoLeft(rows, lives));
   const tested = [...new Set(inputs.rules.flatMap((r) => [...attributeNames(r.value.when)]))].sort();
-  const attributesOf = new Map<string, Attributes>();
+  // Only the explanation of losses needs everyone's attributes as records.
+  const attributesOf = previous?.holdings ? new Map<string, Attributes>() : undefined;
   const people: Person[] = rows
     .map(({ value: worker, at }) => {
       const life = lives.get(worker.workerId)!;
       const identity = identities.get(worker.workerId)!;
-      const attributes: Attributes = { ...worker, reportsTo: managers.get(worker.workerId) ?? [], isManager: reports.has(worker.workerId) };
-      attributesOf.set(worker.workerId, attributes);
+      const attributes = new WorkerAttributes(worker, managers.get(worker.workerId) ?? [], reports.has(worker.workerId));
+      attributesOf?.set(worker.workerId, attributes.all());
       const seen = life.account === "absent" ? undefined : testedValues(attributes, tested);
-      return {
+      const person = {
         id: worker.workerId,
         state: life.state,
         stateReason: life.reason,
@@ -72,14 +74,20 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
         displayName: identity.displayName,
         workerType: worker.workerType,
         startDate: worker.startDate,
-        ...defined({ department: worker.department, location: worker.location, title: worker.title, managerId: worker.managerId }),
-        ...(seen ? { attributes: seen } : {}),
-        roles: life.entitled ? withoutExcluded(rolesFor(attributes, rules, grantsOf.get(worker.workerId) ?? [], roles), exclusions.index.get(worker.workerId)) : [],
-        source: at,
-      };
+      } as Person;
+      // Set one by one, in this order, rather than spread from filtered entries: the same keys in the same order, without three arrays per person.
+      if (worker.department !== undefined) person.department = worker.department;
+      if (worker.location !== undefined) person.location = worker.location;
+      if (worker.title !== undefined) person.title = worker.title;
+      if (worker.managerId !== undefined) person.managerId = worker.managerId;
+      if (seen) person.attributes = seen;
+      person.roles = life.entitled ? withoutExcluded(rolesFor(attributes, rules, grantsOf.get(worker.workerId) ?? [], roles), exclusions.index.get(worker.workerId)) : [];
+      person.source = at;
+      return person;
     })
     .sort(byString((p) => p.id));
-  for (const person of people) findings.push(...checkSeparationOfDuties(person, inputs.policy, grants.holding));
+  const separationOfDuties = separationOfDutiesChecker(inputs.policy, grants.holding);
+  for (const person of people) findings.push(...separationOfDuties(person));
 
   const serviceAccounts = serviceAccountStates(inputs.serviceAccounts, lives, roles, inputs.policy, asOf);
   findings.push(...serviceAccounts.findings);
@@ -87,7 +95,7 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
   const targets = projectTargets(people, serviceAccounts.states, roles, inputs.catalog, inputs.policy);
   const roleGrants = roleGrantsOf(roles);
   const losses = previous?.holdings
-    ? explainLosses({ previous, targets, people, lives, serviceAccounts: serviceAccounts.states, rules, roleGrants, grants: inputs.grants, holding: new Set(grants.holding.map((g) => g.value.id)), attributes: attributesOf, asOf })
+    ? explainLosses({ previous, targets, people, lives, serviceAccounts: serviceAccounts.states, rules, roleGrants, grants: inputs.grants, holding: new Set(grants.holding.map((g) => g.value.id)), attributes: attributesOf!, asOf })
     : [];
   return {
     asOf,
@@ -117,16 +125,12 @@ function emailCollisions(rows: Inputs["roster"], identities: ReadonlyMap<string,
 }
 
 /** The values of the attributes some rule tests; absent ones and empty chains are left out. */
-function testedValues(attributes: Attributes, tested: readonly string[]): Record<string, string | boolean | string[]> {
+function testedValues(attributes: WorkerAttributes, tested: readonly string[]): Record<string, string | boolean | string[]> {
   const values: Record<string, string | boolean | string[]> = {};
   for (const name of tested) {
-    const value = attributes[name];
+    const value = attributes.value(name);
     if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
     values[name] = Array.isArray(value) ? [...value] : (value as string | boolean);
   }
   return values;
-}
-
-function defined<T extends Record<string, string | undefined>>(fields: T): Partial<Record<keyof T, string>> {
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<Record<keyof T, string>>;
 }

@@ -2,6 +2,7 @@ import type { HeldRole, Reason } from "../model/desired-state.js";
 import type { Grant } from "../model/grant.js";
 import type { Located } from "../model/person.js";
 import type { Rule } from "../model/rule.js";
+import type { WorkerAttributes } from "./attributes.js";
 import { compileCondition, namedValues, type Attributes, type Matched, type Matcher } from "./conditions.js";
 import { byString } from "./order.js";
 import type { RoleIndex } from "./roles.js";
@@ -77,7 +78,7 @@ export function compileRules(rules: Located<Rule>[]): CompiledRules {
  * grants in force for them, with the reasons that earned each. The list returned may be
  * shared with other people: it is never to be changed.
  */
-export function rolesFor(attributes: Attributes, rules: CompiledRules, grants: readonly Located<Grant>[], roles: RoleIndex): HeldRole[] {
+export function rolesFor(attributes: WorkerAttributes, rules: CompiledRules, grants: readonly Located<Grant>[], roles: RoleIndex): HeldRole[] {
   const shared = rules.shared;
   const grantReasons = grants.map(({ value: grant }) => {
     let reason = shared.grantReasons.get(grant);
@@ -91,9 +92,10 @@ export function rolesFor(attributes: Attributes, rules: CompiledRules, grants: r
 
   const earned: [Reason, readonly string[]][] = [];
   let reasonsKey = "";
-  for (const i of rules.candidates(attributes)) {
+  const record = attributes.all();
+  for (const i of rules.candidates(record)) {
     const { rule, match, reasons } = rules.list[i]!;
-    const matched = match(attributes);
+    const matched = match(record);
     if (!matched) continue;
     // One reason object per distinct match, shared by everyone it applies to.
     let reason = reasons.get(matched);
@@ -125,10 +127,10 @@ function idOf(ids: Map<Reason, number>, reason: Reason): number {
  * and of a management chain only the managers some rule names count: so the teams under one
  * manager share a key with every other team alike in department, location and the rest.
  */
-function attributesKeyOf(attributes: Attributes, tested: CompiledRules["shared"]["tested"]): string {
+function attributesKeyOf(attributes: WorkerAttributes, tested: CompiledRules["shared"]["tested"]): string {
   const key: unknown[] = [];
   for (const [name, named] of tested) {
-    const value = attributes[name];
+    const value = attributes.value(name);
     if (value === undefined) key.push(null);
     else if (typeof value === "string" || typeof value === "boolean") key.push(named.has(value) ? value : 0);
     else key.push(value.filter((v) => named.has(v)));
