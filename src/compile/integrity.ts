@@ -153,15 +153,23 @@ export function checkIntegrity(inputs: Inputs, roles: RoleIndex, asOf: string): 
   return findings;
 }
 
-/** Management chains that loop back on themselves, each reported once. */
+/**
+ * Management chains that loop back on themselves, each reported once. A walk that reaches
+ * someone an earlier walk went through stops there: the rest of the way is the same, and any
+ * cycle on it is reported already.
+ */
 function managerCycles(workers: Map<string, Inputs["roster"][number]>): Finding[] {
   const findings: Finding[] = [];
   const reported = new Set<string>();
+  const walked = new Set<string>();
+  const path: string[] = [];
+  const onPath = new Map<string, number>();
   for (const start of [...workers.keys()].sort()) {
-    const path: string[] = [];
-    for (let id: string | undefined = start; id !== undefined && workers.has(id); id = workers.get(id)!.value.managerId) {
-      const at = path.indexOf(id);
-      if (at >= 0) {
+    path.length = 0;
+    onPath.clear();
+    for (let id: string | undefined = start; id !== undefined && workers.has(id) && !walked.has(id); id = workers.get(id)!.value.managerId) {
+      const at = onPath.get(id);
+      if (at !== undefined) {
         const cycle = path.slice(at);
         const key = [...cycle].sort().join(",");
         if (!reported.has(key)) {
@@ -171,8 +179,10 @@ function managerCycles(workers: Map<string, Inputs["roster"][number]>): Finding[
         }
         break;
       }
+      onPath.set(id, path.length);
       path.push(id);
     }
+    for (const id of path) walked.add(id);
   }
   return findings;
 }
