@@ -25,9 +25,10 @@ import { separationOfDutiesChecker } from "./sod.js";
  */
 export function compile(inputs: Inputs, asOf: string): DesiredState {
   const { index: roles, findings: roleFindings } = indexRoles(inputs.roles);
-  const findings: Finding[] = [...inputs.findings, ...roleFindings, ...checkIntegrity(inputs, roles, asOf)];
+  const current = currentRows(inputs.roster, asOf);
+  const findings: Finding[] = [...inputs.findings, ...roleFindings, ...checkIntegrity(inputs, roles, asOf, current)];
 
-  const rows = currentRows(inputs.roster, asOf).rows;
+  const rows = current.rows;
   const workers = rows.map((r) => r.value);
   const lives = new Map<string, Lifecycle>(workers.map((w) => [w.workerId, lifecycleOf(w, asOf, inputs.policy)]));
   for (const { value: worker, at } of rows) {

@@ -11,10 +11,9 @@ import { ALL_TARGETS } from "../targets/registry.js";
 
 const RULE_ATTRIBUTES = new Set<string>([...PERSON_FIELDS, ...DERIVED_ATTRIBUTES]);
 
-/** Cross-file checks: every reference resolves and every key is unique. */
-export function checkIntegrity(inputs: Inputs, roles: RoleIndex, asOf: string): Finding[] {
+/** Cross-file checks: every reference resolves and every key is unique. `current` is the roster's current rows, when the caller has them already. */
+export function checkIntegrity(inputs: Inputs, roles: RoleIndex, asOf: string, current = currentRows(inputs.roster, asOf)): Finding[] {
   const findings: Finding[] = [];
-  const current = currentRows(inputs.roster, asOf);
   findings.push(...current.findings);
   const workers = new Map(current.rows.map((row) => [row.value.workerId, row]));
   for (const row of current.rows) {
@@ -161,28 +160,28 @@ export function checkIntegrity(inputs: Inputs, roles: RoleIndex, asOf: string): 
 function managerCycles(workers: Map<string, Inputs["roster"][number]>): Finding[] {
   const findings: Finding[] = [];
   const reported = new Set<string>();
-  const walked = new Set<string>();
+  // Everyone walked so far, in walking order, and where each is in it: the current walk is the tail from `from`.
   const path: string[] = [];
-  const onPath = new Map<string, number>();
+  const position = new Map<string, number>();
   for (const start of [...workers.keys()].sort()) {
-    path.length = 0;
-    onPath.clear();
-    for (let id: string | undefined = start; id !== undefined && workers.has(id) && !walked.has(id); id = workers.get(id)!.value.managerId) {
-      const at = onPath.get(id);
+    const from = path.length;
+    for (let id: string | undefined = start, row = workers.get(id); id !== undefined && row; id = row.value.managerId, row = id === undefined ? undefined : workers.get(id)) {
+      const at = position.get(id);
       if (at !== undefined) {
-        const cycle = path.slice(at);
-        const key = [...cycle].sort().join(",");
-        if (!reported.has(key)) {
-          reported.add(key);
-          const first = workers.get([...cycle].sort()[0]!)!;
-          findings.push({ severity: "error", code: "manager-cycle", message: `managers form a cycle: ${[...cycle, cycle[0]].join(" → ")}`, ...first.at, hint: "correct managerId so the chain ends at the top of the organisation" });
+        if (at >= from) {
+          const cycle = path.slice(at);
+          const key = [...cycle].sort().join(",");
+          if (!reported.has(key)) {
+            reported.add(key);
+            const first = workers.get([...cycle].sort()[0]!)!;
+            findings.push({ severity: "error", code: "manager-cycle", message: `managers form a cycle: ${[...cycle, cycle[0]].join(" → ")}`, ...first.at, hint: "correct managerId so the chain ends at the top of the organisation" });
+          }
         }
         break;
       }
-      onPath.set(id, path.length);
+      position.set(id, path.length);
       path.push(id);
     }
-    for (const id of path) walked.add(id);
   }
   return findings;
 }
