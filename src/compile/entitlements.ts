@@ -50,10 +50,14 @@ export interface CompiledRules {
    * few thousand distinct lists.
    */
   shared: {
-    /** Every attribute a rule names, in a fixed order, with every value some rule compares it with. */
-    tested: readonly (readonly [string, ReadonlySet<string | boolean>])[];
-    /** Held roles by the tested attributes' values (as far as rules tell them apart) and the grants. */
-    byAttributes: Map<string, HeldRole[]>;
+    /** Every attribute a rule names, in a fixed order, with a number (from 1) for every value some rule compares it with. */
+    tested: readonly (readonly [string, ReadonlyMap<string | boolean, number>])[];
+    /** A number for each management chain, equal for chains alike in the managers rules name (chains are shared by a manager's reports). */
+    chainIds: Map<readonly string[], number>;
+    /** The numbers of those distinct chains, by the named managers in them. */
+    chainIdsByKey: Map<string, number>;
+    /** Held roles by the tested attributes' values (as far as rules tell them apart), one level per attribute, then by the grants. */
+    byAttributes: AttributesTrie;
     /** Held roles by the reasons that earned them (people whose other attributes differ). */
     byReasons: Map<string, HeldRole[]>;
     /** A small number for each reason object, to key byReasons. */
@@ -63,13 +67,27 @@ export interface CompiledRules {
   };
 }
 
+/**
+ * Numbers rather than one string key per person: a string built piece by piece must be
+ * flattened and hashed on every lookup, small numbers in small maps need neither.
+ */
+interface AttributesTrie {
+  next: Map<number, AttributesTrie>;
+  byGrants?: Map<string, HeldRole[]>;
+}
+
 export function compileRules(rules: Located<Rule>[]): CompiledRules {
   const named = new Map<string, Set<string | boolean>>();
   for (const r of rules) namedValues(r.value.when, named);
   return {
     list: rules.map(({ value: rule }) => ({ rule, match: compileCondition(rule.when), reasons: new Map() })),
     candidates: indexRules(rules.map((r) => r.value.when)),
-    shared: { tested: [...named].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)), byAttributes: new Map(), byReasons: new Map(), ids: new Map(), grantReasons: new Map() },
+    shared: {
+      tested: [...named].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, values]) => [name, new Map([...values].map((v, i) => [v, i + 1]))] as const),
+      chainIds: new Map(),
+      chainIdsByKey: new Map(),
+      byAttributes: { next: new Map() }, byReasons: new Map(), ids: new Map(), grantReasons: new Map(),
+    },
   };
 }
 
@@ -85,9 +103,9 @@ export function rolesFor(attributes: WorkerAttributes, rules: CompiledRules, gra
     if (!reason) shared.grantReasons.set(grant, (reason = { kind: "grant", grant: grant.id, expires: grant.expires, ...(grant.ticket ? { ticket: grant.ticket } : {}) }));
     return reason;
   });
-  const grantKey = grantReasons.map((r) => idOf(shared.ids, r)).join(",");
-  const attributesKey = `${attributesKeyOf(attributes, shared.tested)}\u0003${grantKey}`;
-  const known = shared.byAttributes.get(attributesKey);
+  const grantKey = grantReasons.length === 0 ? "" : grantReasons.map((r) => idOf(shared.ids, r)).join(",");
+  const byGrants = (attributesNode(attributes, shared).byGrants ??= new Map());
+  const known = byGrants.get(grantKey);
   if (known) return known;
 
   const earned: [Reason, readonly string[]][] = [];
@@ -111,7 +129,7 @@ export function rolesFor(attributes: WorkerAttributes, rules: CompiledRules, gra
     for (const [i, { value: grant }] of grants.entries()) held.give(grant.role, grantReasons[i]!);
     shared.byReasons.set(reasonsKey, (list = held.list()));
   }
-  shared.byAttributes.set(attributesKey, list);
+  byGrants.set(grantKey, list);
   return list;
 }
 
@@ -122,20 +140,33 @@ function idOf(ids: Map<Reason, number>, reason: Reason): number {
 }
 
 /**
- * The values of the tested attributes, as one string: equal for people the rules cannot tell
- * apart. A value no rule names stands as 0 (JSON never confuses it with a string or a boolean),
- * and of a management chain only the managers some rule names count: so the teams under one
- * manager share a key with every other team alike in department, location and the rest.
+ * The node for a person's values of the tested attributes: the same for people the rules
+ * cannot tell apart. Each value stands as its number among the values rules name, 0 for one
+ * they do not name, -1 when absent, a chain as a number below that; of a chain only the managers some rule names
+ * count: so the teams under one manager share a node with every other team alike in
+ * department, location and the rest.
  */
-function attributesKeyOf(attributes: WorkerAttributes, tested: CompiledRules["shared"]["tested"]): string {
-  const key: unknown[] = [];
-  for (const [name, named] of tested) {
+function attributesNode(attributes: WorkerAttributes, shared: CompiledRules["shared"]): AttributesTrie {
+  let node = shared.byAttributes;
+  for (const [name, named] of shared.tested) {
     const value = attributes.value(name);
-    if (value === undefined) key.push(null);
-    else if (typeof value === "string" || typeof value === "boolean") key.push(named.has(value) ? value : 0);
-    else key.push(value.filter((v) => named.has(v)));
+    const code = value === undefined ? -1 : typeof value === "string" || typeof value === "boolean" ? (named.get(value) ?? 0) : chainId(value, named, shared);
+    let next = node.next.get(code);
+    if (!next) node.next.set(code, (next = { next: new Map() }));
+    node = next;
   }
-  return JSON.stringify(key);
+  return node;
+}
+
+function chainId(chain: readonly string[], named: ReadonlyMap<string | boolean, number>, shared: CompiledRules["shared"]): number {
+  let id = shared.chainIds.get(chain);
+  if (id === undefined) {
+    const key = chain.flatMap((v) => named.get(v) ?? []).join(".");
+    id = shared.chainIdsByKey.get(key);
+    if (id === undefined) shared.chainIdsByKey.set(key, (id = -2 - shared.chainIdsByKey.size));
+    shared.chainIds.set(chain, id);
+  }
+  return id;
 }
 /** The same rule (or grant, or include chain) counts once, whatever it matched. */
 function sameReason(a: Reason, b: Reason): boolean {
