@@ -47,7 +47,7 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
   findings.push(...grants.findings);
 
   const rules = compileRules(inputs.rules);
-  const exclusions = indexExclusions(inputs.exclusions ?? [], roles, new Set(lives.keys()));
+  const exclusions = indexExclusions(inputs.exclusions ?? [], roles, lives);
   findings.push(...exclusions.findings);
   const grantsOf = new Map<string, typeof grants.holding>();
   for (const g of grants.holding) grantsOf.set(g.value.worker, [...(grantsOf.get(g.value.worker) ?? []), g]);

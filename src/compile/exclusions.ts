@@ -12,7 +12,7 @@ export type ExclusionIndex = ReadonlyMap<string, ReadonlySet<string>>;
  * the reviewer's decision would silently not hold); one for a worker not in the roster is a
  * warning — people leave, and that must not block the run that deprovisions them.
  */
-export function indexExclusions(exclusions: readonly Located<Exclusion>[], roles: RoleIndex, workers: ReadonlySet<string>): { index: ExclusionIndex; findings: Finding[] } {
+export function indexExclusions(exclusions: readonly Located<Exclusion>[], roles: RoleIndex, workers: { has(workerId: string): boolean }): { index: ExclusionIndex; findings: Finding[] } {
   const index = new Map<string, Set<string>>();
   const findings: Finding[] = [];
   for (const { value: e, at } of exclusions) {

@@ -72,8 +72,12 @@ export function assignIdentities(
   /** The template's login, with the first numeric suffix that is free (and whose generated email is free too, if it is used). */
   const pickLogin = (base: string, workerId: string, needsEmail: boolean) => {
     let login = base;
-    for (let n = 2; !freeFor(loginOwner, login, workerId) || (needsEmail && !freeFor(emailOwner, generatedEmail(login), workerId)); n++) login = `${base}${n}`;
-    return login;
+    let email: string | undefined;
+    for (let n = 2; !freeFor(loginOwner, login, workerId) || (needsEmail && !freeFor(emailOwner, (email = generatedEmail(login)), workerId)); n++) {
+      login = `${base}${n}`;
+      email = undefined;
+    }
+    return { login, email };
   };
   /** An email HR gives: refused when it is, or was, another worker ID's (two current holders are `duplicate-email`). */
   const checkHrEmail = (email: string, row: Located<Worker>) => {
@@ -108,7 +112,7 @@ export function assignIdentities(
     const was = { login: entry.login, email: entry.email };
     if (base !== (entry.base ?? entry.login) && base !== entry.login) {
       if (renames === "follow") {
-        const login = pickLogin(base, workerId, !hrEmail(row.value));
+        const { login } = pickLogin(base, workerId, !hrEmail(row.value));
         if (login !== entry.login) {
           retire(retiredLogins, loginOwner, entry.login, workerId);
           reclaim(retiredLogins, loginOwner, login, workerId);
@@ -136,23 +140,28 @@ export function assignIdentities(
   // A row that had ended before any record of it (an old contract kept in the export) was never
   // given an account: it comes after everyone who gets one, claims nothing from them and is not
   // recorded, so history neither renames nor blocks anyone current (history.ts warns on it).
-  const neverProvisioned = (r: Located<Worker>) => endedUnprovisioned(lives.get(r.value.workerId));
   const unrecorded = new Map<string, Entry>();
   // Each sort key built once, not twice per comparison (a hundred thousand newcomers are millions of comparisons).
-  const newcomers = [...inRoster.values()].filter((r) => !assigned.has(r.value.workerId)).map((row) => ({ row, order: `${neverProvisioned(row) ? 1 : 0} ${row.value.startDate} ${row.value.workerId}` }));
-  for (const { row } of newcomers.sort(byString((n) => n.order))) {
+  const newcomers = [...inRoster.values()]
+    .filter((r) => !assigned.has(r.value.workerId))
+    .map((row) => {
+      const life = lives.get(row.value.workerId);
+      const never = endedUnprovisioned(life);
+      return { row, life, never, order: `${never ? 1 : 0} ${row.value.startDate} ${row.value.workerId}` };
+    });
+  for (const { row, life, never } of newcomers.sort(byString((n) => n.order))) {
     const { workerId } = row.value;
     const base = render(policy.identity.loginTemplate, row.value, policy);
     const fromHr = hrEmail(row.value);
-    const login = pickLogin(base, workerId, fromHr === undefined);
-    const entry: Entry = { login, email: fromHr ?? generatedEmail(login) };
+    const { login, email } = pickLogin(base, workerId, fromHr === undefined);
+    const entry: Entry = { login, email: fromHr ?? email ?? generatedEmail(login) };
     setBase(entry, base);
-    if (neverProvisioned(row)) {
+    if (never) {
       unrecorded.set(workerId, entry);
       continue;
     }
     if (fromHr !== undefined) checkHrEmail(fromHr, row);
-    setReleased(entry, lives.get(workerId), asOf);
+    setReleased(entry, life, asOf);
     assigned.set(workerId, entry);
     loginOwner.set(login, workerId);
     if (!emailOwner.has(entry.email)) emailOwner.set(entry.email, workerId);
