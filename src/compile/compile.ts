@@ -7,7 +7,7 @@ import { compileRules, rolesFor } from "./entitlements.js";
 import { indexExclusions, withoutExcluded } from "./exclusions.js";
 import { grantsInForce } from "./grants.js";
 import { currentRows, staleEmailCollisions } from "./history.js";
-import { assignIdentities, ledgerFromAccounts, type Identity } from "./identity.js";
+import { assignIdentities, ledgerFromAccounts } from "./identity.js";
 import { checkIntegrity } from "./integrity.js";
 import { lifecycleOf, type Lifecycle } from "./lifecycle.js";
 import { explainLosses } from "./losses.js";
@@ -30,7 +30,9 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
 
   const rows = current.rows;
   const workers = rows.map((r) => r.value);
-  const lives = new Map<string, Lifecycle>(workers.map((w) => [w.workerId, lifecycleOf(w, asOf, inputs.policy)]));
+  // Per row, aligned with rows (looked up by index, not by worker ID, where compile walks the rows itself).
+  const lifeOf = workers.map((w) => lifecycleOf(w, asOf, inputs.policy));
+  const lives = new Map<string, Lifecycle>(workers.map((w, i) => [w.workerId, lifeOf[i]!]));
   for (const { value: worker, at } of rows) {
     if (inputs.policy.protected.includes(worker.workerId) && lives.get(worker.workerId)!.state === "leaver") {
       findings.push({ severity: "warning", code: "protected-leaver", message: `protected account ${worker.workerId} has left; it is kept, disabled`, ...at, hint: "remove it from protected in policy.yaml to let it be deleted" });
@@ -40,9 +42,10 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
   const ledger = previous?.identities ?? (previous?.accounts ? ledgerFromAccounts(previous.accounts, rows, inputs.policy) : undefined);
   const assignment = assignIdentities(rows, lives, inputs.policy, asOf, ledger);
   const identities = assignment.identities;
-  const declared = (id: string) => lives.get(id)!.account !== "absent";
-  findings.push(...assignment.findings, ...emailCollisions(rows.filter((r) => declared(r.value.workerId)), identities));
-  findings.push(...staleEmailCollisions(rows, declared, (id) => identities.get(id)!.email));
+  const identityOf = workers.map((w) => identities.get(w.workerId)!);
+  const declared = lifeOf.map((life) => life.account !== "absent");
+  findings.push(...assignment.findings, ...emailCollisions(rows.flatMap((row, i) => (declared[i] ? [{ row, email: identityOf[i]!.email }] : []))));
+  findings.push(...staleEmailCollisions(rows, declared, identityOf.map((identity) => identity.email)));
   const grants = grantsInForce(inputs.grants, lives, roles, inputs.policy, asOf);
   findings.push(...grants.findings);
 
@@ -57,9 +60,9 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
   // Only the explanation of losses needs everyone's attributes as records.
   const attributesOf = previous?.holdings ? new Map<string, Attributes>() : undefined;
   const people: Person[] = rows
-    .map(({ value: worker, at }) => {
-      const life = lives.get(worker.workerId)!;
-      const identity = identities.get(worker.workerId)!;
+    .map(({ value: worker, at }, i) => {
+      const life = lifeOf[i]!;
+      const identity = identityOf[i]!;
       const attributes = new WorkerAttributes(worker, managers.get(worker.workerId) ?? [], reports.has(worker.workerId));
       attributesOf?.set(worker.workerId, attributes.all());
       const seen = life.account === "absent" ? undefined : testedValues(attributes, tested);
@@ -112,11 +115,10 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
 }
 
 /** Two people with accounts and one email would be one account in every target: refuse it. */
-function emailCollisions(rows: Inputs["roster"], identities: ReadonlyMap<string, Identity>): Finding[] {
+function emailCollisions(rows: { row: Inputs["roster"][number]; email: string }[]): Finding[] {
   const owners = new Map<string, string>();
   const findings: Finding[] = [];
-  for (const { value: worker, at } of [...rows].sort(byString((r) => r.value.workerId))) {
-    const email = identities.get(worker.workerId)!.email;
+  for (const { row: { value: worker, at }, email } of rows.sort(byString((r) => r.row.value.workerId))) {
     const other = owners.get(email);
     if (other) {
       findings.push({ severity: "error", code: "duplicate-email", message: `${worker.workerId} and ${other} would both have the email ${email}`, ...at, hint: "correct the work email in the HR export (a converted contractor may still have an old record)" });

@@ -77,23 +77,27 @@ function latest(rows: Located<Worker>[]): Located<Worker> {
  */
 export function staleEmailCollisions(
   rows: readonly Located<Worker>[],
-  declared: (workerId: string) => boolean,
-  emailOf: (workerId: string) => string,
+  /** Aligned with rows: whether each has an account, and its email. */
+  declared: readonly boolean[],
+  emails: readonly string[],
 ): Finding[] {
   const live = new Map<string, string>();
-  for (const { value } of rows) if (declared(value.workerId)) live.set(emailOf(value.workerId), value.workerId);
+  rows.forEach(({ value }, i) => {
+    if (declared[i]) live.set(emails[i]!, value.workerId);
+  });
   const findings: Finding[] = [];
-  for (const { value, at } of rows) {
-    if (declared(value.workerId)) continue;
-    const owner = live.get(emailOf(value.workerId));
-    if (owner === undefined) continue;
+  rows.forEach(({ value, at }, i) => {
+    if (declared[i]) return;
+    const email = emails[i]!;
+    const owner = live.get(email);
+    if (owner === undefined) return;
     findings.push({
       severity: "warning",
       code: "stale-duplicate-email",
-      message: `worker ${value.workerId} has no account any more and shares the email ${emailOf(value.workerId)} with ${owner}, who keeps it`,
+      message: `worker ${value.workerId} has no account any more and shares the email ${email} with ${owner}, who keeps it`,
       ...at,
       hint: "the old record is history (a converted contractor's ended contract); HR may correct or drop it",
     });
-  }
+  });
   return findings;
 }
