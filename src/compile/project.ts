@@ -44,27 +44,28 @@ export function projectTargets(
 }
 
 function accountHolders(people: Person[], serviceAccounts: ServiceAccountState[], policy: Policy): Holder[] {
-  const holders: Holder[] = people
-    .filter((p) => p.account !== "absent")
-    .map((person) => ({
-      roles: person.roles,
-      user: {
-        key: person.id,
-        kind: "person",
-        state: person.state,
-        userName: person.email,
-        externalId: person.id,
-        givenName: person.givenName,
-        familyName: person.familyName,
-        displayName: person.displayName,
-        email: person.email,
-        active: person.account === "enabled",
-        ...(person.title ? { title: person.title } : {}),
-        ...(person.department ? { department: person.department } : {}),
-        ...(person.managerId ? { managerId: person.managerId } : {}),
-        protected: policy.protected.includes(person.id),
-      },
-    }));
+  const holders: Holder[] = [];
+  for (const person of people) {
+    if (person.account === "absent") continue;
+    const user: DirectoryUser = {
+      key: person.id,
+      kind: "person",
+      state: person.state,
+      userName: person.email,
+      externalId: person.id,
+      givenName: person.givenName,
+      familyName: person.familyName,
+      displayName: person.displayName,
+      email: person.email,
+      active: person.account === "enabled",
+    } as DirectoryUser;
+    // Added one by one in this order, not spread from one small object each: the same keys, in the same order.
+    if (person.title) user.title = person.title;
+    if (person.department) user.department = person.department;
+    if (person.managerId) user.managerId = person.managerId;
+    user.protected = policy.protected.includes(person.id);
+    holders.push({ roles: person.roles, user });
+  }
   for (const sa of serviceAccounts.filter((s) => s.declared)) {
     const { key } = sa;
     const email = `${key}@${policy.organization.domain}`;
