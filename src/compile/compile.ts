@@ -54,7 +54,7 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
   findings.push(...exclusions.findings);
   const grantsOf = new Map<string, typeof grants.holding>();
   for (const g of grants.holding) grantsOf.set(g.value.worker, [...(grantsOf.get(g.value.worker) ?? []), g]);
-  const { chains: managers, managers: reports } = reportingLines(workers, lives);
+  const { chains: managers, managers: reports } = reportingLines(workers, lifeOf);
   findings.push(...managersWhoLeft(rows, lives));
   const tested = [...new Set(inputs.rules.flatMap((r) => [...attributeNames(r.value.when)]))].sort();
   // Only the explanation of losses needs everyone's attributes as records.
@@ -63,7 +63,7 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
     .map(({ value: worker, at }, i) => {
       const life = lifeOf[i]!;
       const identity = identityOf[i]!;
-      const attributes = new WorkerAttributes(worker, managers.get(worker.workerId) ?? [], reports.has(worker.workerId));
+      const attributes = new WorkerAttributes(worker, managers[i]!, reports.has(worker.workerId));
       attributesOf?.set(worker.workerId, attributes.all());
       const seen = life.account === "absent" ? undefined : testedValues(attributes, tested);
       const person = {

@@ -6,9 +6,10 @@ import type { Lifecycle } from "./lifecycle.js";
  * The org chart as rules see it. Everyone's management chain (nearest manager first; a cycle
  * stops the walk, and is an error finding elsewhere), and who is a manager: someone with at
  * least one report who has not left. A leaver still listed as someone's report makes nobody a
- * manager, so manager-only roles go when the last report does.
+ * manager, so manager-only roles go when the last report does. `lives` and the chains
+ * returned are aligned with `workers`.
  */
-export function reportingLines(workers: readonly Worker[], lives: ReadonlyMap<string, Lifecycle>): { chains: Map<string, readonly string[]>; managers: Set<string> } {
+export function reportingLines(workers: readonly Worker[], lives: readonly Lifecycle[]): { chains: (readonly string[])[]; managers: Set<string> } {
   const managerOf = new Map(workers.map((w) => [w.workerId, w.managerId]));
   // The chain from a manager up, that manager first: the same for all their reports, so it is
   // worked out once per manager and shared (walking it again for each of 100,000 people was
@@ -31,17 +32,17 @@ export function reportingLines(workers: readonly Worker[], lives: ReadonlyMap<st
     for (let i = path.length - 1; i >= 0; i--) upFrom.set(path[i]!, (above = [path[i]!, ...above]));
     return above;
   };
-  const chains = new Map<string, readonly string[]>();
+  const chains: (readonly string[])[] = [];
   const managers = new Set<string>();
-  for (const worker of workers) {
+  for (const [i, worker] of workers.entries()) {
     let chain = worker.managerId === undefined ? [] : chainFrom(worker.managerId);
     if (!chain) {
       const walked: string[] = [];
       for (let m = worker.managerId; m !== undefined && !walked.includes(m) && m !== worker.workerId; m = managerOf.get(m)) walked.push(m);
       chain = walked;
     }
-    chains.set(worker.workerId, chain);
-    if (worker.managerId !== undefined && lives.get(worker.workerId)?.state !== "leaver") managers.add(worker.managerId);
+    chains.push(chain);
+    if (worker.managerId !== undefined && lives[i]!.state !== "leaver") managers.add(worker.managerId);
   }
   return { chains, managers };
 }
