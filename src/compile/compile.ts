@@ -40,7 +40,7 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
   }
   const previous = inputs.previous;
   const ledger = previous?.identities ?? (previous?.accounts ? ledgerFromAccounts(previous.accounts, rows, inputs.policy) : undefined);
-  const assignment = assignIdentities(rows, lives, inputs.policy, asOf, ledger);
+  const assignment = assignIdentities(rows, lives, inputs.policy, asOf, ledger, current.byId);
   const identities = assignment.identities;
   const identityOf = workers.map((w) => identities.get(w.workerId)!);
   const declared = lifeOf.map((life) => life.account !== "absent");

@@ -19,9 +19,21 @@ export function hasEnded(worker: Worker, asOf: string): boolean {
  * The row that stands for each worker ID, in roster order. Several rows for one ID are one
  * person's employments: the one that has not ended is the person now, the ended ones are
  * history (a warning each). Two rows that have not ended are two claims on one identity —
- * an error. When every row has ended, the latest employment stands.
+ * an error. When every row has ended, the latest employment stands. `byId` has the same rows,
+ * in the same order, by worker ID.
  */
-export function currentRows(roster: readonly Located<Worker>[], asOf: string): { rows: Located<Worker>[]; findings: Finding[] } {
+export function currentRows(roster: readonly Located<Worker>[], asOf: string): { rows: Located<Worker>[]; findings: Finding[]; byId: ReadonlyMap<string, Located<Worker>> } {
+  // The usual export has one row per worker ID: then every row stands, with nothing to say.
+  const first = new Map<string, Located<Worker>>();
+  for (const row of roster) {
+    const size = first.size;
+    first.set(row.value.workerId, row);
+    if (first.size === size) return currentOfRepeated(roster, asOf);
+  }
+  return { rows: [...roster], findings: [], byId: first };
+}
+
+function currentOfRepeated(roster: readonly Located<Worker>[], asOf: string): { rows: Located<Worker>[]; findings: Finding[]; byId: ReadonlyMap<string, Located<Worker>> } {
   const byId = new Map<string, Located<Worker>[]>();
   for (const row of roster) {
     const rows = byId.get(row.value.workerId);
@@ -62,7 +74,8 @@ export function currentRows(roster: readonly Located<Worker>[], asOf: string): {
       });
     }
   }
-  return { rows: roster.filter((r) => chosen.has(r)), findings };
+  const rows = roster.filter((r) => chosen.has(r));
+  return { rows, findings, byId: new Map(rows.map((r) => [r.value.workerId, r])) };
 }
 
 /** The employment that started last (then: the later row). */

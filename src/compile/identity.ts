@@ -30,10 +30,11 @@ export function assignIdentities(
   policy: Policy,
   asOf: string,
   previous: IdentityLedger | undefined,
+  /** The rows by worker ID, in the same order, when the caller has them. */
+  inRoster: ReadonlyMap<string, Located<Worker>> = new Map(rows.map((r) => [r.value.workerId, r])),
 ): { identities: Map<string, Identity>; ledger: IdentityLedger; findings: Finding[] } {
   const { renames, reuseAfterDays, useHrEmail } = policy.identity;
   const freedLongAgo = (on: string) => reuseAfterDays !== undefined && daysBetween(on, asOf) >= reuseAfterDays;
-  const inRoster = new Map(rows.map((r) => [r.value.workerId, r]));
   const findings: Finding[] = [];
 
   const assigned = new Map<string, Entry>();

@@ -15,7 +15,7 @@ const RULE_ATTRIBUTES = new Set<string>([...PERSON_FIELDS, ...DERIVED_ATTRIBUTES
 export function checkIntegrity(inputs: Inputs, roles: RoleIndex, asOf: string, current = currentRows(inputs.roster, asOf)): Finding[] {
   const findings: Finding[] = [];
   findings.push(...current.findings);
-  const workers = new Map(current.rows.map((row) => [row.value.workerId, row]));
+  const workers = current.byId;
   for (const row of current.rows) {
     const { workerId, startDate, endDate, workerType } = row.value;
     if (endDate && endDate < startDate) {
@@ -157,7 +157,7 @@ export function checkIntegrity(inputs: Inputs, roles: RoleIndex, asOf: string, c
  * someone an earlier walk went through stops there: the rest of the way is the same, and any
  * cycle on it is reported already.
  */
-function managerCycles(workers: Map<string, Inputs["roster"][number]>): Finding[] {
+function managerCycles(workers: ReadonlyMap<string, Inputs["roster"][number]>): Finding[] {
   const findings: Finding[] = [];
   const reported = new Set<string>();
   // Everyone walked so far, in walking order, and where each is in it: the current walk is the tail from `from`.
