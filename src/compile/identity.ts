@@ -172,6 +172,7 @@ export function assignIdentities(
   // Worker IDs that dropped out of the export keep what they had, reserved from the first day they were missing.
   for (const [workerId, entry] of assigned) if (!inRoster.has(workerId)) entry.released ??= asOf;
 
+  // In the rows' order: compile reads the values aligned with its rows.
   const identities = new Map<string, Identity>();
   for (const { value: worker } of inRoster.values()) {
     const { login, email } = assigned.get(worker.workerId) ?? unrecorded.get(worker.workerId)!;
@@ -224,7 +225,8 @@ function sortedEntries<V>(record: Record<string, V> | undefined): [string, V][] 
 }
 
 function sortedRecord<V>(map: Map<string, V>): Record<string, V> {
-  return Object.fromEntries([...map.keys()].sort().map((k) => [k, map.get(k)!]));
+  // The entries sorted by key (code-unit order, as sort() orders strings): no lookup per key.
+  return Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function render(template: string, worker: Worker, policy: Policy): string {
