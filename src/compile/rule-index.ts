@@ -41,12 +41,16 @@ export function indexRules(conditions: readonly Condition[]): (attributes: Attri
     const key = JSON.stringify(guarded.map(([attribute, values]) => guardingValues(attributes[attribute], values)));
     let candidates = lists.get(key);
     if (candidates) return candidates;
-    const found = new Set(always);
+    // Marked by rule index, then read in index order: file order, each rule once, no sort.
+    const found = new Uint8Array(conditions.length);
+    for (const i of always) found[i] = 1;
     for (const [attribute, values] of guarded) {
       const actual = guardingValues(attributes[attribute], values);
-      for (const v of typeof actual === "string" ? [actual] : (actual ?? [])) for (const i of values.get(v) ?? []) found.add(i);
+      for (const v of typeof actual === "string" ? [actual] : (actual ?? [])) for (const i of values.get(v) ?? []) found[i] = 1;
     }
-    lists.set(key, (candidates = [...found].sort((a, b) => a - b)));
+    candidates = [];
+    for (let i = 0; i < found.length; i++) if (found[i]) candidates.push(i);
+    lists.set(key, candidates);
     return candidates;
   };
 }
