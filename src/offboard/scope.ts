@@ -1,4 +1,5 @@
 import { urnName, type StateResource } from "../engine/state-sync.js";
+import type { DeclaredPart } from "../targets/declare.js";
 import { ACCOUNT_TYPES } from "../evidence/plan-model.js";
 import { ALL_TARGETS } from "../targets/registry.js";
 
@@ -31,3 +32,17 @@ export function revocationScope(resources: readonly StateResource[], revoked: Re
   return { urns: [...urns].sort(), groups };
 }
 
+
+/**
+ * A run's part as the state now holds it, after a refresh that may have dropped some of it (an
+ * account or group already gone from its target): the engine refuses a target it cannot find,
+ * and a group the program declared but the state lacks would be a create. What is gone has
+ * nothing left to revoke; the live proof still reads it.
+ */
+export function withinState<P extends DeclaredPart & { urns: readonly string[] }>(part: P, resources: readonly StateResource[]): P {
+  const present = new Set(resources.map((r) => r.urn));
+  const urns = part.urns.filter((u) => present.has(u));
+  const kept = new Set(urns);
+  const groups = new Set(resources.filter((r) => kept.has(r.urn) && PART_GROUP_TYPES.has(r.type)).map((r) => urnName(r.urn)));
+  return { ...part, urns, groups: new Set([...part.groups].filter((g) => groups.has(g))) };
+}

@@ -54,7 +54,8 @@ export async function declareTargets(desired: DesiredState, connections: TargetC
   enabled.forEach((target, i) => {
     const whole = ((desired.targets as Record<string, unknown>)[target.name] ?? target.emptyProjection([])) as Keyed;
     const some = part && target.declaresPart ? previous?.accountIds?.[target.name] ?? new Map<string, string>() : undefined;
-    const projection = some ? { ...whole, users: whole.users.filter((u) => part!.accounts.has(u.key)), groups: whole.groups.filter((g) => part!.groups.has(g.key)) } : whole;
+    // An account the state lacks here (gone from this target) would be a create: not declared.
+    const projection = some ? { ...whole, users: whole.users.filter((u) => part!.accounts.has(u.key) && some.has(u.key)), groups: whole.groups.filter((g) => part!.groups.has(g.key)) } : whole;
     const mine = <T extends { target: string }>(list: readonly T[] = []) => list.filter((x) => x.target === target.name);
     const adoption = previous?.adoption ? { adoptions: mine(previous.adoption.adoptions), orphans: mine(previous.adoption.orphans), memberships: mine(previous.adoption.memberships) } : undefined;
     declarations[i]!(target.name, projection, byName[target.name], { state: before[target.name], ...(previous?.record ? { record: previous.record } : {}), ...(adoption ? { adoption } : {}), ...(some ? { accountIds: some } : {}) });

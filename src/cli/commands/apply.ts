@@ -6,7 +6,8 @@ import { errorsByUrn, nameOf } from "../../engine/failure.js";
 import { preview, refresh, up } from "../../engine/operations.js";
 import type { Deployment } from "@pulumi/pulumi/automation/index.js";
 import { isIntegrityFailure, pendingIn, pendingOperations, releaseStaleLocks, repairIntegrity, type PendingOperation } from "../../engine/recover.js";
-import { editState, stateResources, toUnprotect } from "../../engine/state-sync.js";
+import { editState, exportCheckpoint, stateResources, toUnprotect } from "../../engine/state-sync.js";
+import { withinState } from "../../offboard/scope.js";
 import { writeApplied } from "../../evidence/bundle.js";
 import { ACCOUNT_TYPES } from "../../evidence/plan-model.js";
 import { appliedSteps, changingSteps, EngineRecord, stepKey } from "../../evidence/steps.js";
@@ -77,7 +78,9 @@ export async function apply(run: StackRun, projectDir: string, opts: ApplyOption
   mode?.narrow(run);
   const pending = pendingIn(before);
   const recovered = [...run.recovered, ...(await resolvePending(run, pending, pending.length === 0 && mode ? (run.part?.urns ?? []) : undefined))];
-  await run.readTargetState();
+  const refreshed = run.part ? await exportCheckpoint(run.stack) : undefined;
+  if (run.part && refreshed) run.part = withinState(run.part, stateResources(refreshed));
+  await run.readTargetState(refreshed);
   const overrides = {
     ...(opts.allowMassDeprovision ? { override: opts.allowMassDeprovision } : {}),
     ...(opts.allowMassChange ? { changeOverride: opts.allowMassChange } : {}),
@@ -119,7 +122,10 @@ export async function apply(run: StackRun, projectDir: string, opts: ApplyOption
   await writeApplied(dir, started);
   const update = new EngineRecord();
   const changing = changingSteps(plan.steps);
-  const only = mode?.onlyPlanned ? { urns: [...new Set([...changing.map((s) => s.urn), ...protects])] } : undefined;
+  // A run limited to part of the state updates all of it, unchanged items too: an item the
+  // program declares but the update leaves out keeps its old state, whose dependencies on the
+  // members it no longer declares would then come after it in the snapshot.
+  const only = mode?.onlyPlanned ? { urns: [...new Set([...changing.map((s) => s.urn), ...protects, ...(run.part?.urns ?? [])])] } : undefined;
   const first = await up(run.stack, run.log, progress, update.add, only);
   const error = first.error ? await applyStranded(run, changing, update, first.error, recovered) : undefined;
   const readBack = error ? await readBackAfterFailure(run, recovered) : undefined;
@@ -175,10 +181,12 @@ async function applyStranded(run: StackRun, changing: readonly PlanStep[], updat
   const declared = run.desired;
   if (notCreated.length > 0) run.desired = withoutAccounts(declared, notCreated);
   try {
-    let second = await up(run.stack, run.log, progress, update.add, { urns: stranded });
+    // With part of the state declared, the rest of that part goes too, for the reason in apply().
+    const urns = [...new Set([...stranded, ...(run.part?.urns ?? []).filter((u) => !failed.has(u))])];
+    let second = await up(run.stack, run.log, progress, update.add, { urns });
     if (second.error && isIntegrityFailure(second.error)) {
       noteRecovered(run, recovered, await repairIntegrity(run.stack));
-      second = await up(run.stack, run.log, progress, update.add, { urns: stranded });
+      second = await up(run.stack, run.log, progress, update.add, { urns });
     }
     return new EngineError(error.message, [...error.causes, ...(second.error?.causes ?? [])], error.logFile, "update");
   } finally {

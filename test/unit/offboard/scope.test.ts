@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { StateResource } from "../../../src/engine/state-sync.js";
-import { revocationScope } from "../../../src/offboard/scope.js";
+import { revocationScope, withinState } from "../../../src/offboard/scope.js";
 import { OKTA_TYPES } from "../../../src/targets/okta/convert.js";
 
 const STACK = "urn:pulumi:local::rolecall::";
@@ -36,5 +36,18 @@ describe("the resources a fast-path run may touch", () => {
 
   it("are empty when no leaver has an account in the state", () => {
     expect(revocationScope([other, admins], new Set(["W1010"]))).toEqual({ urns: [], groups: new Set() });
+  });
+});
+
+describe("a fast-path run's part after its refresh", () => {
+  const leaver = scim("User", "W1010", { id: "u-10" });
+  const gone = scim("User", "W1012", { id: "u-12" });
+  const staff = scim("Group", "all-staff", { id: "g-1", inputs: { members: ["u-10", "u-12"] } });
+  const sales = scim("Group", "sales", { id: "g-3", inputs: { members: ["u-12"] } });
+  const part = { accounts: new Set(["W1010", "W1012"]), groups: new Set(["all-staff", "sales"]), urns: [leaver.urn, gone.urn, staff.urn, sales.urn].sort() };
+
+  it("keeps only what the state still holds: the engine refuses a target it cannot find", () => {
+    // The refresh found W1012's account and the sales group already gone from the target.
+    expect(withinState(part, [leaver, staff])).toEqual({ accounts: part.accounts, groups: new Set(["all-staff"]), urns: [leaver.urn, staff.urn].sort() });
   });
 });
