@@ -3,7 +3,7 @@ import type { DeclaredPart } from "../targets/declare.js";
 import { ACCOUNT_TYPES } from "../evidence/plan-model.js";
 import { ALL_TARGETS } from "../targets/registry.js";
 
-/** Per resource type holding a list of account ids, the list's property (targets' plan.memberFields). */
+/** Per resource type holding a list of ids (a group's members, or a holder's groups), the list's property (targets' plan.memberFields). */
 const MEMBER_FIELDS: ReadonlyMap<string, string> = new Map(ALL_TARGETS.flatMap((t) => Object.entries(t.plan.memberFields ?? {})));
 /** The member-listing types of the targets whose fast-path run declares only part of their state (declaresPart). */
 const PART_GROUP_TYPES: ReadonlySet<string> = new Set(ALL_TARGETS.filter((t) => t.declaresPart).flatMap((t) => Object.keys(t.plan.memberFields ?? {})));
