@@ -32,7 +32,6 @@ export function revocationScope(resources: readonly StateResource[], revoked: Re
   return { urns: [...urns].sort(), groups };
 }
 
-
 /**
  * A run's part as the state now holds it, after a refresh that may have dropped some of it (an
  * account or group already gone from its target): the engine refuses a target it cannot find,

@@ -53,30 +53,31 @@ export async function declareTargets(desired: DesiredState, connections: TargetC
   const declarations = await Promise.all(enabled.map(declarationOf));
   enabled.forEach((target, i) => {
     const whole = ((desired.targets as Record<string, unknown>)[target.name] ?? target.emptyProjection([])) as Keyed;
-    const some = part && target.declaresPart ? previous?.accountIds?.[target.name] ?? new Map<string, string>() : undefined;
+    const idsInState = part && target.declaresPart ? previous?.accountIds?.[target.name] ?? new Map<string, string>() : undefined;
     // An account the state lacks here (gone from this target) would be a create: not declared.
-    const projection = some ? { ...whole, users: whole.users.filter((u) => part!.accounts.has(u.key) && some.has(u.key)), groups: whole.groups.filter((g) => part!.groups.has(g.key)) } : whole;
+    const projection = idsInState ? { ...whole, users: whole.users.filter((u) => part!.accounts.has(u.key) && idsInState.has(u.key)), groups: whole.groups.filter((g) => part!.groups.has(g.key)) } : whole;
     const mine = <T extends { target: string }>(list: readonly T[] = []) => list.filter((x) => x.target === target.name);
     const adoption = previous?.adoption ? { adoptions: mine(previous.adoption.adoptions), orphans: mine(previous.adoption.orphans), memberships: mine(previous.adoption.memberships) } : undefined;
-    declarations[i]!(target.name, projection, byName[target.name], { state: before[target.name], ...(previous?.record ? { record: previous.record } : {}), ...(adoption ? { adoption } : {}), ...(some ? { accountIds: some } : {}) });
+    declarations[i]!(target.name, projection, byName[target.name], { state: before[target.name], ...(previous?.record ? { record: previous.record } : {}), ...(adoption ? { adoption } : {}), ...(idsInState ? { accountIds: idsInState } : {}) });
   });
   return { rolecall: stackRecord(desired, Object.keys(connections)) };
 }
 
 /**
  * Each enabled target's reading of the stack's exported state, for those whose declaration
- * depends on it; with `someAccounts`, also the account ids of the targets declaring only some.
+ * depends on it; for a run declaring part of the state, also the account ids of the targets
+ * that can (`declaresPart`).
  */
-export function readPreviousDeclarations(targets: readonly string[], deployment: Deployment, someAccounts = false): PreviousDeclarations {
+export function readPreviousDeclarations(targets: readonly string[], deployment: Deployment, part = false): PreviousDeclarations {
   const previous: Record<string, unknown> = {};
   const accountIds: Record<string, ReadonlyMap<string, string>> = {};
   const resources = stateResources(deployment);
   for (const t of ALL_TARGETS) {
     if (!targets.includes(t.name)) continue;
     if (t.readPrevious) previous[t.name] = t.readPrevious(deployment);
-    if (someAccounts && t.declaresPart) accountIds[t.name] = new Map(resources.flatMap((r) => (r.type === t.plan.accountType && r.id ? [[urnName(r.urn), r.id] as const] : [])));
+    if (part && t.declaresPart) accountIds[t.name] = new Map(resources.flatMap((r) => (r.type === t.plan.accountType && r.id ? [[urnName(r.urn), r.id] as const] : [])));
   }
-  return { ...(previous as PreviousDeclarations), ...(someAccounts ? { accountIds } : {}) };
+  return { ...(previous as PreviousDeclarations), ...(part ? { accountIds } : {}) };
 }
 
 /** Whether any of these targets reads the stack's exported state before it is declared. */

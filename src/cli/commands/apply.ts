@@ -78,9 +78,11 @@ export async function apply(run: StackRun, projectDir: string, opts: ApplyOption
   mode?.narrow(run);
   const pending = pendingIn(before);
   const recovered = [...run.recovered, ...(await resolvePending(run, pending, pending.length === 0 && mode ? (run.part?.urns ?? []) : undefined))];
-  const refreshed = run.part ? await exportCheckpoint(run.stack) : undefined;
-  if (run.part && refreshed) run.part = withinState(run.part, stateResources(refreshed));
-  await run.readTargetState(refreshed);
+  if (run.part) {
+    const refreshed = await exportCheckpoint(run.stack);
+    run.part = withinState(run.part, stateResources(refreshed));
+    await run.readTargetState(refreshed);
+  } else await run.readTargetState();
   const overrides = {
     ...(opts.allowMassDeprovision ? { override: opts.allowMassDeprovision } : {}),
     ...(opts.allowMassChange ? { changeOverride: opts.allowMassChange } : {}),

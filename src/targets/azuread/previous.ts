@@ -1,3 +1,4 @@
+import { urnName } from "../../engine/state-sync.js";
 import type { StackRecord } from "../record.js";
 import { AZUREAD_TYPES } from "./convert.js";
 
@@ -34,12 +35,11 @@ interface StateResource {
   outputs?: Record<string, unknown>;
 }
 
-const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
 
 /** The Entra ID part of an exported deployment (Automation API `exportStack`). Pure. */
 export function azureAdPrevious(deployment: unknown, component = "azuread"): AzureAdPrevious {
   const resources = ((deployment as { deployment?: { resources?: StateResource[] } } | undefined)?.deployment?.resources ?? []) as StateResource[];
-  const owner = resources.find((r) => r.type === AZUREAD_COMPONENT_TYPE && nameOf(r.urn) === component);
+  const owner = resources.find((r) => r.type === AZUREAD_COMPONENT_TYPE && urnName(r.urn) === component);
   const memberwise = new Set<string>();
   const inline = new Map<string, { objectId: string; members: ReadonlySet<string> }>();
   const users = new Map<string, string>();
@@ -48,16 +48,16 @@ export function azureAdPrevious(deployment: unknown, component = "azuread"): Azu
   for (const r of resources) {
     if (!owner || r.parent !== owner.urn) continue;
     const objectId = typeof r.outputs?.objectId === "string" ? r.outputs.objectId : undefined;
-    if (r.type === AZUREAD_TYPES.groupWithoutMembers) memberwise.add(nameOf(r.urn));
+    if (r.type === AZUREAD_TYPES.groupWithoutMembers) memberwise.add(urnName(r.urn));
     else if (r.type === AZUREAD_TYPES.group && objectId) {
       const members = Array.isArray(r.outputs?.members) ? (r.outputs.members as unknown[]).filter((m): m is string => typeof m === "string") : [];
-      inline.set(nameOf(r.urn), { objectId, members: new Set(members) });
+      inline.set(urnName(r.urn), { objectId, members: new Set(members) });
     } else if (r.type === AZUREAD_TYPES.user && objectId) {
-      users.set(nameOf(r.urn), objectId);
-      if (typeof r.outputs?.accountEnabled === "boolean") enabled.set(nameOf(r.urn), r.outputs.accountEnabled);
+      users.set(urnName(r.urn), objectId);
+      if (typeof r.outputs?.accountEnabled === "boolean") enabled.set(urnName(r.urn), r.outputs.accountEnabled);
     } else if (r.type === AZUREAD_TYPES.directoryRoleAssignment && typeof r.inputs?.roleId === "string" && typeof r.inputs.principalObjectId === "string") {
       const scope = r.inputs.directoryScopeId;
-      roleAssignments.set(nameOf(r.urn), { roleId: r.inputs.roleId, principalObjectId: r.inputs.principalObjectId, ...(typeof scope === "string" ? { directoryScopeId: scope } : {}) });
+      roleAssignments.set(urnName(r.urn), { roleId: r.inputs.roleId, principalObjectId: r.inputs.principalObjectId, ...(typeof scope === "string" ? { directoryScopeId: scope } : {}) });
     }
   }
   return { memberwise, inline, users, enabled, roleAssignments };

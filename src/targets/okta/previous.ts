@@ -1,3 +1,4 @@
+import { urnName } from "../../engine/state-sync.js";
 import { OKTA_TYPES } from "./convert.js";
 import { OKTA_USER_STATUSES, type OktaPreviousUser, type OktaUserStatus } from "./status.js";
 
@@ -23,7 +24,6 @@ interface StateResource {
 }
 
 const isStatus = (value: unknown): value is OktaUserStatus => OKTA_USER_STATUSES.includes(value as OktaUserStatus);
-const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
 
 /**
  * Reads the Okta target's part of an exported deployment (`pulumi stack export`, Automation
@@ -33,7 +33,7 @@ const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
  */
 export function oktaPrevious(deployment: unknown, component = "okta"): OktaPrevious {
   const resources = ((deployment as { deployment?: { resources?: StateResource[] } } | undefined)?.deployment?.resources ?? []) as StateResource[];
-  const owner = resources.find((r) => r.type === OKTA_COMPONENT_TYPE && nameOf(r.urn) === component);
+  const owner = resources.find((r) => r.type === OKTA_COMPONENT_TYPE && urnName(r.urn) === component);
   const declared = (owner?.outputs?.statuses ?? {}) as Record<string, unknown>;
   const users = new Map<string, OktaPreviousUser>();
   const legacyMemberships: string[] = [];
@@ -41,14 +41,14 @@ export function oktaPrevious(deployment: unknown, component = "okta"): OktaPrevi
   for (const r of resources) {
     if (!owner || r.parent !== owner.urn) continue;
     if (r.type === OKTA_TYPES.user) {
-      const key = nameOf(r.urn);
+      const key = urnName(r.urn);
       const status = declared[key];
       const observed = r.outputs?.rawStatus;
       users.set(key, { ...(isStatus(status) ? { declared: status } : {}), ...(typeof observed === "string" ? { observed } : {}) });
     } else if (r.type === OKTA_TYPES.groupMemberships) {
       legacyMemberships.push(r.urn);
     } else if (r.type === OKTA_TYPES.userAdminRoles && Array.isArray(r.inputs?.adminRoles)) {
-      adminRoles.set(nameOf(r.urn), (r.inputs.adminRoles as unknown[]).filter((t): t is string => typeof t === "string"));
+      adminRoles.set(urnName(r.urn), (r.inputs.adminRoles as unknown[]).filter((t): t is string => typeof t === "string"));
     }
   }
   return { users, legacyMemberships, adminRoles };
