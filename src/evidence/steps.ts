@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { EngineEvent } from "@pulumi/pulumi/automation/index.js";
 import { protectChangeOf } from "../engine/state-sync.js";
+import { UNKNOWN } from "../engine/unknown.js";
 import type { AppliedStep, PlanStep } from "../model/plan.js";
 import { DRIFT_MARK } from "../targets/drift.js";
 import { ALL_TARGETS } from "../targets/registry.js";
@@ -90,7 +91,8 @@ function memberChanges(m: StepMetadata): Pick<PlanStep, "members"> {
   const after = m.new?.inputs?.[field];
   if (!Array.isArray(before) || !Array.isArray(after)) return {};
   const had = new Set(before.filter((v): v is string => typeof v === "string"));
-  const has = new Set(after.filter((v): v is string => typeof v === "string"));
+  // An account this run creates has no id before the apply: the plan names it as a joiner's gain, not as a member the target lacks.
+  const has = new Set(after.filter((v): v is string => typeof v === "string" && v !== UNKNOWN));
   return { members: { field, added: [...has].filter((v) => !had.has(v)).sort(), removed: [...had].filter((v) => !has.has(v)).sort() } };
 }
 

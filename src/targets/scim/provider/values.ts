@@ -1,3 +1,5 @@
+import { UNKNOWN } from "../../../engine/unknown.js";
+
 // Property values as the engine sends them in a google.protobuf.Struct, and the sentinels it
 // uses inside them (sdk/go/common/resource/sig and plugin/rpc.go).
 
@@ -5,7 +7,7 @@ export type Value = null | boolean | number | string | Value[] | { [key: string]
 export type ValueMap = { [key: string]: Value };
 
 /** A value not known until apply (a preview of a resource that does not exist yet). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export { UNKNOWN };
 
 const SIGNATURE_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270";
