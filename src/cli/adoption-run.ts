@@ -4,7 +4,7 @@ import { adoptionFacts, completeAdoption } from "../inventory/adoption-holdings.
 import { readAdoptionFile } from "../load/adoption-file.js";
 import type { AdoptionPlan } from "../model/adoption.js";
 import type { Finding } from "../model/finding.js";
-import type { InventoryDocument } from "../model/inventory.js";
+import type { InventoryDocument, LiveRead } from "../model/inventory.js";
 import type { StackRecord } from "../targets/record.js";
 import { ALL_TARGETS } from "../targets/registry.js";
 import { inventoryOf } from "./commands/inventory.js";
@@ -12,6 +12,8 @@ import type { StackRun } from "./stack-run.js";
 
 export interface AdoptionRun {
   inventory: InventoryDocument;
+  /** The targets as read, which the inventory was correlated from. */
+  live: LiveRead[];
   adoption: AdoptionPlan;
   /** Disputed accounts nothing settles, stale or invalid decisions: errors refuse the run. Paths are under the project. */
   findings: Finding[];
@@ -40,7 +42,7 @@ export async function decideAdoptionFor(run: StackRun, projectDir: string, opts:
   const completed = completeAdoption(decided.plan, document, live, run.desired, run.settings.targets as Readonly<Record<string, unknown>>);
   const adoption = completed.plan;
   const findings = [...file.findings, ...decided.findings, ...completed.findings, ...(opts.forApply ? unsupported(decided.plan, run) : [])].map((f) => (f.file ? { ...f, file: path.join(run.settings.desiredState, f.file) } : f));
-  return { inventory: document, adoption, findings };
+  return { inventory: document, live: read, adoption, findings };
 }
 
 /**

@@ -92,12 +92,15 @@ cli
   .action(lazy(async () => (await import("./commands/codeowners.js")).codeownersCommand));
 
 const evidenceOption = () => new Option("--evidence <dir>", "write the evidence bundle here (default: evidence/<stack>/<UTC time>/)");
+const everyResourceOption = () =>
+  new Option("--every-resource", "preview every resource of the stack, refreshed from the targets, not only those whose desired state, state and live read disagree (slower; the same changes)");
 
 cli
   .command("plan")
   .description("preview what applying the stack would change, in people, and write the evidence bundle")
   .addOption(stackOption())
   .addOption(evidenceOption())
+  .addOption(everyResourceOption())
   .action(lazy(async () => (await import("./commands/plan.js")).planCommand));
 
 cli
@@ -109,6 +112,7 @@ cli
   .option("--allow-mass-deprovision <reason>", "override the deprovisioning and roster-size guardrails; the reason is recorded in the evidence")
   .option("--allow-mass-change <reason>", "override the reactivation and rename guardrails; the reason is recorded in the evidence")
   .option("--reviewed <bundle>", "apply only if the preview matches this reviewed plan (a bundle folder or its plan.json)")
+  .addOption(everyResourceOption())
   .action(lazy(async () => (await import("./commands/apply.js")).applyCommand));
 
 cli

@@ -10,7 +10,9 @@ import { buildPlan } from "../evidence/plan-model.js";
 import { EngineRecord } from "../evidence/steps.js";
 import { driftReports } from "../targets/drift.js";
 import type { PlanDocument } from "../model/plan.js";
-import type { InventoryDocument } from "../model/inventory.js";
+import type { Deployment } from "@pulumi/pulumi/automation/index.js";
+import type { InventoryDocument, LiveRead } from "../model/inventory.js";
+import { scopeToChanges, type ScopeOptions } from "./change-scope.js";
 import { decideAdoptionFor } from "./adoption-run.js";
 import { progress, RefusedError } from "./context.js";
 import { formatFindings } from "./findings-format.js";
@@ -33,9 +35,9 @@ export interface Planned {
  * Previews the stack and turns the result into the plan document: people-centric changes,
  * guardrail verdicts, and the manifest of what it was computed from.
  */
-export async function makePlan(run: StackRun, projectDir: string, opts: { refresh: boolean; override?: string; changeOverride?: string; fastPath?: "offboard" }): Promise<Planned> {
-  const inventory = opts.fastPath ? undefined : await adopting(run, projectDir);
-  progress(`previewing stack ${run.stackName}…`);
+export async function makePlan(run: StackRun, projectDir: string, opts: { refresh: boolean; override?: string; changeOverride?: string; fastPath?: "offboard"; read?: InventoryDocument; everyResource?: boolean }): Promise<Planned> {
+  // `read`: the targets were read and the run scoped already (apply, before its refresh).
+  const inventory = opts.fastPath ? undefined : (opts.read ?? (await readTargets(run, projectDir, run.exported, { refreshingPreview: opts.refresh, everyResource: opts.everyResource === true })).inventory);
   const record = await previewAllowingProtectedDeletes(run);
   showDrift(run, record);
   const targets = Object.keys(run.settings.targets);
@@ -50,6 +52,7 @@ export async function makePlan(run: StackRun, projectDir: string, opts: { refres
     ...(opts.override ? { override: opts.override } : {}),
     ...(opts.changeOverride ? { changeOverride: opts.changeOverride } : {}),
     ...(opts.fastPath ? { fastPath: opts.fastPath } : {}),
+    ...(run.part?.unchanged !== undefined ? { scope: { previewed: run.part.urns.length, unchanged: run.part.unchanged } } : {}),
   });
   const plan: PlanDocument = {
     schemaVersion: 1,
@@ -71,8 +74,10 @@ export async function makePlan(run: StackRun, projectDir: string, opts: { refres
     // A run limited to no resource at all (a fast path with nothing in the state to revoke) has
     // nothing to preview; the engine would take an empty target list as no limit.
     if (r.part?.urns.length === 0) return captured;
+    progress(`previewing stack ${r.stackName}…`);
     try {
-      await preview(r.stack, r.log, progress, { refresh: opts.refresh, onEvent: captured.add, ...(r.part ? { only: r.part } : {}) });
+      // A run scoped to what changed refreshes only when the live read saw drift: otherwise the state already says what the targets hold.
+      await preview(r.stack, r.log, progress, { refresh: opts.refresh && r.part?.drift !== false, onEvent: captured.add, ...(r.part ? { only: r.part } : {}) });
       return captured;
     } catch (error) {
       const errors = [...errorsByUrn(captured.diagnostics).values()].flat();
@@ -93,18 +98,25 @@ function namesOf(record: EngineRecord, inventory: InventoryDocument | undefined)
 }
 
 /**
- * Reads the targets live and decides what this run adopts and does with orphans; the program
- * declares it (stack-run.ts). A disputed account nothing settles, or a decision that no longer
- * fits its account, refuses the run before any preview: nothing adopts or removes it.
+ * Reads the targets live, decides what this run adopts and does with orphans (the program
+ * declares it, stack-run.ts), and limits the run to what changed against `state`
+ * (change-scope.ts). A disputed account nothing settles, or a decision that no longer fits its
+ * account, refuses the run before any preview: nothing adopts or removes it.
  */
-async function adopting(run: StackRun, projectDir: string): Promise<InventoryDocument> {
+export async function readTargets(run: StackRun, projectDir: string, state: Deployment, opts: ScopeOptions): Promise<{ inventory: InventoryDocument; live: LiveRead[] }> {
+  const read = await adopting(run, projectDir);
+  await scopeToChanges(run, state, read.live, opts);
+  return read;
+}
+
+async function adopting(run: StackRun, projectDir: string): Promise<{ inventory: InventoryDocument; live: LiveRead[] }> {
   progress(`reading the targets of stack ${run.stackName} live…`);
-  const { inventory, adoption, findings } = await decideAdoptionFor(run, projectDir, { forApply: true });
+  const { inventory, live, adoption, findings } = await decideAdoptionFor(run, projectDir, { forApply: true });
   if (findings.length > 0) process.stderr.write(formatFindings(findings, "text", "") + "\n");
   const errors = findings.filter((f) => f.severity === "error").length;
   if (errors > 0) throw new RefusedError(`${errors} account${errors === 1 ? "" : "s"} or decision${errors === 1 ? "" : "s"} to settle before adoption (see above); nothing was previewed or applied`);
   run.adoption = adoption;
-  return inventory;
+  return { inventory, live };
 }
 
 const driftShown = new WeakMap<StackRun, Set<string>>();

@@ -2,7 +2,7 @@ import path from "node:path";
 import { writeInventory, writeOffboarding } from "../evidence/bundle.js";
 import { declaredIn, judge, notProvenLines, overall, subjectsOf, type ProofTarget, type Subject } from "../evidence/offboarding-proof.js";
 import { proofText } from "../evidence/offboarding-render.js";
-import type { LiveDirectory } from "../model/inventory.js";
+import type { LiveRead } from "../model/inventory.js";
 import type { OffboardingProof, ProofSubject } from "../model/offboarding.js";
 import type { PlanDocument } from "../model/plan.js";
 import type { StackRecord } from "../targets/record.js";
@@ -27,7 +27,7 @@ function recordAfter(previous: StackRecord | undefined, held: StackRecord): Stac
 /** Reads every enabled target once: the same read goes into the bundle's inventory.json (when `bundle` is given) and the proof. */
 export async function readTargetsLive(run: StackRun, projectDir: string, record: StackRecord | undefined, bundle?: string): Promise<ProofTarget[]> {
   const enabled = Object.keys(run.settings.targets);
-  let live: { target: string; directory: LiveDirectory; readAt: string }[] = [];
+  let live: LiveRead[] = [];
   let unread = new Map<string, string>();
   try {
     const inventory = await inventoryOf(run, projectDir, record);

@@ -53,13 +53,18 @@ export interface StackRun {
   adoption?: AdoptionPlan;
   /** The record of what this run declares; apply writes it once the update did its steps. */
   declared: StackRecord;
+  /** How the program reaches each enabled target (secrets handed to the engine's environment left out). */
+  connections: TargetConnections;
   /**
-   * Set by the leaver fast path: the program declares only these accounts and groups (in the
-   * targets that can declare part of theirs), and every preview and update is limited to these
-   * resources (Pulumi's --target), so the rest of the state is left as it is, not deleted. No
-   * resource at all: the run runs no engine command.
+   * The program declares only these accounts and groups (in the targets that can declare part
+   * of theirs), and every preview and update is limited to these resources (Pulumi's --target),
+   * so the rest of the state is left as it is, not deleted. No resource at all: the run runs no
+   * engine command. Set by the leaver fast path, and by a full run whose targets tell what
+   * changed (change-scope.ts), which also counts the resources it left out and says whether the
+   * live read found any of the rest drifted from the state (a preview then refreshes them), and
+   * what only a refresh may touch (gone from the target, to be dropped from the state).
    */
-  part?: DeclaredPart & { urns: string[] };
+  part?: DeclaredPart & { urns: string[]; unchanged?: number; drift?: boolean; refreshOnly?: string[] };
   /**
    * Reads again what the state holds of the targets (Okta's raw statuses, Entra ID's enabled
    * flags, group members), for the program to compare with: apply calls it after its refresh,
@@ -145,6 +150,7 @@ export async function prepareStackRun(projectDir: string, stackName: string, ver
     outputs,
     ...(backend ? { backend } : {}),
     declared: stackRecord(desired, Object.keys(declared.connections)),
+    connections: declared.connections,
     readTargetState,
   };
   return declared.run;

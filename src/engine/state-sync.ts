@@ -13,6 +13,8 @@ export interface StateResource {
   parent?: string;
   protect?: boolean;
   dependencies?: string[];
+  propertyDependencies?: Record<string, string[]>;
+  deletedWith?: string;
   inputs?: Record<string, unknown>;
   outputs?: Record<string, unknown>;
 }

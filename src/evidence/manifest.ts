@@ -12,6 +12,7 @@ export interface ManifestFacts {
   override?: string;
   changeOverride?: string;
   fastPath?: "offboard";
+  scope?: Manifest["scope"];
   projectDir: string;
   now?: Date;
 }
@@ -30,6 +31,7 @@ export async function gatherManifest(facts: ManifestFacts): Promise<Manifest> {
     ...(facts.override ? { override: facts.override } : {}),
     ...(facts.changeOverride ? { changeOverride: facts.changeOverride } : {}),
     ...(facts.fastPath ? { fastPath: facts.fastPath } : {}),
+    ...(facts.scope ? { scope: facts.scope } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { DesiredState } from "../model/desired-state.js";
 import type { Finding } from "../model/finding.js";
-import type { CorrelationRule, InventoryDocument, LiveDirectory } from "../model/inventory.js";
+import type { CorrelationRule, InventoryDocument, LiveRead } from "../model/inventory.js";
 import type { StackRecord } from "../targets/record.js";
 import { ALL_TARGETS } from "../targets/registry.js";
 import { correlate } from "./correlate.js";
@@ -20,12 +20,12 @@ export interface InventoryInput {
  * whose read side rolecall does not have yet is listed as unread, never as empty: an empty
  * list would say "no orphans" about a directory nobody looked at.
  */
-export async function readInventory(input: InventoryInput): Promise<{ document: InventoryDocument; findings: Finding[]; live: { target: string; directory: LiveDirectory; readAt: string }[] }> {
+export async function readInventory(input: InventoryInput): Promise<{ document: InventoryDocument; findings: Finding[]; live: LiveRead[] }> {
   const now = input.now ?? (() => new Date());
   const document: InventoryDocument = { schemaVersion: 1, stack: input.stack, asOf: input.desired.asOf, correlation: [...input.rules], targets: [], unread: [] };
   const findings: Finding[] = [];
   // What was read, as read: the offboarding proof judges the same read the inventory reports.
-  const read: { target: string; directory: LiveDirectory; readAt: string }[] = [];
+  const read: LiveRead[] = [];
   for (const target of ALL_TARGETS) {
     const connection = input.connections[target.name];
     if (connection === undefined) continue;

@@ -26,10 +26,26 @@ export const LiveItemSchema = z.strictObject({
 });
 export type LiveItem = z.infer<typeof LiveItemSchema>;
 
+/** A resource's attributes as its provider reads them. */
+export type Observed = Readonly<Record<string, unknown>>;
+
 /** What one target holds, read live and paged to the end. */
 export interface LiveDirectory {
   accounts: LiveAccount[];
   items: LiveItem[];
+  /**
+   * Every account and item by id (ids are unique per kind only) as the target's provider reads
+   * it on a refresh (its outputs), for a target that tells from this one read which resources
+   * changed (`Target.changedPart`). Kept in memory only: never written to the evidence.
+   */
+  observed?: { accounts: ReadonlyMap<string, Observed>; items: ReadonlyMap<string, Observed> };
+}
+
+/** One target's live read, as read. */
+export interface LiveRead {
+  target: string;
+  directory: LiveDirectory;
+  readAt: string;
 }
 
 export const CorrelationRule = z.enum(["externalId", "email", "userName"]);

@@ -83,6 +83,10 @@ export const ManifestSchema = z.strictObject({
   override: z.string().optional().describe("The reason given with --allow-mass-deprovision."),
   changeOverride: z.string().optional().describe("The reason given with --allow-mass-change (reactivations, renames)."),
   fastPath: z.literal("offboard").optional().describe("A leaver fast-path run (rolecall offboard): only revocations were previewed and applied; every other change waits for the next full run."),
+  scope: z
+    .strictObject({ previewed: z.number().int(), unchanged: z.number().int() })
+    .optional()
+    .describe("A full run that previewed only what changed: the resources previewed, and those left out because their desired inputs, their state and the targets' live read all agreed (read in the same run)."),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 

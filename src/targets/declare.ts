@@ -23,10 +23,15 @@ export type PreviousDeclarations = { [T in Registered as T["name"]]?: StateOf<T>
   accountIds?: Record<string, ReadonlyMap<string, string>>;
 };
 
-/** What a fast-path run declares of the targets that can declare part of their state: accounts and groups, by key. */
+/** What a run declares of the targets that can declare part of their state: accounts and groups, by key. */
 export interface DeclaredPart {
   accounts: ReadonlySet<string>;
   groups: ReadonlySet<string>;
+  /**
+   * Accounts the state lacks are declared too (a full run declaring what changed creates them).
+   * Absent: the leaver fast path, which never creates — an account the state lacks there is gone.
+   */
+  creates?: boolean;
 }
 
 type Keyed = { users: { key: string }[]; groups: { key: string }[] };
@@ -54,8 +59,7 @@ export async function declareTargets(desired: DesiredState, connections: TargetC
   enabled.forEach((target, i) => {
     const whole = ((desired.targets as Record<string, unknown>)[target.name] ?? target.emptyProjection([])) as Keyed;
     const idsInState = part && target.declaresPart ? previous?.accountIds?.[target.name] ?? new Map<string, string>() : undefined;
-    // An account the state lacks here (gone from this target) would be a create: not declared.
-    const projection = idsInState ? { ...whole, users: whole.users.filter((u) => part!.accounts.has(u.key) && idsInState.has(u.key)), groups: whole.groups.filter((g) => part!.groups.has(g.key)) } : whole;
+    const projection = idsInState ? { ...whole, users: whole.users.filter((u) => part!.accounts.has(u.key) && (part!.creates || idsInState.has(u.key))), groups: whole.groups.filter((g) => part!.groups.has(g.key)) } : whole;
     const mine = <T extends { target: string }>(list: readonly T[] = []) => list.filter((x) => x.target === target.name);
     const adoption = previous?.adoption ? { adoptions: mine(previous.adoption.adoptions), orphans: mine(previous.adoption.orphans), memberships: mine(previous.adoption.memberships) } : undefined;
     declarations[i]!(target.name, projection, byName[target.name], { state: before[target.name], ...(previous?.record ? { record: previous.record } : {}), ...(adoption ? { adoption } : {}), ...(idsInState ? { accountIds: idsInState } : {}) });

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { AdoptionPlan } from "../model/adoption.js";
 import type { DirectoryUser, Holders } from "../model/directory.js";
 import type { Finding } from "../model/finding.js";
+import type { StateResource } from "../engine/state-sync.js";
 import type { LiveDirectory, LiveItem } from "../model/inventory.js";
 import type { LimitContext } from "./limit-context.js";
 import type { StackRecord } from "./record.js";
@@ -68,6 +69,34 @@ export interface PreviousOf<State> {
    * every account's id in the state, by key, to name the members it does not declare.
    */
   accountIds?: ReadonlyMap<string, string>;
+}
+
+/** What a target is asked which of its resources a full run must declare (`Target.changedPart`). */
+export interface ChangeContext<Projection, Connection> {
+  projection: Projection;
+  connection: Connection;
+  /** The target's component in the state, and the resources directly under it. */
+  component: StateResource;
+  resources: readonly StateResource[];
+  /** The target as read live moments ago (with `observed`), the read adoption was decided from. */
+  live: LiveDirectory;
+  /** What this run adopts in the target and does with its orphans. */
+  adoption: AdoptionPlan;
+}
+
+/** The resources a run declaring only what changed must declare and target. */
+export interface ChangedPart {
+  /** Keys of the accounts and groups to declare, creates included. */
+  accounts: ReadonlySet<string>;
+  groups: ReadonlySet<string>;
+  /** URNs to limit the run to: those declared, and those in the state to delete. */
+  urns: readonly string[];
+  /** In the state, not declared, and gone from the target already: a refresh drops them, nothing else may target them. */
+  refreshOnly: readonly string[];
+  /** How many of the target's resources in the state the run leaves out, unchanged. */
+  unchanged: number;
+  /** Whether the live read differs from the state for any of them: only a refresh makes the preview see it. */
+  drift: boolean;
 }
 
 /** How the engine reaches the targets: the project folder and the stack config's secrets. */
@@ -163,6 +192,14 @@ export interface Target<N extends string = string, S extends TargetSchemas = Tar
    * hold rather than the company. Absent: the fast path declares the target whole.
    */
   readonly declaresPart?: boolean;
+  /**
+   * For a full plan or apply of a target that `declaresPart`: which accounts and groups differ
+   * between the desired projection, the state and the live read, judged in the provider's own
+   * terms (its mapping of a live object and its diff). Everything else is left undeclared and
+   * untargeted, so a run costs what changed rather than the company. Undefined whenever it
+   * cannot tell for certain: the run then declares the target whole. Pure.
+   */
+  changedPart?(ctx: ChangeContext<Infer<S, "projection">, Connection>): ChangedPart | undefined;
   /** The provider converges when a killed update is run again from the state before it (see checkpoints.ts). */
   readonly convergesWithoutCheckpoints: boolean;
   /** The most engine operations the target's API limits allow at once; undefined when it sets none. */

@@ -17,7 +17,8 @@ import { targetNamed } from "../../targets/registry.js";
 import type { DesiredState } from "../../model/desired-state.js";
 import { proveAfterApply, refuseUnproven, type FastPathProof } from "../proof.js";
 import { findProjectDir, NotAppliedError, progress, RefusedError } from "../context.js";
-import { makePlan } from "../planning.js";
+import { scopeToChanges } from "../change-scope.js";
+import { makePlan, readTargets } from "../planning.js";
 import { prepareStackRun, type StackRun } from "../stack-run.js";
 import { readRecord, refuseOnGuardrails, writeAndShow, type PlanOptions } from "./plan.js";
 
@@ -77,18 +78,27 @@ export async function apply(run: StackRun, projectDir: string, opts: ApplyOption
   run.previous = readRecord(run);
   mode?.narrow(run);
   const pending = pendingIn(before);
-  const recovered = [...run.recovered, ...(await resolvePending(run, pending, pending.length === 0 && mode ? (run.part?.urns ?? []) : undefined))];
+  // A full run reads the targets first: what changed decides what the refresh reads.
+  const scoping = { refreshingPreview: false, everyResource: opts.everyResource === true };
+  const read = mode ? undefined : await readTargets(run, projectDir, before, scoping);
+  // The refresh reads only what the run may change, of what the state holds (creates are not
+  // there yet); nothing when the live read found all of that as the state has it.
+  const inState = new Set(stateResources(before).map((r) => r.urn));
+  const scope = pending.length === 0 && (mode || run.part) ? (run.part?.drift === false ? [] : [...(run.part?.urns ?? []), ...(run.part?.refreshOnly ?? [])].filter((u) => inState.has(u))) : undefined;
+  const recovered = [...run.recovered, ...(await resolvePending(run, pending, scope))];
   if (run.part) {
     const refreshed = await exportCheckpoint(run.stack);
-    run.part = withinState(run.part, stateResources(refreshed));
-    await run.readTargetState(refreshed);
+    // What the refresh found gone from a target is gone from the state: a full run judges its changes again on what is left.
+    if (mode) run.part = withinState(run.part, stateResources(refreshed));
+    if (mode) await run.readTargetState(refreshed);
+    else await scopeToChanges(run, refreshed, read!.live, scoping);
   } else await run.readTargetState();
   const overrides = {
     ...(opts.allowMassDeprovision ? { override: opts.allowMassDeprovision } : {}),
     ...(opts.allowMassChange ? { changeOverride: opts.allowMassChange } : {}),
     ...(mode ? { fastPath: mode.fastPath } : {}),
   };
-  const { plan, record } = await makePlan(run, projectDir, { refresh: false, ...overrides });
+  const { plan, record } = await makePlan(run, projectDir, { refresh: false, ...overrides, ...(read ? { read: read.inventory } : {}) });
   const dir = await writeAndShow(projectDir, opts, plan);
   refuseOnGuardrails(plan, "nothing was applied");
   mode?.check(plan);
@@ -111,7 +121,8 @@ export async function apply(run: StackRun, projectDir: string, opts: ApplyOption
     }
     // Someone may have applied while the question waited; unattended, no time passes here,
     // and the check after the update below still refuses any step the plan did not show.
-    const fresh = await makePlan(run, projectDir, { refresh: false, ...overrides });
+    const again = mode ? undefined : await readTargets(run, projectDir, await exportCheckpoint(run.stack), scoping);
+    const fresh = await makePlan(run, projectDir, { refresh: false, ...overrides, ...(again ? { read: again.inventory } : {}) });
     if (fresh.plan.digest !== plan.digest) {
       throw new RefusedError("the targets or inputs changed since this plan was made (a fresh preview differs); nothing was applied — run apply again to review the new plan");
     }
@@ -124,10 +135,11 @@ export async function apply(run: StackRun, projectDir: string, opts: ApplyOption
   await writeApplied(dir, started);
   const update = new EngineRecord();
   const changing = changingSteps(plan.steps);
-  // A run limited to part of the state updates all of it, unchanged items too: an item the
-  // program declares but the update leaves out keeps its old state, whose dependencies on the
-  // members it no longer declares would then come after it in the snapshot.
-  const only = mode?.onlyPlanned ? { urns: [...new Set([...changing.map((s) => s.urn), ...protects, ...(run.part?.urns ?? [])])] } : undefined;
+  // A run declaring part of the state is limited to it (an untargeted update would delete all it
+  // left undeclared), and updates all of it, unchanged items too: an item the program declares
+  // but the update leaves out keeps its old state, whose dependencies on the members it no
+  // longer declares would then come after it in the snapshot.
+  const only = mode?.onlyPlanned || run.part ? { urns: [...new Set([...changing.map((s) => s.urn), ...protects, ...(run.part?.urns ?? [])])] } : undefined;
   const first = await up(run.stack, run.log, progress, update.add, only);
   const error = first.error ? await applyStranded(run, changing, update, first.error, recovered) : undefined;
   const readBack = error ? await readBackAfterFailure(run, recovered) : undefined;
@@ -273,7 +285,15 @@ async function readBackAfterFailure(run: StackRun, recovered: string[]): Promise
   if (run.backend) noteRecovered(run, recovered, await releaseStaleLocks(run.backend));
   const readBack = async () => {
     const record = new EngineRecord();
-    await preview(run.stack, run.log, progress, { refresh: true, onEvent: record.add, ...(run.part ? { only: run.part } : {}) });
+    const part = run.part;
+    if (part?.creates) {
+      // A refreshing preview can only be limited to what the state holds, and a create that
+      // failed is not there: the part's resources are refreshed first, then previewed.
+      const held = new Set(stateResources(await exportCheckpoint(run.stack)).map((r) => r.urn));
+      const existing = part.urns.filter((u) => held.has(u));
+      if (existing.length > 0) await refresh(run.stack, run.log, progress, { clearPendingCreates: false, only: { urns: existing } });
+      await preview(run.stack, run.log, progress, { refresh: false, onEvent: record.add, only: part });
+    } else await preview(run.stack, run.log, progress, { refresh: true, onEvent: record.add, ...(part ? { only: part } : {}) });
     return record.steps;
   };
   try {

@@ -3,7 +3,7 @@ import { resolveConnections } from "../../engine/connections.js";
 import { readInventory } from "../../inventory/read.js";
 import { renderInventoryText } from "../../inventory/render.js";
 import type { Finding } from "../../model/finding.js";
-import type { InventoryDocument, LiveDirectory } from "../../model/inventory.js";
+import type { InventoryDocument, LiveRead } from "../../model/inventory.js";
 import { decideAdoptionFor } from "../adoption-run.js";
 import { findProjectDir, RefusedError, sandboxPort } from "../context.js";
 import { formatFindings } from "../findings-format.js";
@@ -20,7 +20,7 @@ export interface InventoryOptions {
  * uses it for its bundle too; apply after its update, with the record it wrote, and the proof
  * judges the same `live` read).
  */
-export async function inventoryOf(run: StackRun, projectDir: string, record = run.outputs.rolecall as StackRecord | undefined): Promise<{ document: InventoryDocument; findings: Finding[]; live: { target: string; directory: LiveDirectory; readAt: string }[] }> {
+export async function inventoryOf(run: StackRun, projectDir: string, record = run.outputs.rolecall as StackRecord | undefined): Promise<{ document: InventoryDocument; findings: Finding[]; live: LiveRead[] }> {
   const config = await run.stack.getAllConfig();
   const connections = await resolveConnections(run.settings, { projectDir, scimToken: config["rolecall:scimToken"]?.value, sandboxPort: sandboxPort(), desired: run.desired });
   const { document, findings, live } = await readInventory({ stack: run.stackName, desired: run.desired, record, rules: run.policy.inventory.correlation, connections });

@@ -11,6 +11,7 @@ import { prepareStackRun, type StackRun } from "../stack-run.js";
 export interface PlanOptions {
   stack: string;
   evidence?: string;
+  everyResource?: boolean;
 }
 
 /** `rolecall plan`: preview, write the evidence bundle, say in people what would change. */
@@ -21,7 +22,7 @@ export async function planCommand(opts: PlanOptions): Promise<void> {
     const pending = pendingIn(run.exported);
     if (pending.length > 0) progress(`an interrupted update left ${pending.length} pending operation(s) in the state; the next apply resolves them against the targets`);
     run.previous = readRecord(run);
-    const { plan, inventory } = await makePlan(run, projectDir, { refresh: true });
+    const { plan, inventory } = await makePlan(run, projectDir, { refresh: true, everyResource: opts.everyResource === true });
     const dir = await writeAndShow(projectDir, opts, plan);
     // What the targets hold beyond the stack's state, beside the plan: orphans, linked and disputed accounts, unmanaged holdings.
     if (inventory) await writeInventory(dir, inventory);

@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Directory, DirectoryUser } from "../../model/desired-state.js";
+import type { Directory } from "../../model/desired-state.js";
 import type { Adoption, AdoptionPlan } from "../../model/adoption.js";
 import { orphanResourceName } from "../../model/adoption.js";
-import { ScimGroup, ScimOrphanAccount, ScimProvider, ScimUser, type ScimUserArgs } from "./resources.js";
+import { ScimGroup, ScimOrphanAccount, ScimProvider, ScimUser } from "./resources.js";
+import { scimUserArgs } from "./user-args.js";
 
 export interface ScimTargetArgs {
   projection: Directory;
@@ -69,18 +70,4 @@ function idInState(ids: ReadonlyMap<string, string> | undefined, group: string, 
 
 function adoptGroup(adopt: Adoption | undefined): { adoptId?: string; adoptDisplayName?: string } {
   return adopt ? { adoptId: adopt.id, adoptDisplayName: adopt.name } : {};
-}
-
-/** The SCIM attributes of an account; the lifecycle state is already folded into `active`. */
-export function scimUserArgs(user: DirectoryUser): ScimUserArgs {
-  return {
-    userName: user.userName,
-    externalId: user.externalId,
-    givenName: user.givenName,
-    familyName: user.familyName,
-    displayName: user.displayName,
-    email: user.email,
-    active: user.active,
-    ...(user.title ? { title: user.title } : {}),
-  };
 }

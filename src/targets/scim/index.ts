@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { defineTarget } from "../target.js";
 import { tokenViaEnvironment } from "./token-handoff.js";
+import { scimChanges } from "./changes.js";
 import { scimLimits } from "./limits.js";
 import { scimSchemas } from "./schema.js";
 
@@ -34,6 +35,7 @@ export const scimTarget = defineTarget({
   },
   // A group's members are SCIM ids, which the state holds for every account it does not declare.
   declaresPart: true,
+  changedPart: scimChanges,
   // The provider matches users and groups by externalId on create: a killed run's creations are adopted.
   convergesWithoutCheckpoints: true,
   catalogDefaultSettings: { endpoint: "sandbox" },

@@ -1,5 +1,6 @@
 import type { LiveDirectory } from "../../model/inventory.js";
 import { ScimClient } from "./provider/client.js";
+import { groupFromScim, userFromScim } from "./provider/mapping.js";
 import type { ScimGroup, ScimUser } from "./provider/scim-types.js";
 
 /** SCIM booleans arrive as booleans, or as "True"/"False" strings from some service providers. */
@@ -8,7 +9,8 @@ const truthy = (v: ScimUser["active"]): boolean | undefined => (v === undefined 
 /**
  * Every user and group of a SCIM service provider, paged with the provider's own client
  * (RFC 7644 §3.4.2.4, the SP's page size); a group listed without its members is read alone,
- * since SPs may leave members out of lists.
+ * since SPs may leave members out of lists. `observed` holds each as the provider's refresh
+ * reads it (provider/mapping.ts), so a plan can tell drift without refreshing every resource.
  */
 export async function readScimInventory(connection: { endpoint: unknown; token: unknown }, options: { fetch?: typeof fetch } = {}): Promise<LiveDirectory> {
   if (typeof connection.endpoint !== "string" || typeof connection.token !== "string") throw new Error("the SCIM connection is not resolved to an endpoint and a token");
@@ -17,7 +19,9 @@ export async function readScimInventory(connection: { endpoint: unknown; token: 
   const listed = await client.listGroups();
   const groups: ScimGroup[] = [];
   for (const g of listed) groups.push(Array.isArray(g.members) || typeof g.id !== "string" ? g : ((await client.getGroup(g.id)) ?? g));
+  const identified = <T extends { id?: unknown }>(list: T[]) => list.filter((x): x is T & { id: string } => typeof x.id === "string" && x.id !== "");
   return {
+    observed: { accounts: new Map(identified(users).map((u) => [u.id, userFromScim(u)])), items: new Map(identified(groups).map((g) => [g.id, groupFromScim(g)])) },
     accounts: users
       .filter((u): u is ScimUser & { id: string } => typeof u.id === "string")
       .map((u) => {
