@@ -15,6 +15,9 @@ export interface StateResource {
   dependencies?: string[];
   propertyDependencies?: Record<string, string[]>;
   deletedWith?: string;
+  taint?: boolean;
+  delete?: boolean;
+  pendingReplacement?: boolean;
   inputs?: Record<string, unknown>;
   outputs?: Record<string, unknown>;
 }

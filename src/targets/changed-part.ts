@@ -16,10 +16,18 @@ export type ChangedScope = DeclaredPart & { urns: string[]; refreshOnly: string[
  * unknown resource, a target not read live, or a target unsure of anything, and the run is
  * the full one — the way that never misses a change.
  */
-export function changedPart(state: Deployment, desired: DesiredState, connections: Readonly<Record<string, unknown>>, live: readonly { target: string; directory: LiveDirectory }[], adoption: AdoptionPlan | undefined): ChangedScope | undefined {
+export function changedPart(
+  state: Deployment,
+  desired: DesiredState,
+  connections: Readonly<Record<string, unknown>>,
+  live: readonly { target: string; directory: LiveDirectory }[],
+  adoption: AdoptionPlan | undefined,
+  refreshed = false,
+): ChangedScope | undefined {
   const resources = stateResources(state);
   const roots = resources.filter((r) => r.type === "pulumi:pulumi:Stack");
-  if (roots.length !== 1) return undefined;
+  // A resource the engine will replace or delete whatever the program says is for a full run.
+  if (roots.length !== 1 || resources.some((r) => r.taint || r.delete || r.pendingReplacement)) return undefined;
   const claimed = new Set([roots[0]!.urn]);
   const accounts = new Set<string>();
   const groups = new Set<string>();
@@ -42,6 +50,7 @@ export function changedPart(state: Deployment, desired: DesiredState, connection
       resources: children,
       live: directory,
       adoption: { adoptions: mine(adoption?.adoptions), orphans: mine(adoption?.orphans), memberships: mine(adoption?.memberships) },
+      refreshed,
     });
     if (!part) return undefined;
     for (const r of [component, ...children]) claimed.add(r.urn);

@@ -82,6 +82,11 @@ export interface ChangeContext<Projection, Connection> {
   live: LiveDirectory;
   /** What this run adopts in the target and does with its orphans. */
   adoption: AdoptionPlan;
+  /**
+   * The state was refreshed since the live read for every resource the run may touch: what it
+   * still holds exists, though the live read may not have listed it.
+   */
+  refreshed: boolean;
 }
 
 /** The resources a run declaring only what changed must declare and target. */

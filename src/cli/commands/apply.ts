@@ -91,7 +91,12 @@ export async function apply(run: StackRun, projectDir: string, opts: ApplyOption
     // What the refresh found gone from a target is gone from the state: a full run judges its changes again on what is left.
     if (mode) run.part = withinState(run.part, stateResources(refreshed));
     if (mode) await run.readTargetState(refreshed);
-    else await scopeToChanges(run, refreshed, read!.live, scoping);
+    else await scopeToChanges(run, refreshed, read!.live, { ...scoping, refreshed: scope !== undefined && scope.length > 0 });
+    // Judged whole after a refresh of part of it: the rest is refreshed too before any preview.
+    if (!run.part) {
+      recovered.push(...(await resolvePending(run, [], undefined)));
+      await run.readTargetState();
+    }
   } else await run.readTargetState();
   const overrides = {
     ...(opts.allowMassDeprovision ? { override: opts.allowMassDeprovision } : {}),
@@ -142,7 +147,7 @@ export async function apply(run: StackRun, projectDir: string, opts: ApplyOption
   const only = mode?.onlyPlanned || run.part ? { urns: [...new Set([...changing.map((s) => s.urn), ...protects, ...(run.part?.urns ?? [])])] } : undefined;
   const first = await up(run.stack, run.log, progress, update.add, only);
   const error = first.error ? await applyStranded(run, changing, update, first.error, recovered) : undefined;
-  const readBack = error ? await readBackAfterFailure(run, recovered) : undefined;
+  const readBack = error ? await readBackAfterFailure(run, recovered, new Set(changing.filter((s) => s.op === "create").map((s) => s.urn))) : undefined;
   const steps = appliedSteps(plan.steps, update, errorsByUrn(update.diagnostics), readBack);
   const applied: AppliedDocument = { ...started, finishedAt: new Date().toISOString(), result: error ? "failed" : "succeeded", ...(error ? { error: error.causes.join("\n") } : {}), ...(recovered.length ? { recovered } : {}), steps };
   await writeApplied(dir, applied);
@@ -195,8 +200,10 @@ async function applyStranded(run: StackRun, changing: readonly PlanStep[], updat
   const declared = run.desired;
   if (notCreated.length > 0) run.desired = withoutAccounts(declared, notCreated);
   try {
-    // With part of the state declared, the rest of that part goes too, for the reason in apply().
-    const urns = [...new Set([...stranded, ...(run.part?.urns ?? []).filter((u) => !failed.has(u))])];
+    // With part of the state declared, the rest of that part goes too, for the reason in apply(),
+    // less what the first pass deleted: the engine refuses a target it cannot find.
+    const creates = new Set(changing.filter((s) => s.op === "create").map((s) => s.urn));
+    const urns = await targetable(run, [...new Set([...stranded, ...(run.part?.urns ?? []).filter((u) => !failed.has(u))])], creates);
     let second = await up(run.stack, run.log, progress, update.add, { urns });
     if (second.error && isIntegrityFailure(second.error)) {
       noteRecovered(run, recovered, await repairIntegrity(run.stack));
@@ -280,7 +287,7 @@ async function unprotectPerPolicy(run: StackRun, exported: Deployment): Promise<
  * still missing. An engine that crashed leaves its lock (and perhaps a checkpoint failing its
  * integrity check) behind; both are put right first, and said so.
  */
-async function readBackAfterFailure(run: StackRun, recovered: string[]): Promise<PlanStep[] | undefined> {
+async function readBackAfterFailure(run: StackRun, recovered: string[], creates: ReadonlySet<string>): Promise<PlanStep[] | undefined> {
   progress("the update failed; reading the targets back to record what was really done…");
   if (run.backend) noteRecovered(run, recovered, await releaseStaleLocks(run.backend));
   const readBack = async () => {
@@ -288,11 +295,12 @@ async function readBackAfterFailure(run: StackRun, recovered: string[]): Promise
     const part = run.part;
     if (part?.creates) {
       // A refreshing preview can only be limited to what the state holds, and a create that
-      // failed is not there: the part's resources are refreshed first, then previewed.
-      const held = new Set(stateResources(await exportCheckpoint(run.stack)).map((r) => r.urn));
-      const existing = part.urns.filter((u) => held.has(u));
+      // failed is not there: the part's resources are refreshed first, then previewed, less what
+      // the update deleted (the engine refuses a target it cannot find).
+      const existing = await targetable(run, part.urns, new Set());
       if (existing.length > 0) await refresh(run.stack, run.log, progress, { clearPendingCreates: false, only: { urns: existing } });
-      await preview(run.stack, run.log, progress, { refresh: false, onEvent: record.add, only: part });
+      const urns = await targetable(run, part.urns, creates);
+      if (urns.length > 0) await preview(run.stack, run.log, progress, { refresh: false, onEvent: record.add, only: { urns } });
     } else await preview(run.stack, run.log, progress, { refresh: true, onEvent: record.add, ...(part ? { only: part } : {}) });
     return record.steps;
   };
@@ -303,6 +311,12 @@ async function readBackAfterFailure(run: StackRun, recovered: string[]): Promise
     noteRecovered(run, recovered, await repairIntegrity(run.stack));
     return readBack().catch(() => undefined);
   }
+}
+
+/** Of these URNs, those the engine can still target: in the state now, or to be created. */
+async function targetable(run: StackRun, urns: readonly string[], creates: ReadonlySet<string>): Promise<string[]> {
+  const held = new Set(stateResources(await exportCheckpoint(run.stack)).map((r) => r.urn));
+  return urns.filter((u) => held.has(u) || creates.has(u));
 }
 
 /** Refuses unless this preview does exactly what a reviewed plan (a bundle or its plan.json) showed. */

@@ -28,7 +28,7 @@ type Judged = Pick<ResourceType<never>, "check" | "diff">;
  * changed. Anything unexpected in the state — another resource type, a second provider, a
  * provider configured otherwise than this run's connection — and the target is declared whole.
  */
-export function scimChanges({ projection, connection, component, resources, live, adoption }: ChangeContext<Directory, ScimConnection>): ChangedPart | undefined {
+export function scimChanges({ projection, connection, component, resources, live, adoption, refreshed }: ChangeContext<Directory, ScimConnection>): ChangedPart | undefined {
   const observed = live.observed;
   if (!observed || (adoption.memberships ?? []).length > 0 || !connection.tokenInEnvironment || typeof connection.endpoint !== "string") return undefined;
   const providers = resources.filter((r) => r.type === PROVIDER);
@@ -44,45 +44,57 @@ export function scimChanges({ projection, connection, component, resources, live
   const groups = inState(GROUP);
   const urns = new Set<string>();
   const accounts = new Set<string>();
+  // Drift anywhere in what the run touches: only a refresh lets the engine see it.
   let drift = false;
-  const unchanged = (r: StateResource, observed: ReadonlyMap<string, Observed>, declared: ValueMap, type: Judged, protect: boolean) => {
-    const judged = judge(r, observed, declared, type, protect);
-    drift ||= judged === "drift";
-    return judged === "unchanged";
+  const judged = (r: StateResource | undefined, kind: "accounts" | "items", type: Judged, declared?: { inputs: ValueMap; protect: boolean }) => {
+    if (!r) return "changed";
+    const verdict = judge(r, observed[kind], type, declared);
+    drift ||= verdict === "drift";
+    return verdict;
   };
+  // A resource to delete that the live read lacks is only refreshed: a refresh drops it from the
+  // state, and the engine refuses a target its refresh dropped. After that refresh, what the
+  // state still holds exists (the list read missed it), and is deleted like any other.
+  const vanished = new Set<string>();
+  const remove = (r: StateResource, kind: "accounts" | "items", type: Judged) => {
+    const gone = r.id === undefined || !observed[kind].has(r.id);
+    judged(r, kind, type);
+    (gone && !refreshed ? vanished : urns).add(r.urn);
+  };
+
   for (const user of projection.users) {
-    const r = users.get(user.key);
-    if (r && unchanged(r, observed.accounts, scimUserArgs(user) as unknown as ValueMap, userType, user.protected ?? false)) continue;
+    if (judged(users.get(user.key), "accounts", userType, { inputs: scimUserArgs(user) as unknown as ValueMap, protect: user.protected ?? false }) === "unchanged") continue;
     accounts.add(user.key);
     urns.add(urnOf(USER, user.key));
   }
   const declared = new Set(projection.users.map((u) => u.key));
-  // A resource to delete that the target no longer holds is only refreshed: a refresh drops it
-  // from the state, and the engine refuses a target its refresh dropped.
-  const vanished = new Set<string>();
-  const remove = (r: StateResource, gone: boolean) => (gone ? vanished : urns).add(r.urn);
-  for (const [key, r] of users) if (!declared.has(key)) remove(r, r.id === undefined || !observed.accounts.has(r.id));
+  for (const [key, r] of users) if (!declared.has(key)) remove(r, "accounts", userType);
 
-  // A member's id, where the state and the live read agree on it; undefined: the group changes.
+  // A member's id, where the state and the live read agree on it; undefined (a create): the group changes.
   const idOf = (key: string) => {
     const id = users.get(key)?.id;
     return id !== undefined && observed.accounts.has(id) ? id : undefined;
   };
   const changedGroups = new Set<string>();
   for (const group of projection.groups) {
-    const r = groups.get(group.key);
     const members = group.members.map((m) => idOf(m.user));
-    if (r && members.every((m) => m !== undefined) && unchanged(r, observed.items, { displayName: group.displayName, externalId: group.key, members } as ValueMap, groupType, false)) continue;
+    const known = members.filter((m): m is string => m !== undefined);
+    const verdict = judged(groups.get(group.key), "items", groupType, { inputs: { displayName: group.displayName, externalId: group.key, members: known }, protect: false });
+    if (verdict === "unchanged" && known.length === members.length) continue;
     changedGroups.add(group.key);
     urns.add(urnOf(GROUP, group.key));
   }
   const catalog = new Set(projection.groups.map((g) => g.key));
-  for (const [key, r] of groups) if (!catalog.has(key)) remove(r, r.id === undefined || !observed.items.has(r.id));
+  for (const [key, r] of groups) if (!catalog.has(key)) remove(r, "items", groupType);
 
   // Orphan actions are few, and each reads its account back before acting: all of them, always.
-  const orphans = adoption.orphans.filter((o) => o.action !== "report").map((o) => urnOf(ORPHAN, orphanResourceName(o.id)));
-  for (const urn of orphans) urns.add(urn);
-  for (const r of resources) if (r.type === ORPHAN && !urns.has(r.urn)) remove(r, !observed.accounts.has(String(r.outputs?.accountId)));
+  for (const o of adoption.orphans) if (o.action !== "report") urns.add(urnOf(ORPHAN, orphanResourceName(o.id)));
+  for (const r of resources) {
+    if (r.type !== ORPHAN || urns.has(r.urn)) continue;
+    const gone = !observed.accounts.has(String(r.outputs?.accountId));
+    drift ||= gone;
+    (gone && !refreshed ? vanished : urns).add(r.urn);
+  }
   drift ||= vanished.size > 0;
 
   const held = resources.filter((r) => r.type !== PROVIDER).length;
@@ -90,12 +102,16 @@ export function scimChanges({ projection, connection, component, resources, live
   return { accounts, groups: changedGroups, urns: [...urns].sort(), refreshOnly: [...vanished].sort(), unchanged: left, drift };
 }
 
-/** Drift: the target holds it otherwise than the state says (or no longer at all). */
-function judge(r: StateResource, observed: ReadonlyMap<string, Observed>, declared: ValueMap, type: Judged, protect: boolean): "unchanged" | "changed" | "drift" {
+/**
+ * Drift: the target holds it otherwise than the state says (or no longer at all). Changed: the
+ * desired inputs or protection differ. `declared` absent: a resource to delete, judged for drift only.
+ */
+function judge(r: StateResource, observed: ReadonlyMap<string, Observed>, type: Judged, declared?: { inputs: ValueMap; protect: boolean }): "unchanged" | "changed" | "drift" {
   const live = r.id === undefined ? undefined : (observed.get(r.id) as ValueMap | undefined);
   const same = (olds: ValueMap, news: ValueMap) => type.diff(olds, news).diffs.length === 0;
   if (!live || !r.outputs || !same(r.outputs as ValueMap, live)) return "drift";
-  const { inputs: desired, failures } = type.check(declared);
-  if (!r.inputs || failures.length > 0 || (r.protect ?? false) !== protect) return "changed";
+  if (!declared) return "changed";
+  const { inputs: desired, failures } = type.check(declared.inputs);
+  if (!r.inputs || failures.length > 0 || (r.protect ?? false) !== declared.protect) return "changed";
   return same(live, desired) && same(r.inputs as ValueMap, desired) ? "unchanged" : "changed";
 }

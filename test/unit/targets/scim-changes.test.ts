@@ -43,7 +43,7 @@ describe("which SCIM resources a full run must declare", () => {
   const ada = user("W1");
   const bo = user("W2");
   const state = [PROVIDER, applied(ada, "u1"), applied(bo, "u2"), appliedGroup("staff", "g1", ["u1", "u2"])];
-  const judge = (projection: Directory, observed: LiveDirectory, resources = state, adoption = NO_ADOPTION) => scimChanges({ projection, connection: CONNECTION, component: COMPONENT, resources, live: observed, adoption });
+  const judge = (projection: Directory, observed: LiveDirectory, resources = state, adoption = NO_ADOPTION) => scimChanges({ projection, connection: CONNECTION, component: COMPONENT, resources, live: observed, adoption, refreshed: false });
 
   it("is nothing when the desired state, the state and the live read agree", () => {
     expect(judge(directory([ada, bo], { staff: ["W1", "W2"] }), live([[ada, "u1"], [bo, "u2"]], [["staff", "g1", ["u2", "u1"]]]))).toEqual({ accounts: new Set(), groups: new Set(), urns: [], refreshOnly: [], unchanged: 3, drift: false });
@@ -74,6 +74,20 @@ describe("which SCIM resources a full run must declare", () => {
     const cy = user("W3");
     const part = judge(directory([ada, bo, cy], { staff: ["W1", "W2", "W3"] }), live([[ada, "u1"], [bo, "u2"]], [["staff", "g1", ["u1", "u2"]]]));
     expect(part).toMatchObject({ accounts: new Set(["W3"]), groups: new Set(["staff"]), urns: [urn("Group", "staff"), urn("User", "W3")], unchanged: 2, drift: false });
+  });
+
+  it("sees drift in a group that also gains an account this run creates: the preview must refresh it to remove a member added by hand", () => {
+    const cy = user("W3");
+    const part = judge(directory([ada, bo, cy], { staff: ["W1", "W3"] }), live([[ada, "u1"], [bo, "u2"]], [["staff", "g1", ["u1", "u2"]]]), [PROVIDER, applied(ada, "u1"), applied(bo, "u2"), appliedGroup("staff", "g1", ["u1"])]);
+    expect(part).toMatchObject({ groups: new Set(["staff"]), drift: true });
+  });
+
+  it("deletes a leaver the live read did not list once a refresh kept it in the state: a list can miss what exists", () => {
+    const missed = live([[bo, "u2"]], [["staff", "g1", ["u2"]]]);
+    const projection = directory([bo], { staff: ["W2"] });
+    expect(judge(projection, missed)?.refreshOnly).toEqual([urn("User", "W1")]);
+    const after = scimChanges({ projection, connection: CONNECTION, component: COMPONENT, resources: state, live: missed, adoption: NO_ADOPTION, refreshed: true });
+    expect(after).toMatchObject({ urns: [urn("Group", "staff"), urn("User", "W1")], refreshOnly: [] });
   });
 
   it("is a leaver's delete (by its URN in the state, not declared) and the groups it leaves", () => {
@@ -107,6 +121,6 @@ describe("which SCIM resources a full run must declare", () => {
     expect(judge(projection, agreed, [{ ...PROVIDER, inputs: { endpoint: "https://elsewhere.example/scim/v2" } }, ...state.slice(1)])).toBeUndefined();
     expect(judge(projection, agreed, [{ ...PROVIDER, inputs: { endpoint: ENDPOINT, token: "[secret]" } }, ...state.slice(1)])).toBeUndefined();
     expect(judge(projection, { ...agreed, observed: undefined })).toBeUndefined();
-    expect(scimChanges({ projection, connection: { ...CONNECTION, tokenInEnvironment: false }, component: COMPONENT, resources: state, live: agreed, adoption: NO_ADOPTION })).toBeUndefined();
+    expect(scimChanges({ projection, connection: { ...CONNECTION, tokenInEnvironment: false }, component: COMPONENT, resources: state, live: agreed, adoption: NO_ADOPTION, refreshed: false })).toBeUndefined();
   });
 });
