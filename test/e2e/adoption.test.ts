@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { InventoryDocument } from "../../src/model/inventory.js";
 import { freePort } from "../support/scim2-server.js";
 import { personIn, planned } from "./support/plan.js";
-import { TempProject } from "./support/project.js";
+import { patchOp, TempProject } from "./support/project.js";
 
 const USER = "urn:ietf:params:scim:schemas:core:2.0:User";
 const GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group";
@@ -24,23 +24,11 @@ interface ScimUser {
  */
 describe("brownfield adoption and orphans, end to end on the sandbox", () => {
   let project: TempProject;
-  let port: number;
-  const sandbox = async (method: string, url: string, body?: unknown) => {
-    const token = (await readFile(path.join(project.dir, ".rolecall", "sandbox", "token"), "utf8")).trim();
-    const response = await fetch(`http://127.0.0.1:${port}/scim/v2${url}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    expect(response.status, `${method} ${url}`).toBeLessThan(300);
-    return response.status === 204 ? undefined : ((await response.json()) as ScimUser & { Resources?: ScimUser[] });
-  };
-  const users = async () => (await sandbox("GET", "/Users?count=1000"))!.Resources!;
+  const users = async () => (await project.scimOk<{ Resources: ScimUser[] }>("GET", "/Users?count=1000"))!.Resources;
   const policyFile = () => path.join(project.dir, "desired-state", "policy.yaml");
 
   beforeAll(async () => {
-    port = await freePort();
-    project = await TempProject.create({ ROLECALL_SANDBOX_PORT: String(port) });
+    project = await TempProject.create({ ROLECALL_SANDBOX_PORT: String(await freePort()) });
     await project.ok("sandbox", "start");
   });
   afterAll(async () => {
@@ -49,13 +37,13 @@ describe("brownfield adoption and orphans, end to end on the sandbox", () => {
   });
 
   it("adopts linked accounts and groups in place, refuses the disputed one until adoption.yaml settles it, then removes orphans under policy within the guardrails", async () => {
-    const byExternalId = (await sandbox("POST", "/Users", { schemas: [USER], userName: "bokafor", externalId: "W1002", active: false }))!;
-    const byEmail = (await sandbox("POST", "/Users", { schemas: [USER], userName: "CDUBOIS", emails: [{ value: "Chloe.Dubois@example.com", primary: true }] }))!;
-    const rogue = (await sandbox("POST", "/Users", { schemas: [USER], userName: "rogue.admin@example.com" }))!;
-    const first = (await sandbox("POST", "/Users", { schemas: [USER], userName: "divanov", emails: [{ value: "dmitri.ivanov@example.com" }] }))!;
-    const second = (await sandbox("POST", "/Users", { schemas: [USER], userName: "dmitri.old", emails: [{ value: "dmitri.ivanov@example.com" }] }))!;
-    const breakGlass = (await sandbox("POST", "/Users", { schemas: [USER], userName: "breakglass-ops" }))!;
-    const group = (await sandbox("POST", "/Groups", { schemas: [GROUP], displayName: "IT Administrators", members: [{ value: rogue.id }] }))!;
+    const byExternalId = (await project.scimOk<ScimUser>("POST", "/Users", { schemas: [USER], userName: "bokafor", externalId: "W1002", active: false }))!;
+    const byEmail = (await project.scimOk<ScimUser>("POST", "/Users", { schemas: [USER], userName: "CDUBOIS", emails: [{ value: "Chloe.Dubois@example.com", primary: true }] }))!;
+    const rogue = (await project.scimOk<ScimUser>("POST", "/Users", { schemas: [USER], userName: "rogue.admin@example.com" }))!;
+    const first = (await project.scimOk<ScimUser>("POST", "/Users", { schemas: [USER], userName: "divanov", emails: [{ value: "dmitri.ivanov@example.com" }] }))!;
+    const second = (await project.scimOk<ScimUser>("POST", "/Users", { schemas: [USER], userName: "dmitri.old", emails: [{ value: "dmitri.ivanov@example.com" }] }))!;
+    const breakGlass = (await project.scimOk<ScimUser>("POST", "/Users", { schemas: [USER], userName: "breakglass-ops" }))!;
+    const group = (await project.scimOk("POST", "/Groups", { schemas: [GROUP], displayName: "IT Administrators", members: [{ value: rogue.id }] }))!;
 
     const inventory = await project.run("inventory", "--json");
     expect(inventory.code, inventory.stderr).toBe(1);
@@ -117,8 +105,8 @@ describe("brownfield adoption and orphans, end to end on the sandbox", () => {
     expect(byId.get(first.id)).toMatchObject({ externalId: "W1004" });
     for (const worker of ["W1002", "W1003", "W1004"]) expect(after.filter((u) => u.externalId === worker)).toHaveLength(1);
     expect(byId.has(rogue.id) && byId.has(second.id) && byId.has(breakGlass.id)).toBe(true);
-    const groups = (await sandbox("GET", "/Groups?count=100"))!.Resources!;
-    expect(groups.filter((g) => (g as unknown as { displayName: string }).displayName === "IT Administrators")).toHaveLength(1);
+    const groups = (await project.scimOk("GET", "/Groups?count=100"))!.Resources!;
+    expect(groups.filter((g) => g.displayName === "IT Administrators")).toHaveLength(1);
 
     // A second run is quiet: the adopted accounts are managed now.
     const quiet = await planned(project, "plan");
@@ -127,7 +115,7 @@ describe("brownfield adoption and orphans, end to end on the sandbox", () => {
     expect(quiet.plan.people.filter((p) => p.change !== "updated")).toEqual([]);
 
     // A membership added behind rolecall's back is named in the drift correction.
-    await sandbox("PATCH", `/Groups/${group.id}`, { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "add", path: "members", value: [{ value: rogue.id }] }] });
+    await project.scimOk("PATCH", `/Groups/${group.id}`, patchOp({ op: "add", path: "members", value: [{ value: rogue.id }] }));
 
     // Orphans removed under policy, counted by the deprovisioning guardrail.
     const policy = await readFile(policyFile(), "utf8");

@@ -122,8 +122,7 @@ describe("an apply killed mid-way recovers on the next apply", () => {
 
   /** Straight from the sandbox's API: a CLI call per poll is slower than the apply it is watching. */
   async function sandboxCount(): Promise<number> {
-    const token = (await readFile(path.join(project.dir, ".rolecall", "sandbox", "token"), "utf8")).trim();
-    const response = await fetch(`http://127.0.0.1:${project.env.ROLECALL_SANDBOX_PORT}/scim/v2/Users?count=1`, { headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
-    return response?.ok ? ((await response.json()) as { totalResults: number }).totalResults : 0;
+    const answer = await project.scim<{ totalResults: number }>("GET", "/Users?count=1").catch(() => undefined);
+    return answer && answer.status >= 200 && answer.status < 300 ? answer.body!.totalResults : 0;
   }
 });

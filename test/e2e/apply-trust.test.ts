@@ -27,15 +27,6 @@ describe("an apply you can trust", () => {
   const ls = async (): Promise<Listing> => JSON.parse((await project.ok("sandbox", "ls", "--json")).stdout) as Listing;
   const stateDir = () => path.join(project.dir, ".rolecall", "state", ".pulumi");
   const state = async () => JSON.parse(await readFile(path.join(stateDir(), "stacks", "rolecall", "local.json"), "utf8")) as StateFile;
-  const sandbox = async (method: string, url: string, body?: unknown) => {
-    const token = (await readFile(path.join(project.dir, ".rolecall", "sandbox", "token"), "utf8")).trim();
-    const response = await fetch(`http://127.0.0.1:${port}/scim/v2${url}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    return response.status === 204 ? undefined : ((await response.json()) as { id: string });
-  };
   const applied = async (dir: string) => JSON.parse(await readFile(path.join(dir, "applied.json"), "utf8")) as AppliedDocument;
   const setProtected = async (ids: string[]) => {
     const file = path.join(project.dir, "desired-state", "policy.yaml");
@@ -84,7 +75,7 @@ describe("an apply you can trust", () => {
 
   it("a target refusing one rename does not stop a leaver elsewhere; its message is in the output and applied.json", async () => {
     // Someone outside rolecall took the login W1011's rename needs: the sandbox answers 409.
-    const squatter = await sandbox("POST", "/Users", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: "kwame.okoro@example.com", externalId: "not-ours" });
+    const squatter = (await project.scim("POST", "/Users", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: "kwame.okoro@example.com", externalId: "not-ours" })).body;
     // Logins follow names only by policy; by default W1011 would keep the old one.
     const policy = path.join(project.dir, "desired-state", "policy.yaml");
     await writeFile(policy, (await readFile(policy, "utf8")).replace(/^identity:\n/m, "identity:\n  renames: follow\n"));
@@ -107,7 +98,7 @@ describe("an apply you can trust", () => {
     // The next plan still shows the rename; once the login is free, one apply converges.
     const next = await planned(project, "plan");
     expect(personIn(next.plan, "W1011")?.account).toEqual([expect.objectContaining({ op: "update" })]);
-    await sandbox("DELETE", `/Users/${squatter!.id}`);
+    await project.scim("DELETE", `/Users/${squatter!.id}`);
     await project.ok("apply", "--yes");
     expect((await ls()).users.find((u) => u.externalId === "W1011")?.userName).toBe("kwame.okoro@example.com");
     expect((await planned(project, "plan")).plan.people).toEqual([]);
@@ -118,7 +109,7 @@ describe("an apply you can trust", () => {
     // Renames follow names since the test before. W1012's new login is taken: its update fails,
     // and every group holding W1012 depends on it. W1013 leaves within a 30-day grace (disabled,
     // every membership removed) and W2002 joins the platform team (privileged) in the same run.
-    const squatter = await sandbox("POST", "/Users", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: "lena.nwosu@example.com", externalId: "not-ours" });
+    const squatter = (await project.scim("POST", "/Users", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: "lena.nwosu@example.com", externalId: "not-ours" })).body;
     const policy = path.join(project.dir, "desired-state", "policy.yaml");
     const before = await readFile(policy, "utf8");
     const follow = /renames: follow/.test(before) ? before : before.replace(/^identity:\n/m, "identity:\n  renames: follow\n");
@@ -151,7 +142,7 @@ describe("an apply you can trust", () => {
     expect(privileged.map((r) => r.message)).toEqual(pending.includes("platform-team") ? ["W2002 gains privileged scim group platform-team"] : []);
     console.log(`after the failed apply W2002 holds ${[...holds].join(", ") || "nothing"}; pending: ${pending.join(", ") || "nothing"}`);
 
-    await sandbox("DELETE", `/Users/${squatter!.id}`);
+    await project.scim("DELETE", `/Users/${squatter!.id}`);
     await project.ok("apply", "--yes");
     await writeFile(policy, follow);
     expect((await planned(project, "plan")).plan.people.filter((p) => p.id === "W2002" || p.id === "W1012")).toEqual([]);

@@ -3,10 +3,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Attestation } from "../../src/model/offboarding.js";
 import { freePort } from "../support/scim2-server.js";
-import { TempProject } from "./support/project.js";
+import { patchOp, TempProject } from "./support/project.js";
 
 const USER = "urn:ietf:params:scim:schemas:core:2.0:User";
-const PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
 /**
  * `rolecall attest --since` with the real engine against the sandbox: a leaver applied out is
@@ -17,19 +16,8 @@ const PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
  */
 describe("rolecall attest, end to end", () => {
   let project: TempProject;
-  let port: number;
   let asOf: string;
   const evidence = () => path.join(project.dir, "evidence", "local");
-  const sandbox = async (method: string, url: string, body?: unknown) => {
-    const token = (await readFile(path.join(project.dir, ".rolecall", "sandbox", "token"), "utf8")).trim();
-    const response = await fetch(`http://127.0.0.1:${port}/scim/v2${url}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    expect(response.status, `${method} ${url}`).toBeLessThan(300);
-    return response.status === 204 ? undefined : ((await response.json()) as { id: string; Resources?: { id: string }[] });
-  };
   const latest = async (prefix: string) => (await readdir(evidence())).filter((n) => n.startsWith(prefix)).sort().at(-1)!;
   const attestation = async () => {
     const dir = path.join(evidence(), await latest("attestation-"));
@@ -37,8 +25,7 @@ describe("rolecall attest, end to end", () => {
   };
 
   beforeAll(async () => {
-    port = await freePort();
-    project = await TempProject.create({ ROLECALL_SANDBOX_PORT: String(port) });
+    project = await TempProject.create({ ROLECALL_SANDBOX_PORT: String(await freePort()) });
     await project.ok("apply", "--yes");
     await project.editRoster((row) => (row["Employee ID"] === "W1010" ? { ...row, "Employment Status": "Terminated" } : row));
     await project.ok("apply", "--yes");
@@ -65,9 +52,9 @@ describe("rolecall attest, end to end", () => {
   });
 
   it("fails with exit 5 naming the membership a leaver was given by hand after the apply", async () => {
-    const back = (await sandbox("POST", "/Users", { schemas: [USER], userName: "jonas.back", externalId: "W1010", active: false }))!;
-    const groups = (await sandbox("GET", `/Groups?filter=${encodeURIComponent('displayName eq "IT Administrators"')}`))!.Resources!;
-    await sandbox("PATCH", `/Groups/${groups[0]!.id}`, { schemas: [PATCH], Operations: [{ op: "add", path: "members", value: [{ value: back.id }] }] });
+    const back = (await project.scimOk("POST", "/Users", { schemas: [USER], userName: "jonas.back", externalId: "W1010", active: false }))!;
+    const groups = (await project.scimOk("GET", `/Groups?filter=${encodeURIComponent('displayName eq "IT Administrators"')}`))!.Resources!;
+    await project.scimOk("PATCH", `/Groups/${groups[0]!.id}`, patchOp({ op: "add", path: "members", value: [{ value: back.id }] }));
 
     const result = await project.run("attest", "--since", asOf);
     expect(result.code, result.stderr).toBe(5);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PlanDocument } from "../../src/model/plan.js";
 import { freePort } from "../support/scim2-server.js";
 import { planned } from "./support/plan.js";
-import { TempProject } from "./support/project.js";
+import { patchOp, TempProject } from "./support/project.js";
 
 interface Listing {
   users: { id: string; externalId: string; userName: string; active: boolean }[];
@@ -21,16 +21,9 @@ const changing = (plan: PlanDocument) => plan.steps.filter((s) => s.op !== "same
  */
 describe("a full run that declares only what changed", () => {
   let project: TempProject;
-  let port: number;
   const ls = async (): Promise<Listing> => JSON.parse((await project.ok("sandbox", "ls", "--json")).stdout) as Listing;
   const user = (l: Listing, id: string) => l.users.find((u) => u.externalId === id)!;
   const group = (l: Listing, name: string) => l.groups.find((g) => g.displayName === name)!;
-  const scim = async (method: string, url: string, body?: unknown) => {
-    const token = (await readFile(path.join(project.dir, ".rolecall", "sandbox", "token"), "utf8")).trim();
-    const r = await fetch(`http://127.0.0.1:${port}/scim/v2${url}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" }, ...(body ? { body: JSON.stringify(body) } : {}) });
-    expect(r.status, `${method} ${url}`).toBeLessThan(300);
-    return r.status === 204 ? undefined : ((await r.json()) as Record<string, unknown>);
-  };
   /** Edits a desired-state file, failing when the edit changes nothing (the sample moved on). */
   const edit = async (file: string, change: (text: string) => string) => {
     const at = path.join(project.dir, "desired-state", file);
@@ -38,7 +31,7 @@ describe("a full run that declares only what changed", () => {
     expect(change(text), file).not.toBe(text);
     await writeFile(at, change(text));
   };
-  const patch = (url: string, operation: Record<string, unknown>) => scim("PATCH", url, { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [operation] });
+  const patch = (url: string, operation: Record<string, unknown>) => project.scimOk("PATCH", url, patchOp(operation));
   /** The scoped plan and the plan of every resource, which must agree. */
   const bothPlans = async () => {
     const scoped = await planned(project, "plan");
@@ -51,8 +44,7 @@ describe("a full run that declares only what changed", () => {
   };
 
   beforeAll(async () => {
-    port = await freePort();
-    project = await TempProject.create({ ROLECALL_SANDBOX_PORT: String(port) });
+    project = await TempProject.create({ ROLECALL_SANDBOX_PORT: String(await freePort()) });
     await project.ok("apply", "--yes");
   });
   afterAll(async () => {
@@ -80,7 +72,7 @@ describe("a full run that declares only what changed", () => {
     const member = user(before, "W1008");
     await patch(`/Groups/${staff.id}`, { op: "remove", path: `members[value eq "${member.id}"]` });
     const deleted = user(before, "W1020");
-    await scim("DELETE", `/Users/${deleted.id}`);
+    await project.scimOk("DELETE", `/Users/${deleted.id}`);
 
     const { plan } = await bothPlans();
     expect(changing(plan)).toEqual(expect.arrayContaining(["update W1002", "update engineering", "update all-staff", "create W1020"]));
@@ -88,7 +80,7 @@ describe("a full run that declares only what changed", () => {
     expect((await project.run("apply", "--yes")).code).toBe(0);
 
     const after = await ls();
-    expect(((await scim("GET", `/Users/${user(after, "W1002").id}`)) as { title?: string }).title).toBe("VP Engineering");
+    expect(((await project.scimOk("GET", `/Users/${user(after, "W1002").id}`)) as { title?: string }).title).toBe("VP Engineering");
     expect(group(after, "Engineering").members).not.toContain(outsider.userName);
     expect(group(after, "All Staff").members).toContain(member.userName);
     expect(group(after, "All Staff").members).toContain(user(after, "W1020").userName);

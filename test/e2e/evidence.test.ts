@@ -76,7 +76,7 @@ describe("plans as audit evidence", () => {
 
     expect((await project.run("evidence", "verify", dir)).code).toBe(0);
 
-    const token = (await readFile(path.join(project.dir, ".rolecall", "sandbox", "token"), "utf8")).trim();
+    const token = await project.sandboxToken();
     for (const name of await readdir(dir)) expect(await readFile(path.join(dir, name), "utf8"), `${name} holds the token`).not.toContain(token);
     const state = path.join(project.dir, ".rolecall", "state", ".pulumi", "stacks", "rolecall", "local.json");
     expect(await readFile(state, "utf8")).not.toContain(token);

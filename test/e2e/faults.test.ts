@@ -102,7 +102,7 @@ describe("faults: an apply through a failing SCIM target", () => {
     const started = await project.ok("sandbox", "start");
     const url = /sandbox running at (\S+)/.exec(started.stdout)?.[1];
     if (!url) throw new Error(`no sandbox URL in: ${started.stdout}`);
-    const token = (await readFile(path.join(project.dir, ".rolecall", "sandbox", "token"), "utf8")).trim();
+    const token = await project.sandboxToken();
     sandbox = { url, token };
     proxy = await startFaultProxy({ target: url, seed: 20_251_201, rate: 0.2, stallMs: 1_500, maxFaults: 400 });
     project.env.ROLECALL_SCIM_TOKEN = token;
@@ -166,7 +166,7 @@ describe("faults: a create the target refuses every time", () => {
     const url = /sandbox running at (\S+)/.exec(started.stdout)![1]!;
     // The target rejects the joiner's account outright (a 400 a retry cannot mend); everything else passes.
     proxy = await startFaultProxy({ target: url, seed: 1, rate: 0, refuse: ({ method, path, body }) => (refuseJoiner && method === "POST" && path === "/Users" && body.includes(joiner) ? 400 : undefined) });
-    project.env.ROLECALL_SCIM_TOKEN = (await readFile(path.join(project.dir, ".rolecall", "sandbox", "token"), "utf8")).trim();
+    project.env.ROLECALL_SCIM_TOKEN = await project.sandboxToken();
     project.env.PULUMI_BACKEND_URL = `file://${path.join(project.dir, "refusing-state")}`;
     await mkdir(path.join(project.dir, "refusing-state"));
     await writeFile(path.join(project.dir, "stacks", "Pulumi.refusing.yaml"), `config:\n  rolecall:targets:\n    scim:\n      endpoint: ${proxy.url}\n`);

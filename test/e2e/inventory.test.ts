@@ -4,10 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { InventoryDocument } from "../../src/model/inventory.js";
 import { freePort } from "../support/scim2-server.js";
 import { planned } from "./support/plan.js";
-import { TempProject } from "./support/project.js";
+import { patchOp, TempProject } from "./support/project.js";
 
 const USER = "urn:ietf:params:scim:schemas:core:2.0:User";
-const PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
 /**
  * `rolecall inventory` with the real engine against the sandbox after an apply, with accounts
@@ -17,25 +16,13 @@ const PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
  */
 describe("rolecall inventory, end to end", () => {
   let project: TempProject;
-  let port: number;
-  const sandbox = async (method: string, url: string, body?: unknown) => {
-    const token = (await readFile(path.join(project.dir, ".rolecall", "sandbox", "token"), "utf8")).trim();
-    const response = await fetch(`http://127.0.0.1:${port}/scim/v2${url}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    expect(response.status, `${method} ${url}`).toBeLessThan(300);
-    return response.status === 204 ? undefined : ((await response.json()) as { id: string; Resources?: { id: string; displayName: string }[] });
-  };
   const inventory = async () => {
     const result = await project.run("inventory", "--json");
     return { result, doc: JSON.parse(result.stdout) as InventoryDocument };
   };
 
   beforeAll(async () => {
-    port = await freePort();
-    project = await TempProject.create({ ROLECALL_SANDBOX_PORT: String(port) });
+    project = await TempProject.create({ ROLECALL_SANDBOX_PORT: String(await freePort()) });
     await project.ok("apply", "--yes");
   });
   afterAll(async () => {
@@ -47,12 +34,12 @@ describe("rolecall inventory, end to end", () => {
     const roster = path.join(project.dir, "desired-state", "hr", "roster.csv");
     const eol = (await readFile(roster, "utf8")).includes("\r\n") ? "\r\n" : "\n";
     await appendFile(roster, `W1099,Tilde,Nyberg,,,Engineering,CC-200,Berlin,Software Engineer,W1002,Employee,Active,2025-01-06,${eol}`);
-    await sandbox("POST", "/Users", { schemas: [USER], userName: "TILDE.NYBERG@example.com", emails: [{ value: "Tilde.Nyberg@Example.com", primary: true }] });
-    const rogue = (await sandbox("POST", "/Users", { schemas: [USER], userName: "rogue.admin@example.com" }))!;
-    const duplicate = (await sandbox("POST", "/Users", { schemas: [USER], userName: "kwame-second", emails: [{ value: "jonas.weber@example.com" }] }))!;
-    await sandbox("POST", "/Users", { schemas: [USER], userName: "zoe.back", externalId: "W1026" });
-    const groups = (await sandbox("GET", `/Groups?filter=${encodeURIComponent('displayName eq "IT Administrators"')}`))!.Resources!;
-    await sandbox("PATCH", `/Groups/${groups[0]!.id}`, { schemas: [PATCH], Operations: [{ op: "add", path: "members", value: [{ value: rogue.id }] }] });
+    await project.scimOk("POST", "/Users", { schemas: [USER], userName: "TILDE.NYBERG@example.com", emails: [{ value: "Tilde.Nyberg@Example.com", primary: true }] });
+    const rogue = (await project.scimOk("POST", "/Users", { schemas: [USER], userName: "rogue.admin@example.com" }))!;
+    const duplicate = (await project.scimOk("POST", "/Users", { schemas: [USER], userName: "kwame-second", emails: [{ value: "jonas.weber@example.com" }] }))!;
+    await project.scimOk("POST", "/Users", { schemas: [USER], userName: "zoe.back", externalId: "W1026" });
+    const groups = (await project.scimOk("GET", `/Groups?filter=${encodeURIComponent('displayName eq "IT Administrators"')}`))!.Resources!;
+    await project.scimOk("PATCH", `/Groups/${groups[0]!.id}`, patchOp({ op: "add", path: "members", value: [{ value: rogue.id }] }));
 
     const { result, doc } = await inventory();
     expect(result.code, result.stderr).toBe(1);
@@ -68,7 +55,7 @@ describe("rolecall inventory, end to end", () => {
     expect(result.stderr).toMatch(/hr\/roster\.csv:\d+.*disputed|disputed-account/);
     expect(result.stderr).toContain("desired-state/hr/roster.csv:");
 
-    await sandbox("DELETE", `/Users/${duplicate.id}`);
+    await project.scimOk("DELETE", `/Users/${duplicate.id}`);
     const text = await project.run("inventory");
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/orphan\s+rogue\.admin@example\.com/);

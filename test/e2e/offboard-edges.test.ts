@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../support/scim2-server.js";
 import { planned } from "./support/plan.js";
-import { TempProject } from "./support/project.js";
+import { patchOp, TempProject } from "./support/project.js";
 
 interface Listing {
   users: { id: string; externalId: string; userName: string; active: boolean }[];
@@ -17,25 +17,15 @@ interface Listing {
  */
 describe("rolecall offboard when the targets moved since the last apply", () => {
   let project: TempProject;
-  let port: number;
   const ls = async (): Promise<Listing> => JSON.parse((await project.ok("sandbox", "ls", "--json")).stdout) as Listing;
   const setStatus = (id: string, status: string) => project.editRoster((row) => (row["Employee ID"] === id ? { ...row, "Employment Status": status } : row));
   const user = (l: Listing, id: string) => l.users.find((u) => u.externalId === id);
   const groupsOf = (l: Listing, id: string) => l.groups.filter((g) => g.members.includes(user(l, id)?.userName ?? "?")).map((g) => g.displayName).sort();
-  const scim = async (method: string, url: string, body?: unknown) => {
-    const token = (await readFile(path.join(project.dir, ".rolecall", "sandbox", "token"), "utf8")).trim();
-    const r = await fetch(`http://127.0.0.1:${port}/scim/v2${url}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" }, ...(body ? { body: JSON.stringify(body) } : {}) });
-    expect(r.status).toBeLessThan(300);
-  };
   const patchMembers = (group: string, op: "add" | "remove", member: string) =>
-    scim("PATCH", `/Groups/${group}`, {
-      schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-      Operations: [op === "add" ? { op, path: "members", value: [{ value: member }] } : { op, path: `members[value eq "${member}"]` }],
-    });
+    project.scimOk("PATCH", `/Groups/${group}`, patchOp(op === "add" ? { op, path: "members", value: [{ value: member }] } : { op, path: `members[value eq "${member}"]` }));
 
   beforeAll(async () => {
-    port = await freePort();
-    project = await TempProject.create({ ROLECALL_SANDBOX_PORT: String(port) });
+    project = await TempProject.create({ ROLECALL_SANDBOX_PORT: String(await freePort()) });
     await project.ok("apply", "--yes");
   });
   afterAll(async () => {
@@ -44,7 +34,7 @@ describe("rolecall offboard when the targets moved since the last apply", () => 
   });
 
   it("a leaver whose account is already gone does not hold back another leaver", async () => {
-    await scim("DELETE", `/Users/${user(await ls(), "W1014")!.id}`);
+    await project.scimOk("DELETE", `/Users/${user(await ls(), "W1014")!.id}`);
     await setStatus("W1014", "Terminated");
     await setStatus("W1015", "Terminated");
     const { result } = await planned(project, "offboard", "--yes");

@@ -20,23 +20,11 @@ const GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group";
  */
 describe("the offboarding proof after apply, end to end", () => {
   let project: TempProject;
-  let port: number;
-  const sandbox = async (method: string, url: string, body?: unknown) => {
-    const token = (await readFile(path.join(project.dir, ".rolecall", "sandbox", "token"), "utf8")).trim();
-    const response = await fetch(`http://127.0.0.1:${port}/scim/v2${url}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    expect(response.status, `${method} ${url}`).toBeLessThan(300);
-    return response.status === 204 ? undefined : ((await response.json()) as { id: string; Resources?: { id: string }[] });
-  };
   const terminate = (id: string) => project.editRoster((row) => (row["Employee ID"] === id ? { ...row, "Employment Status": "Terminated" } : row));
   const proofIn = async (dir: string) => JSON.parse(await readFile(path.join(dir, "offboarding.json"), "utf8")) as OffboardingProof;
 
   beforeAll(async () => {
-    port = await freePort();
-    project = await TempProject.create({ ROLECALL_SANDBOX_PORT: String(port) });
+    project = await TempProject.create({ ROLECALL_SANDBOX_PORT: String(await freePort()) });
     await project.ok("apply", "--yes");
   });
   afterAll(async () => {
@@ -88,9 +76,9 @@ describe("the offboarding proof after apply, end to end", () => {
 
   it("fails the apply with exit 5 when a leaver keeps a duplicate account made by hand holding a group, naming person, target, account and group", async () => {
     // Kwame Mensah's email (the sample's template): a second account nobody linked to W1011.
-    const duplicate = (await sandbox("POST", "/Users", { schemas: [USER], userName: "kwame-by-hand", emails: [{ value: "Kwame.Mensah@example.com" }] }))!;
+    const duplicate = (await project.scimOk("POST", "/Users", { schemas: [USER], userName: "kwame-by-hand", emails: [{ value: "Kwame.Mensah@example.com" }] }))!;
     // A catalog group's members are put back by the apply itself; a group made by hand is not rolecall's to touch.
-    await sandbox("POST", "/Groups", { schemas: [GROUP], displayName: "Shadow Admins", members: [{ value: duplicate.id }] });
+    await project.scimOk("POST", "/Groups", { schemas: [GROUP], displayName: "Shadow Admins", members: [{ value: duplicate.id }] });
 
     await terminate("W1011");
     const { dir, result } = await planned(project, "apply", "--yes");

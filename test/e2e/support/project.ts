@@ -3,6 +3,7 @@ import { cp, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises"
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { expect } from "vitest";
 
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -10,6 +11,24 @@ export interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
+}
+
+/** A SCIM resource as the sandbox answers it, or a list of them; a test names what else it reads. */
+export interface ScimResource {
+  id: string;
+  Resources?: ScimResource[];
+  [attribute: string]: unknown;
+}
+
+export interface ScimAnswer<T> {
+  status: number;
+  /** Undefined for a 204, which has no body to parse. */
+  body: T | undefined;
+}
+
+/** A SCIM PATCH request's body. */
+export function patchOp(...operations: Record<string, unknown>[]) {
+  return { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: operations };
 }
 
 /**
@@ -48,6 +67,34 @@ export class TempProject {
     const result = await this.run(...args);
     if (result.code !== 0) throw new Error(`rolecall ${args.join(" ")} exited ${result.code}\n${result.stderr}\n${result.stdout}`);
     return result;
+  }
+
+  /** The bearer token the sandbox wrote when it started: only the project's own sandbox knows it. */
+  async sandboxToken(): Promise<string> {
+    return (await readFile(path.join(this.dir, ".rolecall", "sandbox", "token"), "utf8")).trim();
+  }
+
+  /**
+   * One request straight to the sandbox's SCIM API (`url` below /scim/v2): how a test changes or
+   * reads the target behind rolecall's back, as an admin or another tool would.
+   */
+  async scim<T = ScimResource>(method: string, url: string, body?: unknown): Promise<ScimAnswer<T>> {
+    const port = this.env.ROLECALL_SANDBOX_PORT;
+    // Without it the sandbox takes the default port, which suites running side by side would share.
+    if (!port) throw new Error("TempProject.create was not given ROLECALL_SANDBOX_PORT");
+    const response = await fetch(`http://127.0.0.1:${port}/scim/v2${url}`, {
+      method,
+      headers: { authorization: `Bearer ${await this.sandboxToken()}`, "content-type": "application/scim+json" },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: response.status, body: response.status === 204 ? undefined : ((await response.json()) as T) };
+  }
+
+  /** Like scim, but fails the test when the sandbox refuses: a setup step that did not happen would make the test prove nothing. */
+  async scimOk<T = ScimResource>(method: string, url: string, body?: unknown): Promise<T | undefined> {
+    const answer = await this.scim<T>(method, url, body);
+    expect(answer.status, `${method} ${url}`).toBeLessThan(300);
+    return answer.body;
   }
 
   /** Rewrites rows of the roster CSV: `edit` gets each row's cells by header. */
