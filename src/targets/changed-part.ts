@@ -33,6 +33,7 @@ export function changedPart(
   const groups = new Set<string>();
   const urns = new Set<string>();
   const refreshOnly = new Set<string>();
+  const byId = new Set<string>();
   let unchanged = 0;
   let drift = false;
   for (const target of ALL_TARGETS) {
@@ -58,6 +59,7 @@ export function changedPart(
     for (const g of part.groups) groups.add(g);
     for (const u of part.urns) urns.add(u);
     for (const u of part.refreshOnly) refreshOnly.add(u);
+    for (const a of part.byId) byId.add(a);
     unchanged += part.unchanged;
     drift ||= part.drift;
   }
@@ -77,7 +79,7 @@ export function changedPart(
       added = true;
     }
   }
-  return { accounts, groups, urns: [...urns].sort(), refreshOnly: [...refreshOnly].sort(), unchanged, drift, creates: true };
+  return { accounts, groups, urns: [...urns].sort(), refreshOnly: [...refreshOnly].sort(), unchanged, drift, creates: true, byId };
 }
 
 /** Every resource a state resource depends on, as the engine counts a target's dependents. */

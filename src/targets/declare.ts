@@ -32,6 +32,8 @@ export interface DeclaredPart {
    * Absent: the leaver fast path, which never creates — an account the state lacks there is gone.
    */
   creates?: boolean;
+  /** Of `accounts`, those their groups name by the id the state gives them (`PreviousOf.byId`). */
+  byId?: ReadonlySet<string>;
 }
 
 type Keyed = { users: { key: string }[]; groups: { key: string }[] };
@@ -62,7 +64,7 @@ export async function declareTargets(desired: DesiredState, connections: TargetC
     const projection = idsInState ? { ...whole, users: whole.users.filter((u) => part!.accounts.has(u.key) && (part!.creates || idsInState.has(u.key))), groups: whole.groups.filter((g) => part!.groups.has(g.key)) } : whole;
     const mine = <T extends { target: string }>(list: readonly T[] = []) => list.filter((x) => x.target === target.name);
     const adoption = previous?.adoption ? { adoptions: mine(previous.adoption.adoptions), orphans: mine(previous.adoption.orphans), memberships: mine(previous.adoption.memberships) } : undefined;
-    declarations[i]!(target.name, projection, byName[target.name], { state: before[target.name], ...(previous?.record ? { record: previous.record } : {}), ...(adoption ? { adoption } : {}), ...(idsInState ? { accountIds: idsInState } : {}) });
+    declarations[i]!(target.name, projection, byName[target.name], { state: before[target.name], ...(previous?.record ? { record: previous.record } : {}), ...(adoption ? { adoption } : {}), ...(idsInState ? { accountIds: idsInState, ...(part?.byId ? { byId: part.byId } : {}) } : {}) });
   });
   return { rolecall: stackRecord(desired, Object.keys(connections)) };
 }

@@ -69,6 +69,13 @@ export interface PreviousOf<State> {
    * every account's id in the state, by key, to name the members it does not declare.
    */
   accountIds?: ReadonlyMap<string, string>;
+  /**
+   * Declared accounts whose id in `accountIds` the live read confirmed: a group names them by it
+   * rather than by reference, so the state records no dependency of the group on them. Every
+   * later targeted run walks those dependencies (Pulumi's dependents of each target: the number
+   * of targets times every group's member list), which is what made it cost the company.
+   */
+  byId?: ReadonlySet<string>;
 }
 
 /** What a target is asked which of its resources a full run must declare (`Target.changedPart`). */
@@ -102,6 +109,8 @@ export interface ChangedPart {
   unchanged: number;
   /** Whether the live read differs from the state for any of them: only a refresh makes the preview see it. */
   drift: boolean;
+  /** Of `accounts`, those existing with the id the state gives them, which their groups may name them by (see `PreviousOf.byId`). */
+  byId: ReadonlySet<string>;
 }
 
 /** How the engine reaches the targets: the project folder and the stack config's secrets. */

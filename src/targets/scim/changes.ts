@@ -62,10 +62,14 @@ export function scimChanges({ projection, connection, component, resources, live
     (gone && !refreshed ? vanished : urns).add(r.urn);
   };
 
+  // Declared accounts that exist as the state says: their groups name them by that id.
+  const byId = new Set<string>();
   for (const user of projection.users) {
-    if (judged(users.get(user.key), "accounts", userType, { inputs: scimUserArgs(user) as unknown as ValueMap, protect: user.protected ?? false }) === "unchanged") continue;
+    const r = users.get(user.key);
+    if (judged(r, "accounts", userType, { inputs: scimUserArgs(user) as unknown as ValueMap, protect: user.protected ?? false }) === "unchanged") continue;
     accounts.add(user.key);
     urns.add(urnOf(USER, user.key));
+    if (r?.id !== undefined && observed.accounts.has(r.id)) byId.add(user.key);
   }
   const declared = new Set(projection.users.map((u) => u.key));
   for (const [key, r] of users) if (!declared.has(key)) remove(r, "accounts", userType);
@@ -99,7 +103,7 @@ export function scimChanges({ projection, connection, component, resources, live
 
   const held = resources.filter((r) => r.type !== PROVIDER).length;
   const left = held - resources.filter((r) => urns.has(r.urn) || vanished.has(r.urn)).length;
-  return { accounts, groups: changedGroups, urns: [...urns].sort(), refreshOnly: [...vanished].sort(), unchanged: left, drift };
+  return { accounts, groups: changedGroups, urns: [...urns].sort(), refreshOnly: [...vanished].sort(), unchanged: left, drift, byId };
 }
 
 /**

@@ -14,6 +14,8 @@ export interface ScimTargetArgs {
   token?: pulumi.Input<string>;
   /** When the projection holds only some of the accounts: every account's SCIM id in the state, for the members it does not declare. */
   accountIds?: ReadonlyMap<string, string>;
+  /** Declared accounts the groups name by their id in `accountIds` rather than by reference (no dependency recorded on them). */
+  byId?: ReadonlySet<string>;
 }
 
 /**
@@ -43,7 +45,7 @@ export class ScimTarget extends pulumi.ComponentResource {
           {
             displayName: group.displayName,
             externalId: group.key,
-            members: group.members.map((m) => users.get(m.user)?.scimId ?? idInState(args.accountIds, group.key, m.user)),
+            members: group.members.map((m) => (args.byId?.has(m.user) ? undefined : users.get(m.user)?.scimId) ?? idInState(args.accountIds, group.key, m.user)),
             ...adoptGroup(adopted.get(`group:${group.key}`)),
           },
           { parent: this, provider },

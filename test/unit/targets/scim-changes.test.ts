@@ -46,12 +46,12 @@ describe("which SCIM resources a full run must declare", () => {
   const judge = (projection: Directory, observed: LiveDirectory, resources = state, adoption = NO_ADOPTION) => scimChanges({ projection, connection: CONNECTION, component: COMPONENT, resources, live: observed, adoption, refreshed: false });
 
   it("is nothing when the desired state, the state and the live read agree", () => {
-    expect(judge(directory([ada, bo], { staff: ["W1", "W2"] }), live([[ada, "u1"], [bo, "u2"]], [["staff", "g1", ["u2", "u1"]]]))).toEqual({ accounts: new Set(), groups: new Set(), urns: [], refreshOnly: [], unchanged: 3, drift: false });
+    expect(judge(directory([ada, bo], { staff: ["W1", "W2"] }), live([[ada, "u1"], [bo, "u2"]], [["staff", "g1", ["u2", "u1"]]]))).toEqual({ accounts: new Set(), groups: new Set(), urns: [], refreshOnly: [], unchanged: 3, drift: false, byId: new Set() });
   });
 
   it("is an account whose attribute changed in HR, and nothing else", () => {
     const moved = { ...ada, title: "Director" };
-    expect(judge(directory([moved, bo], { staff: ["W1", "W2"] }), live([[ada, "u1"], [bo, "u2"]], [["staff", "g1", ["u1", "u2"]]]))).toMatchObject({ accounts: new Set(["W1"]), groups: new Set(), urns: [urn("User", "W1")], drift: false });
+    expect(judge(directory([moved, bo], { staff: ["W1", "W2"] }), live([[ada, "u1"], [bo, "u2"]], [["staff", "g1", ["u1", "u2"]]]))).toMatchObject({ accounts: new Set(["W1"]), groups: new Set(), urns: [urn("User", "W1")], drift: false, byId: new Set(["W1"]) });
   });
 
   it("is an account changed by hand in the target, as drift, though HR did not change", () => {
@@ -67,7 +67,7 @@ describe("which SCIM resources a full run must declare", () => {
   });
 
   it("is an account deleted by hand, and every group listing it", () => {
-    expect(judge(directory([ada, bo], { staff: ["W1", "W2"] }), live([[bo, "u2"]], [["staff", "g1", ["u2"]]]))).toMatchObject({ accounts: new Set(["W1"]), groups: new Set(["staff"]), urns: [urn("Group", "staff"), urn("User", "W1")], drift: true });
+    expect(judge(directory([ada, bo], { staff: ["W1", "W2"] }), live([[bo, "u2"]], [["staff", "g1", ["u2"]]]))).toMatchObject({ accounts: new Set(["W1"]), groups: new Set(["staff"]), urns: [urn("Group", "staff"), urn("User", "W1")], drift: true, byId: new Set() });
   });
 
   it("is a joiner's create, named by the URN the engine will give it, and the groups it joins", () => {
