@@ -7,7 +7,8 @@
 //      sandbox of its own, as many in flight as the engine runs steps (GOMAXPROCS × 4);
 //   2. the initial `rolecall apply --yes`, into another fresh sandbox;
 //   3. a no-op `rolecall plan`;
-//   4. 1% of the people turned leavers in the roster: `rolecall plan`, then `rolecall apply --yes`.
+//   4. 1% of the people turned leavers in the roster: `rolecall plan`, then `rolecall apply --yes`;
+//   5. another 1% the same way (the steady state, once a leaver run rewrote the groups).
 // rolecall runs a stack whose SCIM endpoint is a counting proxy in front of its sandbox, so every
 // request the provider sends is counted by method and resource. Peak RSS is read from /proc
 // (VmHWM, polled) for every process of each rolecall run — rolecall itself, the Pulumi engine,
@@ -175,6 +176,12 @@ async function measure(scale: number): Promise<Record<string, unknown>> {
     const leaverApply = await rolecall(dir, env, proxy, "apply", "--stack", "bench", "--yes", "--allow-mass-deprovision", "bench/apply: 1% leavers");
     if (leaverApply.code !== 0) throw new Error(`leaver apply failed (exit ${leaverApply.code}):\n${leaverApply.out.slice(-4000)}`);
     const changes = /(\d+) steps done/.exec(leaverApply.out)?.[1];
+    // Another 1%, once the first leaver run rewrote the groups it changed: the steady state of
+    // scheduled runs, where a group's state no longer records a dependency on every member.
+    const again = await makeLeavers(dir, Math.max(1, Math.round(scale / 100)));
+    const againPlan = await rolecall(dir, env, proxy, "plan", "--stack", "bench");
+    const againApply = await rolecall(dir, env, proxy, "apply", "--stack", "bench", "--yes", "--allow-mass-deprovision", "bench/apply: 1% leavers again");
+    if (againApply.code !== 0) throw new Error(`second leaver apply failed (exit ${againApply.code}):\n${againApply.out.slice(-4000)}`);
     const sandboxPid = Number((await readFile(path.join(dir, ".rolecall", "sandbox", "sandbox.pid"), "utf8")).trim());
     const sandboxPeak = await peakOf(sandboxPid);
 
@@ -186,6 +193,7 @@ async function measure(scale: number): Promise<Record<string, unknown>> {
       initial: summary(initial),
       noopPlan: summary(noop),
       leavers: { people: leavers, plan: summary(leaverPlan), apply: summary(leaverApply), steps: changes ? Number(changes) : undefined },
+      leaversAgain: { people: again, plan: summary(againPlan), apply: summary(againApply) },
       stateBytesPerPerson: Math.round(stateBytes / accounts),
       sandboxPeakMb: sandboxPeak,
       ratioInitial: initial.seconds / raw.seconds,
@@ -343,14 +351,14 @@ async function pool<T>(items: readonly T[], task: (item: T) => Promise<void>): P
 
 function table(results: Record<string, unknown>[]): string {
   const lines = [
-    "| people | raw client | initial apply | ratio | no-op plan | 1% leavers: plan + apply | leaver requests (apply) | state bytes / person | peak RSS MB: rolecall / engine / provider (initial apply) | sandbox peak MB |",
-    "|---:|---:|---:|---:|---:|---:|---|---:|---|---:|",
+    "| people | raw client | initial apply | ratio | no-op plan | 1% leavers: plan + apply | 1% leavers again | leaver requests (apply) | state bytes / person | peak RSS MB: rolecall / engine / provider (initial apply) | sandbox peak MB |",
+    "|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---:|",
   ];
   for (const r of results as Array<Record<string, any>>) {
     const rss = r.initial.rss as Record<string, number>;
     const requests = Object.entries(r.leavers.apply.requests as Counts).map(([k, v]) => `${v} ${k}`).join(", ");
     lines.push(
-      `| ${r.scale} | ${r.raw.seconds.toFixed(1)} s | ${r.initial.seconds} s | ${r.ratioInitial.toFixed(2)} | ${r.noopPlan.seconds} s | ${r.leavers.plan.seconds} + ${r.leavers.apply.seconds} s (${r.leavers.people} leavers) | ${requests} | ${r.stateBytesPerPerson} | ${rss.rolecall ?? "?"} / ${rss.engine ?? "?"} / ${rss.provider ?? "?"} | ${r.sandboxPeakMb ?? "?"} |`,
+      `| ${r.scale} | ${r.raw.seconds.toFixed(1)} s | ${r.initial.seconds} s | ${r.ratioInitial.toFixed(2)} | ${r.noopPlan.seconds} s | ${r.leavers.plan.seconds} + ${r.leavers.apply.seconds} s (${r.leavers.people} leavers) | ${r.leaversAgain.plan.seconds} + ${r.leaversAgain.apply.seconds} s | ${requests} | ${r.stateBytesPerPerson} | ${rss.rolecall ?? "?"} / ${rss.engine ?? "?"} / ${rss.provider ?? "?"} | ${r.sandboxPeakMb ?? "?"} |`,
     );
   }
   return lines.join("\n");
