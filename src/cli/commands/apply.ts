@@ -87,11 +87,12 @@ export async function apply(run: StackRun, projectDir: string, opts: ApplyOption
   const scope = pending.length === 0 && (mode || run.part) ? (run.part?.drift === false ? [] : [...(run.part?.urns ?? []), ...(run.part?.refreshOnly ?? [])].filter((u) => inState.has(u))) : undefined;
   const recovered = [...run.recovered, ...(await resolvePending(run, pending, scope))];
   if (run.part) {
-    const refreshed = await exportCheckpoint(run.stack);
+    // Nothing refreshed (the live read matched the state): the run's one export still holds.
+    const refreshed = scope?.length === 0 ? before : await exportCheckpoint(run.stack);
     // What the refresh found gone from a target is gone from the state: a full run judges its changes again on what is left.
     if (mode) run.part = withinState(run.part, stateResources(refreshed));
     if (mode) await run.readTargetState(refreshed);
-    else await scopeToChanges(run, refreshed, read!.live, { ...scoping, refreshed: scope !== undefined && scope.length > 0 });
+    else if (refreshed !== before) await scopeToChanges(run, refreshed, read!.live, { ...scoping, refreshed: true });
     // Judged whole after a refresh of part of it: the rest is refreshed too before any preview.
     if (!run.part) {
       recovered.push(...(await resolvePending(run, [], undefined)));
