@@ -84,6 +84,12 @@ export interface MembershipAdoption {
 
 export const NO_ADOPTION: AdoptionPlan = { adoptions: [], orphans: [] };
 
+/** One target's entries of a run's adoption plan (each target's component and judgement sees only its own). */
+export function adoptionIn(plan: AdoptionPlan | undefined, target: string): Required<AdoptionPlan> {
+  const mine = <T extends { target: string }>(list: readonly T[] = []) => list.filter((x) => x.target === target);
+  return { adoptions: mine(plan?.adoptions), orphans: mine(plan?.orphans), memberships: mine(plan?.memberships) };
+}
+
 /** The resource an orphan account's action is declared as: named by the target's id, since it has no worker ID. */
 export function orphanResourceName(id: string): string {
   return `orphan-${id}`;

@@ -1,6 +1,6 @@
 import type { Deployment } from "@pulumi/pulumi/automation/index.js";
 import { stateResources, urnName, type StateResource } from "../engine/state-sync.js";
-import type { AdoptionPlan } from "../model/adoption.js";
+import { adoptionIn, type AdoptionPlan } from "../model/adoption.js";
 import type { DesiredState } from "../model/desired-state.js";
 import type { LiveDirectory } from "../model/inventory.js";
 import type { DeclaredPart } from "./declare.js";
@@ -42,7 +42,6 @@ export function changedPart(
     const component = resources.find((r) => r.type === target.componentType && r.parent === roots[0]!.urn && urnName(r.urn) === target.name);
     const directory = live.find((l) => l.target === target.name)?.directory;
     if (!target.declaresPart || !target.changedPart || !component || !directory) return undefined;
-    const mine = <T extends { target: string }>(list: readonly T[] = []) => list.filter((x) => x.target === target.name);
     const children = resources.filter((r) => r.parent === component.urn);
     const part = target.changedPart({
       projection: (desired.targets as Record<string, unknown>)[target.name] ?? target.emptyProjection([]),
@@ -50,7 +49,7 @@ export function changedPart(
       component,
       resources: children,
       live: directory,
-      adoption: { adoptions: mine(adoption?.adoptions), orphans: mine(adoption?.orphans), memberships: mine(adoption?.memberships) },
+      adoption: adoptionIn(adoption, target.name),
       refreshed,
     });
     if (!part) return undefined;

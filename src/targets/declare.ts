@@ -1,6 +1,6 @@
 import { stateResources, urnName } from "../engine/state-sync.js";
 import type { Deployment } from "@pulumi/pulumi/automation/index.js";
-import type { AdoptionPlan } from "../model/adoption.js";
+import { adoptionIn, type AdoptionPlan } from "../model/adoption.js";
 import type { DesiredState } from "../model/desired-state.js";
 import { stackRecord, type StackRecord } from "./record.js";
 import { ALL_TARGETS, type TARGETS } from "./registry.js";
@@ -62,8 +62,7 @@ export async function declareTargets(desired: DesiredState, connections: TargetC
     const whole = ((desired.targets as Record<string, unknown>)[target.name] ?? target.emptyProjection([])) as Keyed;
     const idsInState = part && target.declaresPart ? previous?.accountIds?.[target.name] ?? new Map<string, string>() : undefined;
     const projection = idsInState ? { ...whole, users: whole.users.filter((u) => part!.accounts.has(u.key) && (part!.creates || idsInState.has(u.key))), groups: whole.groups.filter((g) => part!.groups.has(g.key)) } : whole;
-    const mine = <T extends { target: string }>(list: readonly T[] = []) => list.filter((x) => x.target === target.name);
-    const adoption = previous?.adoption ? { adoptions: mine(previous.adoption.adoptions), orphans: mine(previous.adoption.orphans), memberships: mine(previous.adoption.memberships) } : undefined;
+    const adoption = previous?.adoption ? adoptionIn(previous.adoption, target.name) : undefined;
     declarations[i]!(target.name, projection, byName[target.name], { state: before[target.name], ...(previous?.record ? { record: previous.record } : {}), ...(adoption ? { adoption } : {}), ...(idsInState ? { accountIds: idsInState, ...(part?.byId ? { byId: part.byId } : {}) } : {}) });
   });
   return { rolecall: stackRecord(desired, Object.keys(connections)) };
