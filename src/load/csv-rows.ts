@@ -1,5 +1,5 @@
 import { parse, CsvError } from "csv-parse";
-import { once } from "node:events";
+import type { Writable } from "node:stream";
 
 /** One CSV record: its cells and the line on which it starts. */
 export interface CsvRecord {
@@ -92,6 +92,23 @@ export function detectDelimiter(text: string): string {
 }
 
 /**
+ * Resolves once the stream takes writes again or is gone. Both listeners go when either fires:
+ * racing two `events.once` would leave the loser behind at every wait, and a roster of 10,000
+ * rows waits often enough for Node's listener-leak warning to reach the user's terminal.
+ */
+function drainedOrClosed(stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off("drain", done);
+      stream.off("close", done);
+      resolve();
+    };
+    stream.on("drain", done);
+    stream.on("close", done);
+  });
+}
+
+/**
  * Streams CSV records out of text chunks with csv-parse, each with the line it starts on.
  * Only the records in flight are held, so memory stays flat whatever the export's length.
  * `maxRecordLength` bounds a record's buffer in csv-parse: a runaway field (a wrong delimiter,
@@ -111,7 +128,7 @@ export async function* csvRecords(chunks: AsyncIterable<string>, options: { deli
     while (!chunk.done) {
       if (parser.destroyed) return;
       starts.feed(chunk.value);
-      if (!parser.write(chunk.value)) await Promise.race([once(parser, "drain"), once(parser, "close")]);
+      if (!parser.write(chunk.value)) await drainedOrClosed(parser);
       chunk = await iterator.next();
     }
     starts.end();

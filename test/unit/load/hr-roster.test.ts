@@ -19,6 +19,25 @@ describe("HR roster", () => {
     expect(workers).toEqual([{ value: expect.objectContaining({ workerId: "W1", givenName: "Müller; Jr", status: "leave" }), at: { file: "hr/roster.csv", line: 2 } }]);
   });
 
+  it("streams a long export without piling up listeners (no leak warning on the user's terminal)", async () => {
+    const rows = Array.from({ length: 20_000 }, (_, i) => `W${i},Ada,King,2024-01-01,active\n`);
+    async function* chunks() {
+      yield Buffer.from("ID,First,Last,Start,Status\n");
+      for (let i = 0; i < rows.length; i += 500) yield Buffer.from(rows.slice(i, i + 500).join(""));
+    }
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on("warning", onWarning);
+    try {
+      const { workers } = await readRoster("hr/roster.csv", chunks(), source);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(workers).toHaveLength(20_000);
+      expect(warnings.map((w) => w.name)).not.toContain("MaxListenersExceededWarning");
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
+
   it("reports a bad row with its line and keeps the others", async () => {
     const text = "ID,First,Last,Start,Status\nW1,Ada,King,2024-01-01,active\nW2,Bob,Stone,01/02/2024,active\n";
     const { workers, findings } = await readRoster("hr/roster.csv", text, source);
