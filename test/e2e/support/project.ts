@@ -66,6 +66,9 @@ export class TempProject {
   async ok(...args: string[]): Promise<CliResult> {
     const result = await this.run(...args);
     if (result.code !== 0) throw new Error(`rolecall ${args.join(" ")} exited ${result.code}\n${result.stderr}\n${result.stdout}`);
+    // A Node process warning (a listener leak, a deprecation) is noise with a stack on the user's terminal.
+    const warning = /^\(node:\d+\) .*Warning.*$/m.exec(result.stderr);
+    if (warning) throw new Error(`rolecall ${args.join(" ")} printed a Node warning: ${warning[0]}`);
     return result;
   }
 
