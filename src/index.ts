@@ -5,14 +5,14 @@ import { parseStackSettings } from "./engine/settings.js";
 import { todayIn } from "./load/as-of.js";
 import { loadDesiredState } from "./load/desired-state-dir.js";
 import { declareTargets } from "./targets/declare.js";
-import type { StackRecord } from "./targets/record.js";
+import type { RECORD_OUTPUT } from "./engine/state-sync.js";
 
 /**
  * The Pulumi program, for running the project with the `pulumi` CLI directly: stack config →
  * compile → declare. `rolecall plan` and `apply` run the same declaration inline, after
  * compiling and checking the inputs themselves.
  */
-export default async function program(): Promise<{ rolecall: StackRecord }> {
+export default async function program(): Promise<Record<typeof RECORD_OUTPUT, string>> {
   const config = new pulumi.Config("rolecall");
   const settings = parseStackSettings(
     { desiredState: config.get("desiredState"), targets: config.getObject("targets") },

@@ -17,7 +17,7 @@ import { stackRecord, type StackRecord } from "../targets/record.js";
 import { stackParallelism } from "../targets/parallelism.js";
 import { ALL_TARGETS } from "../targets/registry.js";
 import { skipCheckpoints } from "../targets/checkpoints.js";
-import { exportCheckpoint, stackOutputs } from "../engine/state-sync.js";
+import { encodeRecord, exportCheckpoint, RECORD_OUTPUT, stackOutputs } from "../engine/state-sync.js";
 import type { PreviousRecord } from "../model/previous.js";
 import { readPreviousRecord } from "../targets/record.js";
 import { progress, RefusedError, sandboxPort } from "./context.js";
@@ -93,7 +93,7 @@ export async function prepareStackRun(projectDir: string, stackName: string, ver
       // The run's desired state, not the compiled one: the leaver fast path narrows it.
       const adoption = declared.run?.adoption;
       await declareTargets(declared.run?.desired ?? declared.desired!, declared.connections!, { ...declared.previous, ...(record ? { record } : {}), ...(adoption ? { adoption } : {}) }, declared.run?.part);
-      return record ? { rolecall: record } : {};
+      return record ? { [RECORD_OUTPUT]: encodeRecord(record) } : {};
     },
   });
   const config = await stack.getAllConfig();

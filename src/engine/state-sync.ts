@@ -34,9 +34,33 @@ export function stateResources(exported: Deployment): StateResource[] {
   return ((exported.deployment as Checkpoint | undefined)?.resources ?? []) as StateResource[];
 }
 
-/** The stack's outputs as its root resource holds them in the checkpoint (secrets stay encrypted). */
+/** The stack output holding rolecall's record of what the stack holds (targets/record.ts). */
+export const RECORD_OUTPUT = "rolecall";
+
+/**
+ * The record as the stack output keeps it: one JSON string. As an object it was ~590,000
+ * values at 10,000 people, and every engine command paid for each of them — the SDK's protobuf
+ * encoding (hundreds of MB in flight), the engine's copies into events and checkpoints, and the
+ * program's decoding of those events — though no engine step ever looks inside it.
+ */
+export function encodeRecord(record: unknown): string {
+  return JSON.stringify(record);
+}
+
+/** The record from its stack output: the JSON string, or the object that records written before were; text that is not JSON stays as it is, for the reader to refuse. */
+export function decodeRecord(stored: unknown): unknown {
+  if (typeof stored !== "string") return stored;
+  try {
+    return JSON.parse(stored) as unknown;
+  } catch {
+    return stored;
+  }
+}
+
+/** The stack's outputs as its root resource holds them in the checkpoint (secrets stay encrypted), the record decoded. */
 export function stackOutputs(exported: Deployment): Record<string, unknown> {
-  return stateResources(exported).find((r) => r.type === "pulumi:pulumi:Stack")?.outputs ?? {};
+  const outputs = stateResources(exported).find((r) => r.type === "pulumi:pulumi:Stack")?.outputs ?? {};
+  return RECORD_OUTPUT in outputs ? { ...outputs, [RECORD_OUTPUT]: decodeRecord(outputs[RECORD_OUTPUT]) } : outputs;
 }
 
 /**
@@ -124,25 +148,25 @@ export function protectChangeOf(e: EngineEvent): string | undefined {
 /** What rolecall may change in a checkpoint: its own record and protect flags, never a resource's inputs or outputs. */
 export interface StateEdit {
   unprotect?: readonly string[];
-  record?: { name: string; value: unknown };
+  record?: unknown;
 }
 
 /**
  * Applies an edit to an exported checkpoint in place; returns whether anything changed. The
- * record is compared as JSON data: the checkpoint holds its keys in the backend's order, not
- * the program's, so comparing serialisations would call every record changed.
+ * record is compared as JSON data, not as text: a record stored as an object (before it was one
+ * string) comes back with its keys in the backend's order, and an equal record is no change.
  */
 export function applyStateEdit(exported: Deployment, edit: StateEdit): boolean {
   let changed = false;
   const unprotect = new Set(edit.unprotect ?? []);
-  const record = edit.record && { name: edit.record.name, value: JSON.parse(JSON.stringify(edit.record.value)) as unknown };
+  const record = edit.record === undefined ? undefined : encodeRecord(edit.record);
   for (const r of stateResources(exported)) {
     if (r.protect && unprotect.has(r.urn)) {
       r.protect = false;
       changed = true;
     }
-    if (record && r.type === "pulumi:pulumi:Stack" && !isDeepStrictEqual(r.outputs?.[record.name], record.value)) {
-      r.outputs = { ...(r.outputs ?? {}), [record.name]: record.value };
+    if (record !== undefined && r.type === "pulumi:pulumi:Stack" && !isDeepStrictEqual(decodeRecord(r.outputs?.[RECORD_OUTPUT]), JSON.parse(record))) {
+      r.outputs = { ...(r.outputs ?? {}), [RECORD_OUTPUT]: record };
       changed = true;
     }
   }

@@ -1,4 +1,4 @@
-import { stateResources, urnName } from "../engine/state-sync.js";
+import { encodeRecord, RECORD_OUTPUT, stateResources, urnName } from "../engine/state-sync.js";
 import type { Deployment } from "@pulumi/pulumi/automation/index.js";
 import { adoptionIn, type AdoptionPlan } from "../model/adoption.js";
 import type { DesiredState } from "../model/desired-state.js";
@@ -53,7 +53,7 @@ const declarationOf = (target: AnyTarget) => {
  * are declared (the leaver fast path), other members named by their ids in the state.
  * Returns the stack outputs: the record the next plan compares against.
  */
-export async function declareTargets(desired: DesiredState, connections: TargetConnections, previous?: PreviousDeclarations, part?: DeclaredPart): Promise<{ rolecall: StackRecord }> {
+export async function declareTargets(desired: DesiredState, connections: TargetConnections, previous?: PreviousDeclarations, part?: DeclaredPart): Promise<Record<typeof RECORD_OUTPUT, string>> {
   const byName = connections as Record<string, unknown>;
   const before = (previous ?? {}) as Record<string, unknown>;
   const enabled = ALL_TARGETS.filter((target) => byName[target.name] !== undefined);
@@ -65,7 +65,7 @@ export async function declareTargets(desired: DesiredState, connections: TargetC
     const adoption = previous?.adoption ? adoptionIn(previous.adoption, target.name) : undefined;
     declarations[i]!(target.name, projection, byName[target.name], { state: before[target.name], ...(previous?.record ? { record: previous.record } : {}), ...(adoption ? { adoption } : {}), ...(idsInState ? { accountIds: idsInState, ...(part?.byId ? { byId: part.byId } : {}) } : {}) });
   });
-  return { rolecall: stackRecord(desired, Object.keys(connections)) };
+  return { [RECORD_OUTPUT]: encodeRecord(stackRecord(desired, Object.keys(connections))) };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { itemsOf } from "../compile/project.js";
 import type { DesiredState, DirectoryUser } from "../model/desired-state.js";
 import { heldKinds } from "./registry.js";
+import { RECORD_OUTPUT } from "../engine/state-sync.js";
 import { PreviousRecordSchema, type AttributeValue, type IdentityLedger, type PreviousRecord, type RoleGrants } from "../model/previous.js";
 
 export { itemsOf };
@@ -68,8 +69,9 @@ function itemFields(projection: NonNullable<DesiredState["targets"][keyof Desire
  * again): the caller stops with the message.
  */
 export function readPreviousRecord(outputs: Record<string, unknown>): { record?: PreviousRecord; problem?: string } {
-  const raw = outputs.rolecall;
+  const raw = outputs[RECORD_OUTPUT];
   if (raw === undefined) return {};
+  if (typeof raw === "string") return { problem: `the stack's record (output '${RECORD_OUTPUT}') is not JSON` };
   const parsed = PreviousRecordSchema.safeParse(raw);
   if (parsed.success) return { record: parsed.data };
   const issue = parsed.error.issues[0]!;

@@ -114,7 +114,7 @@ export async function apply(run: StackRun, projectDir: string, opts: ApplyOption
   const protects = record.protects;
   if (changes === 0 && protects.length === 0) {
     // An apply stopped after its update but before writing its record leaves it behind.
-    if (await editState(run.stack, { record: { name: "rolecall", value: run.declared } })) progress("brought the stack's record of what it holds up to date");
+    if (await editState(run.stack, { record: run.declared })) progress("brought the stack's record of what it holds up to date");
     refuseUnproven(await proveAfterApply(run, projectDir, dir, plan, run.declared), dir);
     return;
   }
@@ -156,7 +156,7 @@ export async function apply(run: StackRun, projectDir: string, opts: ApplyOption
   const byUrn = new Map<string, PlanStep>([...plan.steps, ...update.steps].map((s) => [s.urn, s]));
   const unsettled = steps.filter((s) => s.outcome !== "done").map((s) => ({ target: byUrn.get(s.urn)?.target ?? "", name: byUrn.get(s.urn)?.name ?? "", account: ACCOUNT_TYPES.has(byUrn.get(s.urn)?.type ?? "") }));
   const held = settleRecord(run.previous, run.declared, unsettled);
-  await editState(run.stack, { record: { name: "rolecall", value: held } });
+  await editState(run.stack, { record: held });
   const done = steps.filter((s) => s.outcome === "done").length;
   // The proof is made after a failed update too: the auditor sees who is out despite it.
   const proof = await proveAfterApply(run, projectDir, dir, plan, held, error ? undefined : await mode?.readBack(run, written(changing)));

@@ -1,7 +1,8 @@
 import type { EngineEvent } from "@pulumi/pulumi/automation/index.js";
 import { describe, expect, it } from "vitest";
 import type { Deployment } from "@pulumi/pulumi/automation/index.js";
-import { applyStateEdit, ownerOf, protectChanges, toUnprotect } from "../../../src/engine/state-sync.js";
+import { applyStateEdit, encodeRecord, ownerOf, protectChanges, stackOutputs, toUnprotect } from "../../../src/engine/state-sync.js";
+import { readPreviousRecord } from "../../../src/targets/record.js";
 
 const urn = (type: string, name: string) => `urn:pulumi:local::rolecall::rolecall:targets:AzureAd$${type}::${name}`;
 
@@ -38,15 +39,24 @@ describe("editing the checkpoint", () => {
   const record = { asOf: "2026-12-01", accounts: { W1: { email: "a@example.com", displayName: "A", kind: "person", protected: false } }, holdings: {} };
 
   it("leaves a record alone that differs only in key order or in keys JSON drops, so a no-op apply writes no state", () => {
-    // The backend hands keys back sorted; the program builds them in its own order.
+    // A record stored as an object (before it was one string) comes back with its keys sorted.
     const stored = checkpoint(JSON.parse(JSON.stringify({ accounts: { W1: { displayName: "A", email: "a@example.com", kind: "person", protected: false } }, asOf: "2026-12-01", holdings: {} })));
-    expect(applyStateEdit(stored, { record: { name: "rolecall", value: { ...record, identities: undefined } } })).toBe(false);
+    expect(applyStateEdit(stored, { record: { ...record, identities: undefined } })).toBe(false);
+    expect(applyStateEdit(checkpoint(encodeRecord(record)), { record: { ...record, identities: undefined } })).toBe(false);
   });
 
-  it("writes a record that differs in a value", () => {
+  it("writes a record that differs in a value, as one JSON string the next run reads back", () => {
     const stored = checkpoint(record);
     const moved = { ...record, accounts: { W1: { ...record.accounts.W1, email: "b@example.com" } } };
-    expect(applyStateEdit(stored, { record: { name: "rolecall", value: moved } })).toBe(true);
-    expect((stored.deployment as { resources: { outputs: { rolecall: typeof record } }[] }).resources[0]!.outputs.rolecall.accounts.W1.email).toBe("b@example.com");
+    expect(applyStateEdit(stored, { record: moved })).toBe(true);
+    const written = (stored.deployment as { resources: { outputs: { rolecall: unknown } }[] }).resources[0]!.outputs.rolecall;
+    expect(typeof written).toBe("string");
+    expect(stackOutputs(stored).rolecall).toEqual(moved);
+  });
+
+  it("reads the record in both forms and refuses one that is not JSON", () => {
+    expect(readPreviousRecord(stackOutputs(checkpoint(record))).record?.accounts?.["W1"]?.email).toBe("a@example.com");
+    expect(readPreviousRecord(stackOutputs(checkpoint(encodeRecord(record)))).record?.accounts?.["W1"]?.email).toBe("a@example.com");
+    expect(readPreviousRecord(stackOutputs(checkpoint('{"asOf": "2026-12-01", "accou'))).problem).toMatch(/record \(output 'rolecall'\) is not JSON/);
   });
 });
