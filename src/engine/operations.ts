@@ -17,12 +17,19 @@ export interface EngineRun {
 }
 
 /**
+ * How every engine command writes its output to the log: no colour codes, and no stack outputs —
+ * the record in them names every person and runs to megabytes at 10,000 people; the plan reads
+ * it from the state, never from the display.
+ */
+const DISPLAY = { color: "never", suppressOutputs: true } as const;
+
+/**
  * Previews the stack, handing every event to `onEvent` — the raw material of the plan.
  * `refresh` reads every resource from its target first so drift shows up as changes; apply
  * has refreshed the state already and passes false. A failed preview throws, with its causes.
  */
 export async function preview(stack: Stack, log: EngineLog, progress: Progress, opts: { refresh: boolean; onEvent?: EventSink; only?: Only }): Promise<void> {
-  const run = await engineCommand(stack, "previewing", log, progress, (onEvent, out) => stack.preview({ onEvent, ...out, color: "never", refresh: opts.refresh, ...targetOf(opts.only) }), "environment", opts.onEvent);
+  const run = await engineCommand(stack, "previewing", log, progress, (onEvent, out) => stack.preview({ onEvent, ...out, ...DISPLAY, refresh: opts.refresh, ...targetOf(opts.only) }), "environment", opts.onEvent);
   if (run.error) throw run.error;
 }
 
@@ -34,7 +41,7 @@ export async function preview(stack: Stack, log: EngineLog, progress: Progress, 
 export async function refresh(stack: Stack, log: EngineLog, progress: Progress, opts: { clearPendingCreates: boolean; only?: Only }): Promise<void> {
   // Limited to some resources, the refresh also reads what depends on them (a group holding an account).
   const limit = opts.only ? { ...targetOf(opts.only), targetDependents: true } : {};
-  const run = await engineCommand(stack, "refreshing", log, progress, (onEvent, out) => stack.refresh({ onEvent, ...out, color: "never", clearPendingCreates: opts.clearPendingCreates, ...limit }));
+  const run = await engineCommand(stack, "refreshing", log, progress, (onEvent, out) => stack.refresh({ onEvent, ...out, ...DISPLAY, clearPendingCreates: opts.clearPendingCreates, ...limit }));
   if (run.error) throw run.error;
 }
 
@@ -44,7 +51,7 @@ export async function refresh(stack: Stack, log: EngineLog, progress: Progress, 
  * holds something else ends with a changing step (update, delete), the others with `same`.
  */
 export async function previewRefresh(stack: Stack, log: EngineLog, progress: Progress, only: Only, onEvent: EventSink): Promise<void> {
-  const run = await engineCommand(stack, "reading back", log, progress, (sink, out) => stack.previewRefresh({ onEvent: sink, ...out, color: "never", ...targetOf(only) }), "environment", onEvent);
+  const run = await engineCommand(stack, "reading back", log, progress, (sink, out) => stack.previewRefresh({ onEvent: sink, ...out, ...DISPLAY, ...targetOf(only) }), "environment", onEvent);
   if (run.error) throw run.error;
 }
 
@@ -54,7 +61,7 @@ export async function previewRefresh(stack: Stack, log: EngineLog, progress: Pro
  * `onEvent` took are the record of what was done, and the error carries the causes.
  */
 export async function up(stack: Stack, log: EngineLog, progress: Progress, onEvent: EventSink, only?: Only): Promise<EngineRun> {
-  return engineCommand(stack, "applying", log, progress, (sink, out) => stack.up({ onEvent: sink, ...out, color: "never", refresh: false, continueOnError: true, ...targetOf(only) }), "update", onEvent);
+  return engineCommand(stack, "applying", log, progress, (sink, out) => stack.up({ onEvent: sink, ...out, ...DISPLAY, refresh: false, continueOnError: true, ...targetOf(only) }), "update", onEvent);
 }
 
 /**
