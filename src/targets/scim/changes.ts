@@ -94,10 +94,13 @@ export function scimChanges({ projection, connection, component, resources, live
   // Orphan actions are few, and each reads its account back before acting: all of them, always.
   for (const o of adoption.orphans) if (o.action !== "report") urns.add(urnOf(ORPHAN, orphanResourceName(o.id)));
   for (const r of resources) {
-    if (r.type !== ORPHAN || urns.has(r.urn)) continue;
-    const gone = !observed.accounts.has(String(r.outputs?.accountId));
-    drift ||= gone;
-    (gone && !refreshed ? vanished : urns).add(r.urn);
+    if (r.type !== ORPHAN) continue;
+    const account = observed.accounts.get(String(r.outputs?.accountId)) as ValueMap | undefined;
+    // Enabled again since it was disabled: the provider sees that only in a refresh's read.
+    const enabledAgain = account !== undefined && r.outputs?.action === "disable" && account.active !== false && r.outputs?.active !== true;
+    drift ||= account === undefined || enabledAgain;
+    if (urns.has(r.urn)) continue;
+    (account === undefined && !refreshed ? vanished : urns).add(r.urn);
   }
   drift ||= vanished.size > 0;
 

@@ -114,6 +114,22 @@ describe("which SCIM resources a full run must declare", () => {
     expect(part?.urns).toEqual([urn("OrphanAccount", "orphan-x9")]);
   });
 
+  it("sees an orphan it disabled that someone enabled again, as drift: the preview must refresh it to disable it again", () => {
+    const rogue = user("X9");
+    const orphans: Orphan[] = [{ target: "scim", id: "x9", userName: rogue.userName!, action: "disable", because: "no HR record" }];
+    const disabled = (active?: boolean): StateResource => {
+      const inputs = { accountId: "x9", userName: rogue.userName!, action: "disable" };
+      return { urn: urn("OrphanAccount", "orphan-x9"), type: "rolecall-scim:index:OrphanAccount", id: "x9", parent: COMPONENT.urn, inputs, outputs: { ...inputs, ...(active === undefined ? {} : { active }) } };
+    };
+    const projection = directory([ada, bo], { staff: ["W1", "W2"] });
+    const enabled = live([[ada, "u1"], [bo, "u2"], [rogue, "x9"]], [["staff", "g1", ["u1", "u2"]]]);
+    const stillOff = live([[ada, "u1"], [bo, "u2"], [{ ...rogue, active: false }, "x9"]], [["staff", "g1", ["u1", "u2"]]]);
+    expect(judge(projection, enabled, [...state, disabled(false)], { ...NO_ADOPTION, orphans })).toMatchObject({ urns: [urn("OrphanAccount", "orphan-x9")], drift: true });
+    // A record from before the provider kept `active`: enabled live is drift too.
+    expect(judge(projection, enabled, [...state, disabled()], { ...NO_ADOPTION, orphans })).toMatchObject({ drift: true });
+    expect(judge(projection, stillOff, [...state, disabled(false)], { ...NO_ADOPTION, orphans })).toMatchObject({ urns: [urn("OrphanAccount", "orphan-x9")], drift: false });
+  });
+
   it("cannot tell, and declares the target whole, for a state it does not fully understand", () => {
     const agreed = live([[ada, "u1"], [bo, "u2"]], [["staff", "g1", ["u1", "u2"]]]);
     const projection = directory([ada, bo], { staff: ["W1", "W2"] });

@@ -26,26 +26,33 @@ interface OrphanProps {
 export const orphanType: ResourceType<OrphanApi> = {
   check: checkOrphan,
 
-  diff: (olds, news) => diffProperties(olds, news),
+  // `active` is what the last read saw, not an input: a disabled orphan that reads back enabled
+  // (someone turned it on again) is an update, which disables it again.
+  diff: (olds, news) => {
+    const { active, ...was } = olds;
+    const found = diffProperties(was, news);
+    if (news["action"] !== "disable" || active !== true || found.diffs.includes("action")) return found;
+    return { diffs: [...found.diffs, "active"], detailedDiff: { ...found.detailedDiff, active: "update" } };
+  },
 
   async create(deps, news, urn) {
     const orphan = checkedInputs<OrphanProps>(checkOrphan, news);
     await handle(deps, orphan, urn);
-    return { id: orphan.accountId, outputs: { ...orphan } as ValueMap };
+    return { id: orphan.accountId, outputs: actedOn(orphan) };
   },
 
   async read(deps, id, state) {
     const live = await deps.client.getUser(id);
     // A removed orphan is gone: the resource goes from the state with it.
     if (!live) return null;
-    const outputs = state ?? { accountId: id, userName: live.userName };
-    return { outputs, inputs: outputs };
+    const { active: _active, ...inputs } = state ?? { accountId: id, userName: live.userName };
+    return { outputs: { ...inputs, active: !isDisabled(live) }, inputs };
   },
 
   async update(deps, _id, _olds, news) {
     const orphan = checkedInputs<OrphanProps>(checkOrphan, news);
     await handle(deps, orphan, "");
-    return { ...orphan } as ValueMap;
+    return actedOn(orphan);
   },
 
   async delete(deps, id) {
@@ -70,9 +77,19 @@ async function handle(deps: Dependencies<OrphanApi>, orphan: OrphanProps, urn: s
     deps.log.info(`removed orphan account ${orphan.userName} (id ${orphan.accountId}) per policy`, urn);
     return;
   }
-  if (live.active === false || live.active === "False" || live.active === "false") return;
+  if (isDisabled(live)) return;
   await disable(deps.client, orphan.accountId, live);
   deps.log.info(`disabled orphan account ${orphan.userName} (id ${orphan.accountId}) per policy`, urn);
+}
+
+/** The outputs after acting: a disabled orphan is not active; a removed one has no account to be. */
+function actedOn(orphan: OrphanProps): ValueMap {
+  return { ...orphan, ...(orphan.action === "disable" ? { active: false } : {}) } as ValueMap;
+}
+
+/** Some SPs send `active` as a string. */
+function isDisabled(live: ScimUser): boolean {
+  return live.active === false || live.active === "False" || live.active === "false";
 }
 
 /** PATCH active=false; an SP without PATCH (or not for this attribute) gets the account back as read, with active=false. */

@@ -78,7 +78,7 @@ export function packageSchema(version: string): object {
       },
       [ORPHAN_TYPE]: {
         description: "What policy does with an account no HR worker or service account owns: disabled or removed by id on create, after reading it back. Deleting the resource leaves the account as it is.",
-        properties: orphanInputs,
+        properties: { ...orphanInputs, active: { type: "boolean", description: "Whether the account was enabled when last read: a disabled orphan someone enabled again is disabled again." } },
         required: ["accountId", "userName", "action"],
         inputProperties: orphanInputs,
         requiredInputs: ["accountId", "userName", "action"],
