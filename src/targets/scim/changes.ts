@@ -33,7 +33,9 @@ export function scimChanges({ projection, connection, component, resources, live
   if (!observed || (adoption.memberships ?? []).length > 0 || !connection.tokenInEnvironment || typeof connection.endpoint !== "string") return undefined;
   const providers = resources.filter((r) => r.type === PROVIDER);
   if (providers.length !== 1 || resources.some((r) => ![USER, GROUP, ORPHAN, PROVIDER].includes(r.type))) return undefined;
-  const configured = Object.keys(providers[0]!.inputs ?? {}).filter((k) => k !== "version");
+  // The program gives its provider the endpoint alone (no version: the plugin is the project's
+  // own); anything else in the state was configured otherwise, and is previewed whole.
+  const configured = Object.keys(providers[0]!.inputs ?? {});
   if (providers[0]!.inputs?.endpoint !== connection.endpoint || configured.some((k) => k !== "endpoint")) return undefined;
   // Creates are targeted by URN before they exist: the URN must be formed as the engine forms it.
   const urnOf = (type: string, name: string) => `${component.urn.slice(0, component.urn.lastIndexOf("::"))}$${type}::${name}`;

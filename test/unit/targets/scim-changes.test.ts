@@ -136,6 +136,7 @@ describe("which SCIM resources a full run must declare", () => {
     expect(judge(projection, agreed, [...state, { urn: urn("Thing", "x"), type: "rolecall-scim:index:Thing", parent: COMPONENT.urn }])).toBeUndefined();
     expect(judge(projection, agreed, [{ ...PROVIDER, inputs: { endpoint: "https://elsewhere.example/scim/v2" } }, ...state.slice(1)])).toBeUndefined();
     expect(judge(projection, agreed, [{ ...PROVIDER, inputs: { endpoint: ENDPOINT, token: "[secret]" } }, ...state.slice(1)])).toBeUndefined();
+    expect(judge(projection, agreed, [{ ...PROVIDER, inputs: { endpoint: ENDPOINT, version: "0.9.0" } }, ...state.slice(1)])).toBeUndefined();
     expect(judge(projection, { ...agreed, observed: undefined })).toBeUndefined();
     expect(scimChanges({ projection, connection: { ...CONNECTION, tokenInEnvironment: false }, component: COMPONENT, resources: state, live: agreed, adoption: NO_ADOPTION, refreshed: false })).toBeUndefined();
   });
