@@ -127,7 +127,9 @@ export async function apply(run: StackRun, projectDir: string, opts: ApplyOption
     }
     // Someone may have applied while the question waited; unattended, no time passes here,
     // and the check after the update below still refuses any step the plan did not show.
-    const again = mode ? undefined : await readTargets(run, projectDir, await exportCheckpoint(run.stack), scoping);
+    // Judged on the state this run refreshed, as the plan was: an account to delete that the list
+    // read misses was refreshed and kept, and is deleted, not put back to be refreshed again.
+    const again = mode ? undefined : await readTargets(run, projectDir, await exportCheckpoint(run.stack), { ...scoping, refreshed: (scope?.length ?? 0) > 0 });
     const fresh = await makePlan(run, projectDir, { refresh: false, ...overrides, ...(again ? { read: again.inventory } : {}) });
     if (fresh.plan.digest !== plan.digest) {
       throw new RefusedError("the targets or inputs changed since this plan was made (a fresh preview differs); nothing was applied — run apply again to review the new plan");
