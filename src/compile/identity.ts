@@ -5,7 +5,6 @@ import type { Policy } from "../model/policy.js";
 import type { IdentityLedger } from "../model/previous.js";
 import { addDays, daysBetween } from "./dates.js";
 import type { Lifecycle } from "./lifecycle.js";
-import { byString } from "./order.js";
 
 export interface Identity {
   login: string;
@@ -30,9 +29,9 @@ export function assignIdentities(
   policy: Policy,
   asOf: string,
   previous: IdentityLedger | undefined,
-  /** The rows by worker ID, in the same order, when the caller has them. */
+  /** The rows by worker ID, in the same order, when the caller has them (one row per worker ID). */
   inRoster: ReadonlyMap<string, Located<Worker>> = new Map(rows.map((r) => [r.value.workerId, r])),
-): { identities: Map<string, Identity>; ledger: IdentityLedger; findings: Finding[] } {
+): { identities: Identity[]; ledger: IdentityLedger; findings: Finding[] } {
   const { renames, reuseAfterDays, useHrEmail } = policy.identity;
   const freedLongAgo = (on: string) => reuseAfterDays !== undefined && daysBetween(on, asOf) >= reuseAfterDays;
   const findings: Finding[] = [];
@@ -104,12 +103,12 @@ export function assignIdentities(
     owners.set(value, workerId);
   };
 
-  // Pinned first, in worker-ID order: what someone already has is settled before any newcomer is named.
-  const rowsById = [...inRoster.values()].sort(byString((r) => r.value.workerId));
-  for (const row of rowsById) {
-    const entry = assigned.get(row.value.workerId);
-    if (!entry) continue;
-    const { workerId } = row.value;
+  // Pinned first, in worker-ID order (`assigned` has only the ledger's entries yet, and they came sorted):
+  // what someone already has is settled before any newcomer is named.
+  const pinned = [...assigned.keys()];
+  for (const [workerId, entry] of assigned) {
+    const row = inRoster.get(workerId);
+    if (!row) continue;
     const base = loginOf(row.value);
     const was = { login: entry.login, email: entry.email };
     if (base !== (entry.base ?? entry.login) && base !== entry.login) {
@@ -143,15 +142,15 @@ export function assignIdentities(
   // given an account: it comes after everyone who gets one, claims nothing from them and is not
   // recorded, so history neither renames nor blocks anyone current (history.ts warns on it).
   const unrecorded = new Map<string, Entry>();
-  // Each sort key built once, not twice per comparison (a hundred thousand newcomers are millions of comparisons).
   const newcomers = [...inRoster.values()]
     .filter((r) => !assigned.has(r.value.workerId))
     .map((row) => {
       const life = lives.get(row.value.workerId);
-      const never = endedUnprovisioned(life);
-      return { row, life, never, order: `${never ? 1 : 0} ${row.value.startDate} ${row.value.workerId}` };
+      return { row, life, never: endedUnprovisioned(life) };
     });
-  for (const { row, life, never } of newcomers.sort(byString((n) => n.order))) {
+  // Compared field by field, with no key string built per newcomer (start dates are all YYYY-MM-DD, so this is their text order).
+  newcomers.sort((a, b) => Number(a.never) - Number(b.never) || compareText(a.row.value.startDate, b.row.value.startDate) || compareText(a.row.value.workerId, b.row.value.workerId));
+  for (const { row, life, never } of newcomers) {
     const { workerId } = row.value;
     const base = loginOf(row.value);
     const fromHr = hrEmail(row.value);
@@ -170,19 +169,40 @@ export function assignIdentities(
   }
 
   // Worker IDs that dropped out of the export keep what they had, reserved from the first day they were missing.
-  for (const [workerId, entry] of assigned) if (!inRoster.has(workerId)) entry.released ??= asOf;
+  // Only the ledger's can have: every newcomer is a row.
+  const dropped = pinned.filter((workerId) => !inRoster.has(workerId));
+  for (const workerId of dropped) assigned.get(workerId)!.released ??= asOf;
 
   // In the rows' order: compile reads the values aligned with its rows.
-  const identities = new Map<string, Identity>();
+  const identities: Identity[] = [];
   for (const { value: worker } of inRoster.values()) {
     const { login, email } = assigned.get(worker.workerId) ?? unrecorded.get(worker.workerId)!;
-    identities.set(worker.workerId, { login, email, displayName: `${worker.preferredName ?? worker.givenName} ${worker.familyName}` });
+    identities.push({ login, email, displayName: `${worker.preferredName ?? worker.givenName} ${worker.familyName}` });
   }
   return {
     identities,
-    ledger: { assigned: sortedRecord(assigned), retired: { logins: sortedRecord(retiredLogins), emails: sortedRecord(retiredEmails) } },
+    ledger: { assigned: assignedInIdOrder(assigned, inRoster, dropped), retired: { logins: sortedRecord(retiredLogins), emails: sortedRecord(retiredEmails) } },
     findings,
   };
+}
+
+/**
+ * The ledger's `assigned` in worker-ID order. Newcomers were added by seniority, so the map is
+ * out of order; rather than sorting all its entries, the rows are sorted by worker ID (an
+ * export in that order already sorts in one pass) and the IDs that dropped out of the export,
+ * sorted since they came from the ledger, are merged in.
+ */
+function assignedInIdOrder(assigned: ReadonlyMap<string, Entry>, inRoster: ReadonlyMap<string, Located<Worker>>, dropped: readonly string[]): IdentityLedger["assigned"] {
+  const record: IdentityLedger["assigned"] = {};
+  let next = 0;
+  for (const workerId of [...inRoster.keys()].sort(compareText)) {
+    for (; next < dropped.length && dropped[next]! < workerId; next++) record[dropped[next]!] = assigned.get(dropped[next]!)!;
+    const entry = assigned.get(workerId);
+    // Absent for a row that ended before any record of it (never given an account, not recorded).
+    if (entry) record[workerId] = entry;
+  }
+  for (; next < dropped.length; next++) record[dropped[next]!] = assigned.get(dropped[next]!)!;
+  return record;
 }
 
 /** Freed once the account is gone for good: a leaver past the grace days. A pre-hire beyond the window keeps theirs reserved. */
@@ -226,7 +246,12 @@ function sortedEntries<V>(record: Record<string, V> | undefined): [string, V][] 
 
 function sortedRecord<V>(map: Map<string, V>): Record<string, V> {
   // The entries sorted by key (code-unit order, as sort() orders strings): no lookup per key.
-  return Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries([...map].sort(([a], [b]) => compareText(a, b)));
+}
+
+/** Code-unit order, as sort() orders strings. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function render(template: string, worker: Worker, policy: Policy): string {
