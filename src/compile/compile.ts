@@ -11,7 +11,7 @@ import { assignIdentities, ledgerFromAccounts } from "./identity.js";
 import { checkIntegrity } from "./integrity.js";
 import { lifecycleOf, type Lifecycle } from "./lifecycle.js";
 import { explainLosses } from "./losses.js";
-import { managersWhoLeft, reportingLines } from "./org-chart.js";
+import { managersWhoLeft, orgChart } from "./org-chart.js";
 import { byString } from "./order.js";
 import { projectTargets } from "./project.js";
 import { indexRoles, roleGrantsOf } from "./roles.js";
@@ -54,8 +54,8 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
   findings.push(...exclusions.findings);
   const grantsOf = new Map<string, typeof grants.holding>();
   for (const g of grants.holding) grantsOf.set(g.value.worker, [...(grantsOf.get(g.value.worker) ?? []), g]);
-  const { chains: managers, managers: reports } = reportingLines(workers, lifeOf);
-  findings.push(...managersWhoLeft(rows, lives));
+  const chart = orgChart(workers, lifeOf);
+  findings.push(...managersWhoLeft(rows, lifeOf, chart.managerRow));
   const tested = [...new Set(inputs.rules.flatMap((r) => [...attributeNames(r.value.when)]))].sort();
   // Only the explanation of losses needs everyone's attributes as records.
   const attributesOf = previous?.holdings ? new Map<string, Attributes>() : undefined;
@@ -63,7 +63,7 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
     .map(({ value: worker, at }, i) => {
       const life = lifeOf[i]!;
       const identity = identityOf[i]!;
-      const attributes = new WorkerAttributes(worker, managers[i]!, reports.has(worker.workerId));
+      const attributes = new WorkerAttributes(worker, chart.chains[i]!, chart.isManager[i]!);
       attributesOf?.set(worker.workerId, attributes.all());
       const seen = life.account === "absent" ? undefined : testedValues(attributes, tested);
       const person = {

@@ -2,25 +2,37 @@ import type { Finding } from "../model/finding.js";
 import type { Located, Worker } from "../model/person.js";
 import type { Lifecycle } from "./lifecycle.js";
 
+/** The org chart as rules see it, aligned with the workers it was made from. */
+export interface OrgChart {
+  /** Each worker's management chain, nearest manager first (a cycle stops the walk, and is an error finding elsewhere). */
+  chains: (readonly string[])[];
+  /**
+   * Whether each worker is a manager: someone with at least one report who has not left. A
+   * leaver still listed as someone's report makes nobody a manager, so manager-only roles go
+   * when the last report does.
+   */
+  isManager: boolean[];
+  /** The row of each worker's manager: -1 for none, or for a manager not in the export. */
+  managerRow: number[];
+}
+
 /**
- * The org chart as rules see it. Everyone's management chain (nearest manager first; a cycle
- * stops the walk, and is an error finding elsewhere), and who is a manager: someone with at
- * least one report who has not left. A leaver still listed as someone's report makes nobody a
- * manager, so manager-only roles go when the last report does. `lives` and the chains
- * returned are aligned with `workers`.
+ * The org chart of `workers` (one row per worker ID); `lives` is aligned with them. Managers
+ * are found by row once, so everything after works on row numbers, not on worker-ID lookups.
  */
-export function reportingLines(workers: readonly Worker[], lives: readonly Lifecycle[]): { chains: (readonly string[])[]; managers: Set<string> } {
-  const managerOf = new Map(workers.map((w) => [w.workerId, w.managerId]));
+export function orgChart(workers: readonly Worker[], lives: readonly Lifecycle[]): OrgChart {
+  const rowOf = new Map(workers.map((w, i) => [w.workerId, i]));
+  const managerRow = workers.map((w) => (w.managerId === undefined ? -1 : (rowOf.get(w.managerId) ?? -1)));
   // The chain from a manager up, that manager first: the same for all their reports, so it is
   // worked out once per manager and shared (walking it again for each of 100,000 people was
   // O(people × depth²)). A chain that runs into a cycle is left to the plain walk below.
-  const upFrom = new Map<string, readonly string[]>();
-  const chainFrom = (start: string): readonly string[] | undefined => {
-    const path: string[] = [];
-    const onPath = new Set<string>();
+  const upFrom: (readonly string[] | undefined)[] = [];
+  const chainFrom = (start: number): readonly string[] | undefined => {
+    const path: number[] = [];
+    const onPath = new Set<number>();
     let above: readonly string[] = [];
-    for (let m: string | undefined = start; m !== undefined; m = managerOf.get(m)) {
-      const known = upFrom.get(m);
+    for (let m = start; ; ) {
+      const known = upFrom[m];
       if (known) {
         above = known;
         break;
@@ -28,31 +40,45 @@ export function reportingLines(workers: readonly Worker[], lives: readonly Lifec
       if (onPath.has(m)) return undefined;
       onPath.add(m);
       path.push(m);
+      const next = managerRow[m]!;
+      if (next === -1) {
+        // A manager outside the export ends the chain, and is its last link.
+        const outside = workers[m]!.managerId;
+        if (outside !== undefined) above = [outside];
+        break;
+      }
+      m = next;
     }
-    for (let i = path.length - 1; i >= 0; i--) upFrom.set(path[i]!, (above = [path[i]!, ...above]));
+    for (let i = path.length - 1; i >= 0; i--) upFrom[path[i]!] = above = [workers[path[i]!]!.workerId, ...above];
     return above;
   };
+  const managerOf = (workerId: string) => {
+    const row = rowOf.get(workerId);
+    return row === undefined ? undefined : workers[row]!.managerId;
+  };
   const chains: (readonly string[])[] = [];
-  const managers = new Set<string>();
+  const isManager = workers.map(() => false);
   for (const [i, worker] of workers.entries()) {
-    let chain = worker.managerId === undefined ? [] : chainFrom(worker.managerId);
+    const manager = managerRow[i]!;
+    let chain = worker.managerId === undefined ? [] : manager === -1 ? [worker.managerId] : chainFrom(manager);
     if (!chain) {
       const walked: string[] = [];
-      for (let m = worker.managerId; m !== undefined && !walked.includes(m) && m !== worker.workerId; m = managerOf.get(m)) walked.push(m);
+      for (let m = worker.managerId; m !== undefined && !walked.includes(m) && m !== worker.workerId; m = managerOf(m)) walked.push(m);
       chain = walked;
     }
     chains.push(chain);
-    if (worker.managerId !== undefined && lives[i]!.state !== "leaver") managers.add(worker.managerId);
+    if (manager !== -1 && lives[i]!.state !== "leaver") isManager[manager] = true;
   }
-  return { chains, managers };
+  return { chains, isManager, managerRow };
 }
 
-/** Someone who has not left, reporting to someone who has: HR has a reporting line to fix. */
-export function managersWhoLeft(rows: readonly Located<Worker>[], lives: ReadonlyMap<string, Lifecycle>): Finding[] {
+/** Someone who has not left, reporting to someone who has: HR has a reporting line to fix. `lives` and `managerRow` are aligned with `rows`. */
+export function managersWhoLeft(rows: readonly Located<Worker>[], lives: readonly Lifecycle[], managerRow: readonly number[]): Finding[] {
   const findings: Finding[] = [];
-  for (const { value: worker, at } of rows) {
-    const manager = worker.managerId === undefined ? undefined : lives.get(worker.managerId);
-    if (manager?.state !== "leaver" || lives.get(worker.workerId)?.state === "leaver") continue;
+  for (const [i, { value: worker, at }] of rows.entries()) {
+    const managerAt = managerRow[i]!;
+    const manager = managerAt === -1 ? undefined : lives[managerAt]!;
+    if (manager?.state !== "leaver" || lives[i]!.state === "leaver") continue;
     findings.push({
       severity: "warning",
       code: "manager-left",
