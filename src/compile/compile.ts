@@ -127,13 +127,17 @@ function emailCollisions(rows: { row: Inputs["roster"][number]; email: string }[
   return findings;
 }
 
-/** The values of the attributes some rule tests; absent ones and empty chains are left out. */
+/**
+ * The values of the attributes some rule tests; absent ones and empty chains are left out. A
+ * chain is the org chart's own array, shared by a manager's reports (as role lists are shared):
+ * never to be changed.
+ */
 function testedValues(attributes: WorkerAttributes, tested: readonly string[]): Record<string, string | boolean | string[]> {
   const values: Record<string, string | boolean | string[]> = {};
   for (const name of tested) {
     const value = attributes.value(name);
     if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
-    values[name] = Array.isArray(value) ? [...value] : (value as string | boolean);
+    values[name] = value as string | boolean | string[];
   }
   return values;
 }
