@@ -122,11 +122,16 @@ function holdings(holders: readonly Holder[], roles: RoleIndex, pick: (e: Entitl
     grantsOfList.set(held, grants);
     return grants;
   };
+  let previousKey: string | undefined;
   for (const { user, roles: held } of holders) {
     const key = user.key;
+    // A service account whose key is a worker ID (an error finding) is one holder with both's
+    // roles. Holders are in key order, so it comes right after the person: checked once per
+    // holder, not at each of the 3 million memberships.
+    const repeated = key === previousKey;
+    previousKey = key;
     for (const [members, because] of grantsOf(held)) {
-      const last = members[members.length - 1];
-      // A service account whose key is a worker ID (an error finding) is one holder with both's roles.
+      const last = repeated ? members[members.length - 1] : undefined;
       if (last?.user === key) last.because = [...last.because, ...because];
       else members.push({ user: key, because });
     }
