@@ -40,8 +40,7 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
   }
   const previous = inputs.previous;
   const ledger = previous?.identities ?? (previous?.accounts ? ledgerFromAccounts(previous.accounts, rows, inputs.policy) : undefined);
-  const assignment = assignIdentities(rows, lives, inputs.policy, asOf, ledger, current.byId);
-  // assignIdentities names the rows in their order (it is given them by ID in that order): aligned with the rows.
+  const assignment = assignIdentities(rows, lifeOf, inputs.policy, asOf, ledger, current.byId);
   const identityOf = assignment.identities;
   const declared = lifeOf.map((life) => life.account !== "absent");
   findings.push(...assignment.findings, ...emailCollisions(rows.flatMap((row, i) => (declared[i] ? [{ row, email: identityOf[i]!.email }] : []))));

@@ -24,12 +24,14 @@ type Freed = IdentityLedger["retired"]["logins"][string];
  * taken, so their result does not depend on row order either.
  */
 export function assignIdentities(
+  /** One per worker ID. */
   rows: readonly Located<Worker>[],
-  lives: ReadonlyMap<string, Lifecycle>,
+  /** Aligned with rows. */
+  lives: readonly Lifecycle[],
   policy: Policy,
   asOf: string,
   previous: IdentityLedger | undefined,
-  /** The rows by worker ID, in the same order, when the caller has them (one row per worker ID). */
+  /** The rows by worker ID, when the caller has them. */
   inRoster: ReadonlyMap<string, Located<Worker>> = new Map(rows.map((r) => [r.value.workerId, r])),
 ): { identities: Identity[]; ledger: IdentityLedger; findings: Finding[] } {
   const { renames, reuseAfterDays, useHrEmail } = policy.identity;
@@ -49,8 +51,12 @@ export function assignIdentities(
     owners.set(value, workerId);
   };
 
+  // Worker IDs of the ledger that dropped out of the export, in worker-ID order.
+  const dropped: string[] = [];
   for (const [workerId, entry] of sortedEntries(previous?.assigned)) {
-    if (entry.released && freedLongAgo(entry.released) && !inRoster.has(workerId)) continue;
+    const inExport = inRoster.has(workerId);
+    if (entry.released && freedLongAgo(entry.released) && !inExport) continue;
+    if (!inExport) dropped.push(workerId);
     assigned.set(workerId, { ...entry });
     claim(loginOwner, entry.login, workerId, "login");
     claim(emailOwner, entry.email, workerId, "email");
@@ -103,12 +109,17 @@ export function assignIdentities(
     owners.set(value, workerId);
   };
 
-  // Pinned first, in worker-ID order (`assigned` has only the ledger's entries yet, and they came sorted):
-  // what someone already has is settled before any newcomer is named.
-  const pinned = [...assigned.keys()];
-  for (const [workerId, entry] of assigned) {
-    const row = inRoster.get(workerId);
-    if (!row) continue;
+  // Row by row, aligned with rows: the ledger's entry (pinned) or the one a newcomer is given.
+  const entryOf: Entry[] = [];
+  // The rows in worker-ID order (an export in that order sorts in one pass).
+  const idOrder = rows.map((_, i) => i).sort((a, b) => compareText(rows[a]!.value.workerId, rows[b]!.value.workerId));
+  // Pinned first, in worker-ID order: what someone already has is settled before any newcomer is named.
+  for (const i of idOrder) {
+    const row = rows[i]!;
+    const { workerId } = row.value;
+    const entry = assigned.get(workerId);
+    if (!entry) continue;
+    entryOf[i] = entry;
     const base = loginOf(row.value);
     const was = { login: entry.login, email: entry.email };
     if (base !== (entry.base ?? entry.login) && base !== entry.login) {
@@ -134,31 +145,30 @@ export function assignIdentities(
       reclaim(retiredEmails, emailOwner, entry.email, workerId);
     }
     setBase(entry, base);
-    setReleased(entry, lives.get(workerId), asOf);
+    setReleased(entry, lives[i], asOf);
   }
 
   // Newcomers by seniority: among namesakes who arrive together, whoever started first gets the plain login.
   // A row that had ended before any record of it (an old contract kept in the export) was never
   // given an account: it comes after everyone who gets one, claims nothing from them and is not
   // recorded, so history neither renames nor blocks anyone current (history.ts warns on it).
-  const unrecorded = new Map<string, Entry>();
-  const newcomers = [...inRoster.values()]
-    .filter((r) => !assigned.has(r.value.workerId))
-    .map((row) => {
-      const life = lives.get(row.value.workerId);
-      return { row, life, never: endedUnprovisioned(life) };
-    });
+  const unrecorded = new Set<Entry>();
+  const newcomers: { row: Located<Worker>; at: number; life: Lifecycle; never: boolean }[] = [];
+  rows.forEach((row, at) => {
+    if (entryOf[at] === undefined) newcomers.push({ row, at, life: lives[at]!, never: endedUnprovisioned(lives[at]) });
+  });
   // Compared field by field, with no key string built per newcomer (start dates are all YYYY-MM-DD, so this is their text order).
   newcomers.sort((a, b) => Number(a.never) - Number(b.never) || compareText(a.row.value.startDate, b.row.value.startDate) || compareText(a.row.value.workerId, b.row.value.workerId));
-  for (const { row, life, never } of newcomers) {
+  for (const { row, at, life, never } of newcomers) {
     const { workerId } = row.value;
     const base = loginOf(row.value);
     const fromHr = hrEmail(row.value);
     const { login, email } = pickLogin(base, workerId, fromHr === undefined);
     const entry: Entry = { login, email: fromHr ?? email ?? generatedEmail(login) };
     setBase(entry, base);
+    entryOf[at] = entry;
     if (never) {
-      unrecorded.set(workerId, entry);
+      unrecorded.add(entry);
       continue;
     }
     if (fromHr !== undefined) checkHrEmail(fromHr, row);
@@ -169,40 +179,27 @@ export function assignIdentities(
   }
 
   // Worker IDs that dropped out of the export keep what they had, reserved from the first day they were missing.
-  // Only the ledger's can have: every newcomer is a row.
-  const dropped = pinned.filter((workerId) => !inRoster.has(workerId));
   for (const workerId of dropped) assigned.get(workerId)!.released ??= asOf;
 
-  // In the rows' order: compile reads the values aligned with its rows.
-  const identities: Identity[] = [];
-  for (const { value: worker } of inRoster.values()) {
-    const { login, email } = assigned.get(worker.workerId) ?? unrecorded.get(worker.workerId)!;
-    identities.push({ login, email, displayName: `${worker.preferredName ?? worker.givenName} ${worker.familyName}` });
+  const identities = rows.map(({ value: worker }, i): Identity => {
+    const { login, email } = entryOf[i]!;
+    return { login, email, displayName: `${worker.preferredName ?? worker.givenName} ${worker.familyName}` };
+  });
+  // The ledger in worker-ID order, without sorting its entries: the rows' in idOrder, with the
+  // dropped-out ones (sorted too) merged in. A row that ended before any record of it is not recorded.
+  const ledgerAssigned: IdentityLedger["assigned"] = {};
+  let next = 0;
+  for (const i of idOrder) {
+    const { workerId } = rows[i]!.value;
+    for (; next < dropped.length && dropped[next]! < workerId; next++) ledgerAssigned[dropped[next]!] = assigned.get(dropped[next]!)!;
+    if (!unrecorded.has(entryOf[i]!)) ledgerAssigned[workerId] = entryOf[i]!;
   }
+  for (; next < dropped.length; next++) ledgerAssigned[dropped[next]!] = assigned.get(dropped[next]!)!;
   return {
     identities,
-    ledger: { assigned: assignedInIdOrder(assigned, inRoster, dropped), retired: { logins: sortedRecord(retiredLogins), emails: sortedRecord(retiredEmails) } },
+    ledger: { assigned: ledgerAssigned, retired: { logins: sortedRecord(retiredLogins), emails: sortedRecord(retiredEmails) } },
     findings,
   };
-}
-
-/**
- * The ledger's `assigned` in worker-ID order. Newcomers were added by seniority, so the map is
- * out of order; rather than sorting all its entries, the rows are sorted by worker ID (an
- * export in that order already sorts in one pass) and the IDs that dropped out of the export,
- * sorted since they came from the ledger, are merged in.
- */
-function assignedInIdOrder(assigned: ReadonlyMap<string, Entry>, inRoster: ReadonlyMap<string, Located<Worker>>, dropped: readonly string[]): IdentityLedger["assigned"] {
-  const record: IdentityLedger["assigned"] = {};
-  let next = 0;
-  for (const workerId of [...inRoster.keys()].sort(compareText)) {
-    for (; next < dropped.length && dropped[next]! < workerId; next++) record[dropped[next]!] = assigned.get(dropped[next]!)!;
-    const entry = assigned.get(workerId);
-    // Absent for a row that ended before any record of it (never given an account, not recorded).
-    if (entry) record[workerId] = entry;
-  }
-  for (; next < dropped.length; next++) record[dropped[next]!] = assigned.get(dropped[next]!)!;
-  return record;
 }
 
 /** Freed once the account is gone for good: a leaver past the grace days. A pre-hire beyond the window keeps theirs reserved. */
