@@ -40,7 +40,7 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
   }
   const previous = inputs.previous;
   const ledger = previous?.identities ?? (previous?.accounts ? ledgerFromAccounts(previous.accounts, rows, inputs.policy) : undefined);
-  const assignment = assignIdentities(rows, lifeOf, inputs.policy, asOf, ledger, current.byId);
+  const assignment = assignIdentities(rows, lifeOf, inputs.policy, asOf, ledger, current.rowOf);
   const identityOf = assignment.identities;
   const declared = lifeOf.map((life) => life.account !== "absent");
   findings.push(...assignment.findings, ...emailCollisions(rows.flatMap((row, i) => (declared[i] ? [{ row, email: identityOf[i]!.email }] : []))));
@@ -53,7 +53,7 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
   findings.push(...exclusions.findings);
   const grantsOf = new Map<string, typeof grants.holding>();
   for (const g of grants.holding) grantsOf.set(g.value.worker, [...(grantsOf.get(g.value.worker) ?? []), g]);
-  const chart = orgChart(workers, lifeOf);
+  const chart = orgChart(workers, lifeOf, current.rowOf);
   findings.push(...managersWhoLeft(rows, lifeOf, chart.managerRow));
   const tested = [...new Set(inputs.rules.flatMap((r) => [...attributeNames(r.value.when)]))].sort();
   // Only the explanation of losses needs everyone's attributes as records.

@@ -15,25 +15,34 @@ export function hasEnded(worker: Worker, asOf: string): boolean {
   return worker.status === "terminated" || (end !== undefined && end < asOf);
 }
 
+/** The current rows, and where each worker ID's is among them. */
+export interface CurrentRows {
+  rows: Located<Worker>[];
+  findings: Finding[];
+  /**
+   * Worker ID → index in `rows`: the one lookup by worker ID compile needs; every stage after
+   * works on rows (and arrays aligned with them) by index.
+   */
+  rowOf: ReadonlyMap<string, number>;
+}
+
 /**
  * The row that stands for each worker ID, in roster order. Several rows for one ID are one
  * person's employments: the one that has not ended is the person now, the ended ones are
  * history (a warning each). Two rows that have not ended are two claims on one identity —
- * an error. When every row has ended, the latest employment stands. `byId` has the same rows,
- * in the same order, by worker ID.
+ * an error. When every row has ended, the latest employment stands.
  */
-export function currentRows(roster: readonly Located<Worker>[], asOf: string): { rows: Located<Worker>[]; findings: Finding[]; byId: ReadonlyMap<string, Located<Worker>> } {
+export function currentRows(roster: readonly Located<Worker>[], asOf: string): CurrentRows {
   // The usual export has one row per worker ID: then every row stands, with nothing to say.
-  const first = new Map<string, Located<Worker>>();
-  for (const row of roster) {
-    const size = first.size;
-    first.set(row.value.workerId, row);
-    if (first.size === size) return currentOfRepeated(roster, asOf);
+  const rowOf = new Map<string, number>();
+  for (const [i, row] of roster.entries()) {
+    rowOf.set(row.value.workerId, i);
+    if (rowOf.size === i) return currentOfRepeated(roster, asOf);
   }
-  return { rows: [...roster], findings: [], byId: first };
+  return { rows: [...roster], findings: [], rowOf };
 }
 
-function currentOfRepeated(roster: readonly Located<Worker>[], asOf: string): { rows: Located<Worker>[]; findings: Finding[]; byId: ReadonlyMap<string, Located<Worker>> } {
+function currentOfRepeated(roster: readonly Located<Worker>[], asOf: string): CurrentRows {
   const byId = new Map<string, Located<Worker>[]>();
   for (const row of roster) {
     const rows = byId.get(row.value.workerId);
@@ -75,7 +84,7 @@ function currentOfRepeated(roster: readonly Located<Worker>[], asOf: string): { 
     }
   }
   const rows = roster.filter((r) => chosen.has(r));
-  return { rows, findings, byId: new Map(rows.map((r) => [r.value.workerId, r])) };
+  return { rows, findings, rowOf: new Map(rows.map((r, i) => [r.value.workerId, i])) };
 }
 
 /** The employment that started last (then: the later row). */

@@ -31,8 +31,8 @@ export function assignIdentities(
   policy: Policy,
   asOf: string,
   previous: IdentityLedger | undefined,
-  /** The rows by worker ID, when the caller has them. */
-  inRoster: ReadonlyMap<string, Located<Worker>> = new Map(rows.map((r) => [r.value.workerId, r])),
+  /** Worker ID → index in rows, when the caller has it. */
+  rowOf: ReadonlyMap<string, number> = new Map(rows.map((r, i) => [r.value.workerId, i])),
 ): { identities: Identity[]; ledger: IdentityLedger; findings: Finding[] } {
   const { renames, reuseAfterDays, useHrEmail } = policy.identity;
   const freedLongAgo = (on: string) => reuseAfterDays !== undefined && daysBetween(on, asOf) >= reuseAfterDays;
@@ -54,7 +54,7 @@ export function assignIdentities(
   // Worker IDs of the ledger that dropped out of the export, in worker-ID order.
   const dropped: string[] = [];
   for (const [workerId, entry] of sortedEntries(previous?.assigned)) {
-    const inExport = inRoster.has(workerId);
+    const inExport = rowOf.has(workerId);
     if (entry.released && freedLongAgo(entry.released) && !inExport) continue;
     if (!inExport) dropped.push(workerId);
     assigned.set(workerId, { ...entry });

@@ -15,7 +15,7 @@ const RULE_ATTRIBUTES = new Set<string>([...PERSON_FIELDS, ...DERIVED_ATTRIBUTES
 export function checkIntegrity(inputs: Inputs, roles: RoleIndex, asOf: string, current = currentRows(inputs.roster, asOf)): Finding[] {
   const findings: Finding[] = [];
   findings.push(...current.findings);
-  const workers = current.byId;
+  const rowOf = current.rowOf;
   for (const row of current.rows) {
     const { workerId, startDate, endDate, workerType } = row.value;
     if (endDate && endDate < startDate) {
@@ -26,12 +26,12 @@ export function checkIntegrity(inputs: Inputs, roles: RoleIndex, asOf: string, c
       findings.push({ severity: "error", code: "contractor-without-end-date", message: `contractor ${workerId} has no end date`, ...row.at, hint: "contracts end: set the end date in the HR export (policy lifecycle.contractorsNeedEndDate)" });
     }
   }
-  findings.push(...managerCycles(workers));
+  findings.push(...managerCycles(current.rows, rowOf));
   // With no readable roster every reference is "unknown": that error is already reported once.
-  const unknown = (workerId: string) => workers.size > 0 && !workers.has(workerId);
+  const unknown = (workerId: string) => rowOf.size > 0 && !rowOf.has(workerId);
   for (const row of inputs.roster) {
     const manager = row.value.managerId;
-    if (manager && !workers.has(manager)) {
+    if (manager && !rowOf.has(manager)) {
       findings.push({
         // A warning: managers outside the export (a board, another entity's HRIS) are real, and
         // a truncated export is the guardrails' to catch. The management chain stops there.
@@ -157,30 +157,34 @@ export function checkIntegrity(inputs: Inputs, roles: RoleIndex, asOf: string, c
  * someone an earlier walk went through stops there: the rest of the way is the same, and any
  * cycle on it is reported already.
  */
-function managerCycles(workers: ReadonlyMap<string, Inputs["roster"][number]>): Finding[] {
+function managerCycles(rows: readonly Inputs["roster"][number][], rowOf: ReadonlyMap<string, number>): Finding[] {
   const findings: Finding[] = [];
   const reported = new Set<string>();
-  // Everyone walked so far, in walking order, and where each is in it: the current walk is the tail from `from`.
-  const path: string[] = [];
-  const position = new Map<string, number>();
-  for (const start of [...workers.keys()].sort()) {
+  const idOf = (row: number) => rows[row]!.value.workerId;
+  // Walked by row index: each manager is looked up by worker ID once, not at every step of every walk.
+  const managerRow = rows.map(({ value: { managerId } }) => (managerId === undefined ? -1 : (rowOf.get(managerId) ?? -1)));
+  const byId = rows.map((_, i) => i).sort((a, b) => (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0));
+  // Everyone walked so far, in walking order, and where each is in it (-1: not yet): the current walk is the tail from `from`.
+  const path: number[] = [];
+  const position = new Int32Array(rows.length).fill(-1);
+  for (const start of byId) {
     const from = path.length;
-    for (let id: string | undefined = start, row = workers.get(id); id !== undefined && row; id = row.value.managerId, row = id === undefined ? undefined : workers.get(id)) {
-      const at = position.get(id);
-      if (at !== undefined) {
+    for (let m = start; m !== -1; m = managerRow[m]!) {
+      const at = position[m]!;
+      if (at !== -1) {
         if (at >= from) {
-          const cycle = path.slice(at);
+          const cycle = path.slice(at).map(idOf);
           const key = [...cycle].sort().join(",");
           if (!reported.has(key)) {
             reported.add(key);
-            const first = workers.get([...cycle].sort()[0]!)!;
+            const first = rows[rowOf.get([...cycle].sort()[0]!)!]!;
             findings.push({ severity: "error", code: "manager-cycle", message: `managers form a cycle: ${[...cycle, cycle[0]].join(" → ")}`, ...first.at, hint: "correct managerId so the chain ends at the top of the organisation" });
           }
         }
         break;
       }
-      position.set(id, path.length);
-      path.push(id);
+      position[m] = path.length;
+      path.push(m);
     }
   }
   return findings;

@@ -17,11 +17,11 @@ export interface OrgChart {
 }
 
 /**
- * The org chart of `workers` (one row per worker ID); `lives` is aligned with them. Managers
- * are found by row once, so everything after works on row numbers, not on worker-ID lookups.
+ * The org chart of `workers` (one row per worker ID); `lives` is aligned with them, `rowOf`
+ * gives a worker ID's index among them. Managers are found by row once, so everything after
+ * works on row numbers, not on worker-ID lookups.
  */
-export function orgChart(workers: readonly Worker[], lives: readonly Lifecycle[]): OrgChart {
-  const rowOf = new Map(workers.map((w, i) => [w.workerId, i]));
+export function orgChart(workers: readonly Worker[], lives: readonly Lifecycle[], rowOf: ReadonlyMap<string, number>): OrgChart {
   const managerRow = workers.map((w) => (w.managerId === undefined ? -1 : (rowOf.get(w.managerId) ?? -1)));
   // The chain from a manager up, that manager first: the same for all their reports, so it is
   // worked out once per manager and shared (walking it again for each of 100,000 people was
