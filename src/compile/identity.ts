@@ -38,6 +38,7 @@ export function assignIdentities(
   const freedLongAgo = (on: string) => reuseAfterDays !== undefined && daysBetween(on, asOf) >= reuseAfterDays;
   const findings: Finding[] = [];
 
+  // The previous ledger's entries that still count, by worker ID (a newcomer's entry is kept only beside its row, in entryOf).
   const assigned = new Map<string, Entry>();
   const retiredLogins = new Map<string, Freed>();
   const retiredEmails = new Map<string, Freed>();
@@ -153,13 +154,13 @@ export function assignIdentities(
   // given an account: it comes after everyone who gets one, claims nothing from them and is not
   // recorded, so history neither renames nor blocks anyone current (history.ts warns on it).
   const unrecorded = new Set<Entry>();
-  const newcomers: { row: Located<Worker>; at: number; life: Lifecycle; never: boolean }[] = [];
+  const newcomers: { row: Located<Worker>; at: number; never: boolean }[] = [];
   rows.forEach((row, at) => {
-    if (entryOf[at] === undefined) newcomers.push({ row, at, life: lives[at]!, never: endedUnprovisioned(lives[at]) });
+    if (entryOf[at] === undefined) newcomers.push({ row, at, never: endedUnprovisioned(lives[at]) });
   });
   // Compared field by field, with no key string built per newcomer (start dates are all YYYY-MM-DD, so this is their text order).
   newcomers.sort((a, b) => Number(a.never) - Number(b.never) || compareText(a.row.value.startDate, b.row.value.startDate) || compareText(a.row.value.workerId, b.row.value.workerId));
-  for (const { row, at, life, never } of newcomers) {
+  for (const { row, at, never } of newcomers) {
     const { workerId } = row.value;
     const base = loginOf(row.value);
     const fromHr = hrEmail(row.value);
@@ -172,8 +173,8 @@ export function assignIdentities(
       continue;
     }
     if (fromHr !== undefined) checkHrEmail(fromHr, row);
-    setReleased(entry, life, asOf);
-    assigned.set(workerId, entry);
+    // A recorded newcomer is never `released` (only a leaver past the grace days is, and they are
+    // not recorded): so checkHrEmail, which asks `assigned` when an email was released, need not find them there.
     loginOwner.set(login, workerId);
     if (!emailOwner.has(entry.email)) emailOwner.set(entry.email, workerId);
   }
