@@ -40,10 +40,10 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
   }
   const previous = inputs.previous;
   const ledger = previous?.identities ?? (previous?.accounts ? ledgerFromAccounts(previous.accounts, rows, inputs.policy) : undefined);
-  const assignment = assignIdentities(rows, lifeOf, inputs.policy, asOf, ledger, current.rowOf);
+  const assignment = assignIdentities(current, lifeOf, inputs.policy, asOf, ledger);
   const identityOf = assignment.identities;
   const declared = lifeOf.map((life) => life.account !== "absent");
-  findings.push(...assignment.findings, ...emailCollisions(rows.flatMap((row, i) => (declared[i] ? [{ row, email: identityOf[i]!.email }] : []))));
+  findings.push(...assignment.findings, ...emailCollisions(current.idOrder.flatMap((i) => (declared[i] ? [{ row: rows[i]!, email: identityOf[i]!.email }] : []))));
   findings.push(...staleEmailCollisions(rows, declared, identityOf.map((identity) => identity.email)));
   const grants = grantsInForce(inputs.grants, lives, roles, inputs.policy, asOf);
   findings.push(...grants.findings);
@@ -58,7 +58,7 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
   const tested = [...new Set(inputs.rules.flatMap((r) => [...attributeNames(r.value.when)]))].sort();
   // Only the explanation of losses needs everyone's attributes as records.
   const attributesOf = previous?.holdings ? new Map<string, Attributes>() : undefined;
-  const people: Person[] = rows
+  const inRowOrder: Person[] = rows
     .map(({ value: worker, at }, i) => {
       const life = lifeOf[i]!;
       const identity = identityOf[i]!;
@@ -87,8 +87,8 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
       person.roles = life.entitled ? withoutExcluded(rolesFor(attributes, rules, grantsOf.get(worker.workerId) ?? [], roles), exclusions.index.get(worker.workerId)) : [];
       person.source = at;
       return person;
-    })
-    .sort(byString((p) => p.id));
+    });
+  const people = current.idOrder.map((i) => inRowOrder[i]!);
   const separationOfDuties = separationOfDutiesChecker(inputs.policy, grants.holding);
   for (const person of people) findings.push(...separationOfDuties(person));
 
@@ -113,11 +113,11 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
   };
 }
 
-/** Two people with accounts and one email would be one account in every target: refuse it. */
+/** Two people with accounts and one email would be one account in every target: refuse it. `rows` come in worker-ID order. */
 function emailCollisions(rows: { row: Inputs["roster"][number]; email: string }[]): Finding[] {
   const owners = new Map<string, string>();
   const findings: Finding[] = [];
-  for (const { row: { value: worker, at }, email } of rows.sort(byString((r) => r.row.value.workerId))) {
+  for (const { row: { value: worker, at }, email } of rows) {
     const other = owners.get(email);
     if (other) {
       findings.push({ severity: "error", code: "duplicate-email", message: `${worker.workerId} and ${other} would both have the email ${email}`, ...at, hint: "correct the work email in the HR export (a converted contractor may still have an old record)" });

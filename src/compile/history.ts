@@ -24,6 +24,8 @@ export interface CurrentRows {
    * works on rows (and arrays aligned with them) by index.
    */
   rowOf: ReadonlyMap<string, number>;
+  /** The indexes of `rows` in worker-ID order (code units): sorted once, for every stage that reports or writes in that order. */
+  idOrder: readonly number[];
 }
 
 /**
@@ -39,7 +41,8 @@ export function currentRows(roster: readonly Located<Worker>[], asOf: string): C
     rowOf.set(row.value.workerId, i);
     if (rowOf.size === i) return currentOfRepeated(roster, asOf);
   }
-  return { rows: [...roster], findings: [], rowOf };
+  const rows = [...roster];
+  return { rows, findings: [], rowOf, idOrder: inIdOrder(rows) };
 }
 
 function currentOfRepeated(roster: readonly Located<Worker>[], asOf: string): CurrentRows {
@@ -84,7 +87,13 @@ function currentOfRepeated(roster: readonly Located<Worker>[], asOf: string): Cu
     }
   }
   const rows = roster.filter((r) => chosen.has(r));
-  return { rows, findings, rowOf: new Map(rows.map((r, i) => [r.value.workerId, i])) };
+  return { rows, findings, rowOf: new Map(rows.map((r, i) => [r.value.workerId, i])), idOrder: inIdOrder(rows) };
+}
+
+/** An export in worker-ID order sorts in one pass. */
+function inIdOrder(rows: readonly Located<Worker>[]): number[] {
+  const ids = rows.map((r) => r.value.workerId);
+  return ids.map((_, i) => i).sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
 }
 
 /** The employment that started last (then: the later row). */

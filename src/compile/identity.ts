@@ -4,6 +4,7 @@ import type { Located, Worker } from "../model/person.js";
 import type { Policy } from "../model/policy.js";
 import type { IdentityLedger } from "../model/previous.js";
 import { addDays, daysBetween } from "./dates.js";
+import type { CurrentRows } from "./history.js";
 import type { Lifecycle } from "./lifecycle.js";
 
 export interface Identity {
@@ -24,15 +25,12 @@ type Freed = IdentityLedger["retired"]["logins"][string];
  * taken, so their result does not depend on row order either.
  */
 export function assignIdentities(
-  /** One per worker ID. */
-  rows: readonly Located<Worker>[],
-  /** Aligned with rows. */
+  { rows, rowOf, idOrder }: CurrentRows,
+  /** Aligned with the rows. */
   lives: readonly Lifecycle[],
   policy: Policy,
   asOf: string,
   previous: IdentityLedger | undefined,
-  /** Worker ID → index in rows, when the caller has it. */
-  rowOf: ReadonlyMap<string, number> = new Map(rows.map((r, i) => [r.value.workerId, i])),
 ): { identities: Identity[]; ledger: IdentityLedger; findings: Finding[] } {
   const { renames, reuseAfterDays, useHrEmail } = policy.identity;
   const freedLongAgo = (on: string) => reuseAfterDays !== undefined && daysBetween(on, asOf) >= reuseAfterDays;
@@ -112,8 +110,6 @@ export function assignIdentities(
 
   // Row by row, aligned with rows: the ledger's entry (pinned) or the one a newcomer is given.
   const entryOf: Entry[] = [];
-  // The rows in worker-ID order (an export in that order sorts in one pass).
-  const idOrder = rows.map((_, i) => i).sort((a, b) => compareText(rows[a]!.value.workerId, rows[b]!.value.workerId));
   // Pinned first, in worker-ID order: what someone already has is settled before any newcomer is named.
   for (const i of idOrder) {
     const row = rows[i]!;

@@ -3,7 +3,7 @@ import type { Inputs } from "../model/inputs.js";
 import { PERSON_FIELDS } from "../model/hr-source.js";
 import type { Condition } from "../model/rule.js";
 import { DERIVED_ATTRIBUTES } from "./conditions.js";
-import { currentRows, hasEnded } from "./history.js";
+import { currentRows, hasEnded, type CurrentRows } from "./history.js";
 import { effectiveEndDate } from "./lifecycle.js";
 import { fieldAt, settingAt } from "./places.js";
 import type { RoleIndex } from "./roles.js";
@@ -26,7 +26,7 @@ export function checkIntegrity(inputs: Inputs, roles: RoleIndex, asOf: string, c
       findings.push({ severity: "error", code: "contractor-without-end-date", message: `contractor ${workerId} has no end date`, ...row.at, hint: "contracts end: set the end date in the HR export (policy lifecycle.contractorsNeedEndDate)" });
     }
   }
-  findings.push(...managerCycles(current.rows, rowOf));
+  findings.push(...managerCycles(current));
   // With no readable roster every reference is "unknown": that error is already reported once.
   const unknown = (workerId: string) => rowOf.size > 0 && !rowOf.has(workerId);
   for (const row of inputs.roster) {
@@ -157,17 +157,16 @@ export function checkIntegrity(inputs: Inputs, roles: RoleIndex, asOf: string, c
  * someone an earlier walk went through stops there: the rest of the way is the same, and any
  * cycle on it is reported already.
  */
-function managerCycles(rows: readonly Inputs["roster"][number][], rowOf: ReadonlyMap<string, number>): Finding[] {
+function managerCycles({ rows, rowOf, idOrder }: CurrentRows): Finding[] {
   const findings: Finding[] = [];
   const reported = new Set<string>();
   const idOf = (row: number) => rows[row]!.value.workerId;
   // Walked by row index: each manager is looked up by worker ID once, not at every step of every walk.
   const managerRow = rows.map(({ value: { managerId } }) => (managerId === undefined ? -1 : (rowOf.get(managerId) ?? -1)));
-  const byId = rows.map((_, i) => i).sort((a, b) => (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0));
   // Everyone walked so far, in walking order, and where each is in it (-1: not yet): the current walk is the tail from `from`.
   const path: number[] = [];
   const position = new Int32Array(rows.length).fill(-1);
-  for (const start of byId) {
+  for (const start of idOrder) {
     const from = path.length;
     for (let m = start; m !== -1; m = managerRow[m]!) {
       const at = position[m]!;
