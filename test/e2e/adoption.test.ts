@@ -1,10 +1,9 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { InventoryDocument } from "../../src/model/inventory.js";
-import { freePort } from "../support/scim2-server.js";
 import { personIn, planned } from "./support/plan.js";
-import { patchOp, TempProject } from "./support/project.js";
+import { patchOp, sandboxSuite, TempProject } from "./support/project.js";
 
 const USER = "urn:ietf:params:scim:schemas:core:2.0:User";
 const GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group";
@@ -27,13 +26,9 @@ describe("brownfield adoption and orphans, end to end on the sandbox", () => {
   const users = async () => (await project.scimOk<{ Resources: ScimUser[] }>("GET", "/Users?count=1000"))!.Resources;
   const policyFile = () => path.join(project.dir, "desired-state", "policy.yaml");
 
-  beforeAll(async () => {
-    project = await TempProject.create({ ROLECALL_SANDBOX_PORT: String(await freePort()) });
+  sandboxSuite(async (created) => {
+    project = created;
     await project.ok("sandbox", "start");
-  });
-  afterAll(async () => {
-    await project.run("sandbox", "stop");
-    await project.remove();
   });
 
   it("adopts linked accounts and groups in place, refuses the disputed one until adoption.yaml settles it, then removes orphans under policy within the guardrails", async () => {

@@ -2,10 +2,9 @@ import { execFile, spawn } from "node:child_process";
 import { readdir, readFile, readlink } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../support/scim2-server.js";
+import { describe, expect, it } from "vitest";
 import { planned } from "./support/plan.js";
-import { TempProject } from "./support/project.js";
+import { sandboxSuite, TempProject } from "./support/project.js";
 
 /**
  * A kill -9 mid-apply of each process involved — rolecall, the engine, the SCIM provider —
@@ -16,13 +15,9 @@ import { TempProject } from "./support/project.js";
 describe("an apply killed mid-way recovers on the next apply", () => {
   let project: TempProject;
 
-  beforeAll(async () => {
-    project = await TempProject.create({ ROLECALL_SANDBOX_PORT: String(await freePort()) });
+  sandboxSuite(async (created) => {
+    project = created;
     await project.ok("apply", "--yes");
-  });
-  afterAll(async () => {
-    await project.run("sandbox", "stop");
-    await project.remove();
   });
 
   /** Processes of this project: by command line or working directory, the sandbox daemon aside. */

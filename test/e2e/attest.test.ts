@@ -1,9 +1,8 @@
 import { readdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Attestation } from "../../src/model/offboarding.js";
-import { freePort } from "../support/scim2-server.js";
-import { patchOp, TempProject } from "./support/project.js";
+import { patchOp, sandboxSuite, TempProject } from "./support/project.js";
 
 const USER = "urn:ietf:params:scim:schemas:core:2.0:User";
 
@@ -24,17 +23,13 @@ describe("rolecall attest, end to end", () => {
     return { dir, doc: JSON.parse(await readFile(path.join(dir, "attestation.json"), "utf8")) as Attestation };
   };
 
-  beforeAll(async () => {
-    project = await TempProject.create({ ROLECALL_SANDBOX_PORT: String(await freePort()) });
+  sandboxSuite(async (created) => {
+    project = created;
     await project.ok("apply", "--yes");
     await project.editRoster((row) => (row["Employee ID"] === "W1010" ? { ...row, "Employment Status": "Terminated" } : row));
     await project.ok("apply", "--yes");
     const manifest = JSON.parse(await readFile(path.join(evidence(), await latest("2"), "manifest.json"), "utf8")) as { asOf: string };
     asOf = manifest.asOf;
-  });
-  afterAll(async () => {
-    await project.run("sandbox", "stop");
-    await project.remove();
   });
 
   it("attests a leaver gone everywhere, in a folder evidence verify accepts", async () => {

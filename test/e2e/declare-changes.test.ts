@@ -1,10 +1,9 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { PlanDocument } from "../../src/model/plan.js";
-import { freePort } from "../support/scim2-server.js";
 import { planned } from "./support/plan.js";
-import { patchOp, TempProject } from "./support/project.js";
+import { patchOp, sandboxSuite, TempProject } from "./support/project.js";
 
 interface Listing {
   users: { id: string; externalId: string; userName: string; active: boolean }[];
@@ -43,13 +42,9 @@ describe("a full run that declares only what changed", () => {
     return scoped;
   };
 
-  beforeAll(async () => {
-    project = await TempProject.create({ ROLECALL_SANDBOX_PORT: String(await freePort()) });
+  sandboxSuite(async (created) => {
+    project = created;
     await project.ok("apply", "--yes");
-  });
-  afterAll(async () => {
-    await project.run("sandbox", "stop");
-    await project.remove();
   });
 
   it("previews nothing when nothing changed, and says how much it left out", async () => {

@@ -1,11 +1,10 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { addDays } from "../../src/compile/dates.js";
 import { todayIn } from "../../src/load/as-of.js";
-import { freePort } from "../support/scim2-server.js";
 import { personIn, planned } from "./support/plan.js";
-import { TempProject } from "./support/project.js";
+import { sandboxSuite, TempProject } from "./support/project.js";
 
 /**
  * Issue #5's scenario with the real engine and the sandbox: a joiner, a mover, a leaver and an
@@ -17,13 +16,9 @@ describe("plans as audit evidence", () => {
   let project: TempProject;
   const yesterday = addDays(todayIn("Europe/Berlin"), -1);
 
-  beforeAll(async () => {
-    project = await TempProject.create({ ROLECALL_SANDBOX_PORT: String(await freePort()) });
+  sandboxSuite(async (created) => {
+    project = created;
     await project.ok("apply", "--yes");
-  });
-  afterAll(async () => {
-    await project.run("sandbox", "stop");
-    await project.remove();
   });
 
   const users = async () => (JSON.parse((await project.ok("sandbox", "ls", "--json")).stdout) as { users: { externalId: string }[] }).users.map((u) => u.externalId).sort();

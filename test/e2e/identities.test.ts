@@ -1,11 +1,10 @@
 import { appendFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { addDays } from "../../src/compile/dates.js";
 import { todayIn } from "../../src/load/as-of.js";
-import { freePort } from "../support/scim2-server.js";
 import { personIn, planned } from "./support/plan.js";
-import { TempProject } from "./support/project.js";
+import { sandboxSuite, TempProject } from "./support/project.js";
 
 interface Listing {
   users: { id: string; userName: string; externalId: string; active: boolean }[];
@@ -32,14 +31,10 @@ describe("identities that never move", () => {
     expect(plan.groups).toEqual([]);
   };
 
-  beforeAll(async () => {
-    project = await TempProject.create({ ROLECALL_SANDBOX_PORT: String(await freePort()) });
+  sandboxSuite(async (created) => {
+    project = created;
     await appendFile(roster(), row("W3001", "Active", "2019-02-01") + row("W3002", "Active", "2023-05-01"));
     await project.ok("apply", "--yes");
-  });
-  afterAll(async () => {
-    await project.run("sandbox", "stop");
-    await project.remove();
   });
 
   it("the senior namesake gets the plain login, the junior the suffix", async () => {

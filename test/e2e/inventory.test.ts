@@ -1,10 +1,9 @@
 import { appendFile, readFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { InventoryDocument } from "../../src/model/inventory.js";
-import { freePort } from "../support/scim2-server.js";
 import { planned } from "./support/plan.js";
-import { patchOp, TempProject } from "./support/project.js";
+import { patchOp, sandboxSuite, TempProject } from "./support/project.js";
 
 const USER = "urn:ietf:params:scim:schemas:core:2.0:User";
 
@@ -21,13 +20,9 @@ describe("rolecall inventory, end to end", () => {
     return { result, doc: JSON.parse(result.stdout) as InventoryDocument };
   };
 
-  beforeAll(async () => {
-    project = await TempProject.create({ ROLECALL_SANDBOX_PORT: String(await freePort()) });
+  sandboxSuite(async (created) => {
+    project = created;
     await project.ok("apply", "--yes");
-  });
-  afterAll(async () => {
-    await project.run("sandbox", "stop");
-    await project.remove();
   });
 
   it("classifies every live account and lists the membership nothing declares; a disputed account exits 1 with the roster row", async () => {

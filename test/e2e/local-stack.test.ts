@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { todayIn } from "../../src/load/as-of.js";
 import { compile } from "../../src/compile/compile.js";
 import { loadDesiredState } from "../../src/load/desired-state-dir.js";
-import { freePort } from "../support/scim2-server.js";
 import { personIn, planned } from "./support/plan.js";
-import { TempProject } from "./support/project.js";
+import { sandboxSuite, TempProject } from "./support/project.js";
 
 interface Listing {
   users: { id: string; userName: string; externalId: string; active: boolean }[];
@@ -23,12 +22,8 @@ describe("the local stack, end to end", () => {
     return compile(inputs, todayIn(inputs.policy.organization.timezone)).targets.scim!;
   };
 
-  beforeAll(async () => {
-    project = await TempProject.create({ ROLECALL_SANDBOX_PORT: String(await freePort()) });
-  });
-  afterAll(async () => {
-    await project.run("sandbox", "stop");
-    await project.remove();
+  sandboxSuite(async (created) => {
+    project = created;
   });
 
   it("a fresh apply creates exactly the declared users, groups and memberships", async () => {

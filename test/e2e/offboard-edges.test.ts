@@ -1,9 +1,8 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../support/scim2-server.js";
+import { describe, expect, it } from "vitest";
 import { planned } from "./support/plan.js";
-import { patchOp, TempProject } from "./support/project.js";
+import { patchOp, sandboxSuite, TempProject } from "./support/project.js";
 
 interface Listing {
   users: { id: string; externalId: string; userName: string; active: boolean }[];
@@ -24,13 +23,9 @@ describe("rolecall offboard when the targets moved since the last apply", () => 
   const patchMembers = (group: string, op: "add" | "remove", member: string) =>
     project.scimOk("PATCH", `/Groups/${group}`, patchOp(op === "add" ? { op, path: "members", value: [{ value: member }] } : { op, path: `members[value eq "${member}"]` }));
 
-  beforeAll(async () => {
-    project = await TempProject.create({ ROLECALL_SANDBOX_PORT: String(await freePort()) });
+  sandboxSuite(async (created) => {
+    project = created;
     await project.ok("apply", "--yes");
-  });
-  afterAll(async () => {
-    await project.run("sandbox", "stop");
-    await project.remove();
   });
 
   it("a leaver whose account is already gone does not hold back another leaver", async () => {

@@ -1,9 +1,8 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../support/scim2-server.js";
+import { describe, expect, it } from "vitest";
 import { planned } from "./support/plan.js";
-import { patchOp, TempProject } from "./support/project.js";
+import { patchOp, sandboxSuite, TempProject } from "./support/project.js";
 
 const USER = "urn:ietf:params:scim:schemas:core:2.0:User";
 
@@ -19,13 +18,9 @@ interface ScimUser {
 describe("an orphan enabled again by hand, end to end on the sandbox", () => {
   let project: TempProject;
 
-  beforeAll(async () => {
-    project = await TempProject.create({ ROLECALL_SANDBOX_PORT: String(await freePort()) });
+  sandboxSuite(async (created) => {
+    project = created;
     await project.ok("sandbox", "start");
-  });
-  afterAll(async () => {
-    await project.run("sandbox", "stop");
-    await project.remove();
   });
 
   it("is disabled again by the next apply, and the plan before it says so", async () => {

@@ -1,12 +1,11 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { InventoryDocument } from "../../src/model/inventory.js";
 import type { OffboardingProof } from "../../src/model/offboarding.js";
-import { freePort } from "../support/scim2-server.js";
 import { planned } from "./support/plan.js";
-import { TempProject } from "./support/project.js";
+import { sandboxSuite, TempProject } from "./support/project.js";
 
 const USER = "urn:ietf:params:scim:schemas:core:2.0:User";
 const GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group";
@@ -23,13 +22,9 @@ describe("the offboarding proof after apply, end to end", () => {
   const terminate = (id: string) => project.editRoster((row) => (row["Employee ID"] === id ? { ...row, "Employment Status": "Terminated" } : row));
   const proofIn = async (dir: string) => JSON.parse(await readFile(path.join(dir, "offboarding.json"), "utf8")) as OffboardingProof;
 
-  beforeAll(async () => {
-    project = await TempProject.create({ ROLECALL_SANDBOX_PORT: String(await freePort()) });
+  sandboxSuite(async (created) => {
+    project = created;
     await project.ok("apply", "--yes");
-  });
-  afterAll(async () => {
-    await project.run("sandbox", "stop");
-    await project.remove();
   });
 
   it("proves a leaver gone from every target, in offboarding.json, plan.md and the terminal; verify fails a tampered or missing proof", async () => {

@@ -3,7 +3,8 @@ import { cp, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises"
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
+import { freePort } from "../../support/scim2-server.js";
 
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -120,4 +121,20 @@ export class TempProject {
   async remove(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Gives the suite its own project on a sandbox of its own (a free port): `setUp` runs with it
+ * before the suite's tests; the sandbox is stopped and the folder removed after them.
+ */
+export function sandboxSuite(setUp: (project: TempProject) => Promise<void>): void {
+  let project: TempProject | undefined;
+  beforeAll(async () => {
+    project = await TempProject.create({ ROLECALL_SANDBOX_PORT: String(await freePort()) });
+    await setUp(project);
+  });
+  afterAll(async () => {
+    await project?.run("sandbox", "stop");
+    await project?.remove();
+  });
 }
