@@ -86,9 +86,11 @@ export async function apply(run: StackRun, projectDir: string, opts: ApplyOption
   const inState = new Set(stateResources(before).map((r) => r.urn));
   const scope = pending.length === 0 && (mode || run.part) ? (run.part?.drift === false ? [] : [...(run.part?.urns ?? []), ...(run.part?.refreshOnly ?? [])].filter((u) => inState.has(u))) : undefined;
   const recovered = [...run.recovered, ...(await resolvePending(run, pending, scope))];
+  // An empty scope refreshes nothing (the live read matched the state); no scope refreshes everything.
+  const refreshedHere = scope?.length !== 0;
   if (run.part) {
-    // Nothing refreshed (the live read matched the state): the run's one export still holds.
-    const refreshed = scope?.length === 0 ? before : await exportCheckpoint(run.stack);
+    // Nothing refreshed: the run's one export still holds.
+    const refreshed = refreshedHere ? await exportCheckpoint(run.stack) : before;
     // What the refresh found gone from a target is gone from the state: a full run judges its changes again on what is left.
     if (mode) run.part = withinState(run.part, stateResources(refreshed));
     if (mode) await run.readTargetState(refreshed);
@@ -129,7 +131,7 @@ export async function apply(run: StackRun, projectDir: string, opts: ApplyOption
     // and the check after the update below still refuses any step the plan did not show.
     // Judged on the state this run refreshed, as the plan was: an account to delete that the list
     // read misses was refreshed and kept, and is deleted, not put back to be refreshed again.
-    const again = mode ? undefined : await readTargets(run, projectDir, await exportCheckpoint(run.stack), { ...scoping, refreshed: (scope?.length ?? 0) > 0 });
+    const again = mode ? undefined : await readTargets(run, projectDir, await exportCheckpoint(run.stack), { ...scoping, refreshed: refreshedHere });
     const fresh = await makePlan(run, projectDir, { refresh: false, ...overrides, ...(again ? { read: again.inventory } : {}) });
     if (fresh.plan.digest !== plan.digest) {
       throw new RefusedError("the targets or inputs changed since this plan was made (a fresh preview differs); nothing was applied — run apply again to review the new plan");
