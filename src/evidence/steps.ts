@@ -4,6 +4,7 @@ import { protectChangeOf } from "../engine/state-sync.js";
 import { UNKNOWN } from "../engine/unknown.js";
 import type { AppliedStep, PlanStep } from "../model/plan.js";
 import { DRIFT_MARK } from "../targets/drift.js";
+import { listedIds } from "../targets/member-list.js";
 import { ALL_TARGETS } from "../targets/registry.js";
 
 /** The rolecall target a resource belongs to, from its component's type in the URN. */
@@ -90,9 +91,9 @@ function memberChanges(m: StepMetadata): Pick<PlanStep, "members"> {
   const before = m.old?.outputs?.[field] ?? m.old?.inputs?.[field];
   const after = m.new?.inputs?.[field];
   if (!Array.isArray(before) || !Array.isArray(after)) return {};
-  const had = new Set(before.filter((v): v is string => typeof v === "string"));
+  const had = new Set(listedIds(before));
   // An account this run creates has no id before the apply: the plan names it as a joiner's gain, not as a member the target lacks.
-  const has = new Set(after.filter((v): v is string => typeof v === "string" && v !== UNKNOWN));
+  const has = new Set(listedIds(after).filter((v) => v !== UNKNOWN));
   return { members: { field, added: [...has].filter((v) => !had.has(v)).sort(), removed: [...had].filter((v) => !has.has(v)).sort() } };
 }
 

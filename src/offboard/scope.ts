@@ -1,6 +1,7 @@
 import { urnName, type StateResource } from "../engine/state-sync.js";
 import type { DeclaredPart } from "../targets/declare.js";
 import { ACCOUNT_TYPES } from "../evidence/plan-model.js";
+import { listedIds } from "../targets/member-list.js";
 import { ALL_TARGETS } from "../targets/registry.js";
 
 /** Per resource type holding a list of ids (a group's members, or a holder's groups), the list's property (targets' plan.memberFields). */
@@ -23,8 +24,7 @@ export function revocationScope(resources: readonly StateResource[], revoked: Re
   const groups = new Set<string>();
   for (const r of resources) {
     const field = MEMBER_FIELDS.get(r.type);
-    const listed = field ? r.inputs?.[field] : undefined;
-    const lists = Array.isArray(listed) && listed.some((m) => typeof m === "string" && ids.has(m));
+    const lists = field !== undefined && listedIds(r.inputs?.[field]).some((m) => ids.has(m));
     if (!lists && !(r.dependencies ?? []).some((d) => urns.has(d))) continue;
     urns.add(r.urn);
     if (PART_GROUP_TYPES.has(r.type)) groups.add(urnName(r.urn));

@@ -186,7 +186,7 @@ export interface Target<N extends string = string, S extends TargetSchemas = Tar
     readonly enabledFields: readonly string[];
     /** The resource type that carries policy's action on an orphan account, for targets with orphanActions. */
     readonly orphanType?: string;
-    /** Per resource type holding a membership list, the property with the account ids: drift names who was added or removed. */
+    /** Per resource type holding a membership list (member-list.ts), the property with the account ids: drift names who was added or removed. */
     readonly memberFields?: Readonly<Record<string, string>>;
   };
   /**

@@ -3,6 +3,7 @@ import type { Directory } from "../../model/desired-state.js";
 import type { Adoption, AdoptionPlan } from "../../model/adoption.js";
 import { orphanResourceName } from "../../model/adoption.js";
 import { ScimGroup, ScimOrphanAccount, ScimProvider, ScimUser } from "./resources.js";
+import { packIds } from "../member-list.js";
 import { scimUserArgs } from "./user-args.js";
 
 export interface ScimTargetArgs {
@@ -45,7 +46,7 @@ export class ScimTarget extends pulumi.ComponentResource {
           {
             displayName: group.displayName,
             externalId: group.key,
-            members: group.members.map((m) => (args.byId?.has(m.user) ? undefined : users.get(m.user)?.scimId) ?? idInState(args.accountIds, group.key, m.user)),
+            members: memberList(group.members.map((m) => (args.byId?.has(m.user) ? undefined : users.get(m.user)?.scimId) ?? idInState(args.accountIds, group.key, m.user))),
             ...adoptGroup(adopted.get(`group:${group.key}`)),
           },
           { parent: this, provider },
@@ -61,6 +62,17 @@ export class ScimTarget extends pulumi.ComponentResource {
     this.groups = groups;
     this.registerOutputs({ users: users.size, groups: groups.size });
   }
+}
+
+/**
+ * The ids known now packed into one element (member-list.ts); each account this run declares
+ * stays an element of its own. Packed together they would be one unknown in any preview that
+ * creates one of them, and the preview would name no member at all; one apiece, the provider's
+ * check packs those known the same way, whether the run declares a resource or every one.
+ */
+function memberList(members: readonly (string | pulumi.Output<string>)[]): pulumi.Input<string>[] {
+  const known = members.filter((m): m is string => typeof m === "string");
+  return [...packIds(known), ...members.filter((m): m is pulumi.Output<string> => typeof m !== "string")];
 }
 
 /** A member the projection does not declare, named by its SCIM id in the state; one without is a run that cannot be declared. */

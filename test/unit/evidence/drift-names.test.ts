@@ -41,6 +41,11 @@ describe("drift with names", () => {
     );
   });
 
+  it("names the members of lists packed one per line (the SCIM provider's state) as of lists of one id each", () => {
+    const record = EngineRecord.of([event("update", GROUP, "it-admins", "g1", { members: ["scim-other\nscim-rogue"] }, { members: ["scim-member\nscim-other", "04da6b54-80e4-46f7-96ec-b56ff0331ba9"] })]);
+    expect(record.steps[0]!.members).toEqual({ field: "members", added: ["scim-member"], removed: ["scim-rogue"] });
+  });
+
   it("does not call a joiner's account, whose id the preview cannot know yet, a member removed by hand", () => {
     // A group gaining an account this run creates: the engine stands in for its id with its unknown value.
     const joiner = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

@@ -27,6 +27,11 @@ describe("the resources a fast-path run may touch", () => {
     expect(revocationScope([leaver, other, afterFastPath, admins], new Set(["W1011"]))).toEqual({ urns: [afterFastPath.urn, admins.urn, other.urn].sort(), groups: new Set(["all-staff", "it-admins"]) });
   });
 
+  it("find a group whose members the state holds packed one per line", () => {
+    const packed = { ...staff, inputs: { members: ["u-09\nu-10\nu-12"] }, dependencies: [] };
+    expect(revocationScope([leaver, other, packed, admins], new Set(["W1010"]))).toEqual({ urns: [packed.urn, leaver.urn].sort(), groups: new Set(["all-staff"]) });
+  });
+
   it("take in what depends on a leaver's account: per-holder memberships and roles", () => {
     const user = okta(OKTA_TYPES.user, "W1010", { id: "00u1" });
     const memberships = okta(OKTA_TYPES.userGroupMemberships, "W1010", { inputs: { groups: ["00g1"] }, dependencies: [user.urn] });

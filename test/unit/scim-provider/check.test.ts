@@ -1,7 +1,8 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { checkGroup, checkUser } from "../../../src/targets/scim/provider/check.js";
 import { checkConfig, diffConfig, readConfig } from "../../../src/targets/scim/provider/config.js";
-import { UNKNOWN } from "../../../src/targets/scim/provider/values.js";
+import { UNKNOWN, type Value } from "../../../src/targets/scim/provider/values.js";
 
 const user = {
   userName: "ada",
@@ -35,19 +36,34 @@ describe("checkUser", () => {
 });
 
 describe("checkGroup", () => {
-  it("sorts and dedupes members, keeps unknown ones last, and defaults to no members", () => {
-    expect(checkGroup({ displayName: "Eng", externalId: "eng", members: ["u3", UNKNOWN, "u1", "u3"] }).inputs).toEqual({
+  it("sorts, dedupes and packs members one per line, keeps unknown ones last, and defaults to no members", () => {
+    expect(checkGroup({ displayName: "Eng", externalId: "eng", members: ["u3", UNKNOWN, "u1\nu4", "u3"] }).inputs).toEqual({
       displayName: "Eng",
       externalId: "eng",
-      members: ["u1", "u3", UNKNOWN],
+      members: ["u1\nu3\nu4", UNKNOWN],
     });
     expect(checkGroup({ displayName: "Eng", externalId: "eng" }).inputs["members"]).toEqual([]);
   });
 
+  // A run that declares every account lists each id apart; one that declares a few packs the
+  // rest: both must check to the same inputs, or the two previews of one change differ.
+  it("checks a membership to the same inputs however the program splits it into elements", () => {
+    const ids = fc.uniqueArray(fc.stringMatching(/^[a-z0-9-]{1,8}$/), { maxLength: 8 });
+    fc.assert(
+      fc.property(ids, fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }), fc.nat(2), (members, packed, unknowns) => {
+        const apart: Value[] = [...members, ...Array<Value>(unknowns).fill(UNKNOWN)];
+        const known = members.filter((_, i) => packed[i]);
+        const mixed: Value[] = [...(known.length ? [known.join("\n")] : []), ...members.filter((_, i) => !packed[i]), ...Array<Value>(unknowns).fill(UNKNOWN)];
+        expect(checkGroup({ displayName: "Eng", externalId: "eng", members: mixed }).inputs).toEqual(checkGroup({ displayName: "Eng", externalId: "eng", members: apart }).inputs);
+      }),
+    );
+  });
+
   it("rejects members that are not ids", () => {
-    expect(checkGroup({ displayName: "Eng", externalId: "eng", members: ["u1", "", 3] }).failures).toEqual([
-      { property: "members[1]", reason: "must be a non-empty SCIM user id" },
-      { property: "members[2]", reason: "must be a non-empty SCIM user id" },
+    expect(checkGroup({ displayName: "Eng", externalId: "eng", members: ["u1", "", 3, "u2\n\nu3"] }).failures).toEqual([
+      { property: "members[1]", reason: "must be non-empty SCIM user ids, one per line" },
+      { property: "members[2]", reason: "must be non-empty SCIM user ids, one per line" },
+      { property: "members[3]", reason: "must be non-empty SCIM user ids, one per line" },
     ]);
     expect(checkGroup({ displayName: "Eng", externalId: "eng", members: "u1" }).failures).toHaveLength(1);
   });

@@ -20,7 +20,7 @@ describe("Group create", () => {
   it("POSTs the group with its members and sends nothing more when the SP shows them all", async () => {
     const { client, calls } = fakeClient();
     const result = await groupType.create({ client, log: recordingLog() }, eng, URN);
-    expect(result).toEqual({ id: "new-group", outputs: { ...eng, scimId: "new-group" } });
+    expect(result).toEqual({ id: "new-group", outputs: { ...eng, members: ["u1\nu2\nu3"], scimId: "new-group" } });
     expect(calls.map((c) => c[0])).toEqual(["createGroup"]);
     expect(calls[0]?.[1]).toMatchObject({ displayName: "Engineering", members: [{ value: "u1" }, { value: "u2" }, { value: "u3" }] });
   });
@@ -94,7 +94,7 @@ describe("Group update", () => {
     const { client, calls } = fakeClient();
     const outputs = await groupType.update({ client, log: recordingLog() }, "g1", state, { ...eng, members: ["u1", "u3", "u4"] });
     expect(calls).toEqual([["patchGroupMembers", "g1", { add: ["u4"], remove: ["u2"] }]]);
-    expect(outputs).toEqual({ ...eng, members: ["u1", "u3", "u4"], scimId: "g1" });
+    expect(outputs).toEqual({ ...eng, members: ["u1\nu3\nu4"], scimId: "g1" });
   });
 
   it("renames with a PATCH replace of the attribute: the membership is never restated", async () => {
@@ -185,10 +185,15 @@ describe("Group update", () => {
     });
   });
 
+  it("refuses a live member id holding a line break: packed, it would read back as two members", async () => {
+    const { client } = fakeClient({ readGroup: async () => liveGroup(["u1", "u2\nu3"]) });
+    await expect(groupType.read({ client, log: recordingLog() }, "g1")).rejects.toThrow(/line break/);
+  });
+
   it("reads the live membership (through the refresh cache) and deletes by id", async () => {
     const { client, calls } = fakeClient({ readGroup: async () => liveGroup(["u3", "u1"]) });
     const found = await groupType.read({ client, log: recordingLog() }, "g1");
-    expect(found?.outputs).toEqual({ displayName: "Engineering", externalId: "eng", members: ["u1", "u3"], scimId: "g1" });
+    expect(found?.outputs).toEqual({ displayName: "Engineering", externalId: "eng", members: ["u1\nu3"], scimId: "g1" });
     expect(found?.inputs).not.toHaveProperty("scimId");
     await groupType.delete({ client, log: recordingLog() }, "g1");
     expect(calls.map((c) => c[0])).toEqual(["readGroup", "deleteGroup"]);

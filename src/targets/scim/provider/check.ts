@@ -1,4 +1,4 @@
-import { sortedUnique } from "./mapping.js";
+import { idsIn, packIds } from "../../member-list.js";
 import { UNKNOWN, isUnknown, type Value, type ValueMap } from "./values.js";
 
 export interface CheckFailure {
@@ -64,7 +64,10 @@ export function checkUser(given: ValueMap): CheckResult {
   return { inputs: news, failures };
 }
 
-/** Members are a set: sorted and deduplicated so that order in the program never shows as a change. */
+/**
+ * Members are a set: sorted, deduplicated and packed into one element (member-list.ts), so
+ * that order in the program never shows as a change and the engine holds one value per group.
+ */
 export function checkGroup(given: ValueMap): CheckResult {
   const news = withoutNulls(given);
   const failures = [...checkFields(news, GROUP_FIELDS), ...unexpected(news, [...Object.keys(GROUP_FIELDS), "members"])];
@@ -78,11 +81,11 @@ export function checkGroup(given: ValueMap): CheckResult {
   let unknowns = 0;
   members.forEach((member, i) => {
     if (isUnknown(member)) unknowns++;
-    else if (typeof member === "string" && member !== "") known.push(member);
-    else failures.push({ property: `members[${i}]`, reason: "must be a non-empty SCIM user id" });
+    else if (typeof member === "string" && idsIn(member).every((id) => id !== "")) known.push(...idsIn(member));
+    else failures.push({ property: `members[${i}]`, reason: "must be non-empty SCIM user ids, one per line" });
   });
   // Unknown ids go last: they are users still to be created, so never equal to a known member.
-  const normalised: Value[] = [...sortedUnique(known), ...Array<Value>(unknowns).fill(UNKNOWN)];
+  const normalised: Value[] = [...packIds(known), ...Array<Value>(unknowns).fill(UNKNOWN)];
   return { inputs: { ...news, members: normalised }, failures };
 }
 

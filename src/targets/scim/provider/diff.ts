@@ -1,3 +1,4 @@
+import { listedIds } from "../../member-list.js";
 import { deepEqual, isUnknown, type Value, type ValueMap } from "./values.js";
 
 export type DiffKind = "add" | "delete" | "update";
@@ -5,14 +6,14 @@ export type DiffKind = "add" | "delete" | "update";
 export interface PropertyDiffs {
   /** Changed top-level properties, sorted. */
   diffs: string[];
-  /** Property path → kind, in the engine's path syntax (`members[3]`). */
+  /** Property path → kind, in the engine's path syntax. */
   detailedDiff: Record<string, DiffKind>;
 }
 
 export interface DiffOptions {
   /** Output-only properties; never part of a diff. */
   ignore?: readonly string[];
-  /** Sorted string lists compared as sets, reported per element. */
+  /** Lists of ids (member-list.ts: packed or not) compared as sets. */
   sets?: readonly string[];
 }
 
@@ -21,9 +22,8 @@ export interface DiffOptions {
  * Nothing here ever asks for a replace: SCIM allows renaming (userName, displayName) and
  * changing externalId in place, and a replace would delete the account and its history.
  *
- * For a set, a removed element is reported at its index in the old list and an added one at
- * its index in the new list: that is how the engine reads DELETE and ADD paths when it
- * renders the diff (pkg/engine/detailedDiff.go).
+ * A set that differs is one update of the whole property: its ids are packed, so an index in
+ * the list names no member (the plan names them, from the step's old and new lists).
  */
 export function diffProperties(olds: ValueMap, news: ValueMap, options: DiffOptions = {}): PropertyDiffs {
   const ignore = new Set(options.ignore ?? []);
@@ -36,7 +36,7 @@ export function diffProperties(olds: ValueMap, news: ValueMap, options: DiffOpti
     const after = present(news[key]);
     const changes =
       sets.has(key) && Array.isArray(before) && Array.isArray(after)
-        ? setChanges(key, before, after)
+        ? setChange(key, before, after)
         : scalarChange(key, before, after);
     if (Object.keys(changes).length > 0) {
       diffs.push(key);
@@ -54,20 +54,11 @@ function scalarChange(key: string, before: Value | undefined, after: Value | und
   return { [key]: "update" };
 }
 
-function setChanges(key: string, before: Value[], after: Value[]): Record<string, DiffKind> {
-  const changes: Record<string, DiffKind> = {};
-  const beforeSet = new Set(before);
-  const afterSet = new Set(after);
-  before.forEach((value, i) => {
-    if (!afterSet.has(value)) changes[`${key}[${i}]`] = "delete";
-  });
-  after.forEach((value, i) => {
-    if (!isUnknown(value) && beforeSet.has(value)) return;
-    const path = `${key}[${i}]`;
-    // One path can carry one kind: a removal and an addition at the same index render as old → new.
-    changes[path] = changes[path] === "delete" ? "update" : "add";
-  });
-  return changes;
+function setChange(key: string, before: Value[], after: Value[]): Record<string, DiffKind> {
+  const had = new Set(listedIds(before));
+  const has = new Set(listedIds(after));
+  const same = !after.some(isUnknown) && had.size === has.size && [...has].every((id) => had.has(id));
+  return same ? {} : { [key]: "update" };
 }
 
 /** Null and absent mean the same to SCIM: the attribute has no value. */

@@ -1,3 +1,4 @@
+import { listedIds, packIds } from "../../member-list.js";
 import { checkGroup, sameName } from "./check.js";
 import type { ScimClient } from "./client.js";
 import { diffProperties } from "./diff.js";
@@ -30,11 +31,11 @@ export const groupType: ResourceType<GroupApi> = {
   diff: (olds, news) => diffProperties(olds, news, { ignore: ["scimId", "adoptId", "adoptDisplayName"], sets: ["members"] }),
 
   async create(deps, news, urn) {
-    const { adoptId, adoptDisplayName, ...group } = checkedInputs<GroupProps & { adoptId?: string; adoptDisplayName?: string }>(checkGroup, news);
+    const { adoptId, adoptDisplayName, ...group } = groupInputs(news);
     if (adoptId !== undefined) {
       const current = await adoptById(deps, group, adoptId, adoptDisplayName, urn);
       await syncMembers(deps.client, adoptId, group, current);
-      return { id: adoptId, outputs: { ...group, scimId: adoptId } as ValueMap };
+      return { id: adoptId, outputs: outputsOf(group, adoptId) };
     }
     const { patch } = await deps.client.capabilities();
     // With PATCH, the POST carries one chunk and the rest follows in PATCHes, so a group of
@@ -54,19 +55,20 @@ export const groupType: ResourceType<GroupApi> = {
       ({ id, current } = await adopt(deps, group, err, urn));
     }
     await syncMembers(deps.client, id, group, current);
-    return { id, outputs: { ...group, scimId: id } as ValueMap };
+    return { id, outputs: outputsOf(group, id) };
   },
 
   async read(deps, id) {
     const live = await deps.client.readGroup(id);
     if (!live) return null;
     const state = groupFromScim(live);
-    return { outputs: state as ValueMap, inputs: withoutId(state) as ValueMap };
+    const outputs = { ...state, members: packIds(state.members) };
+    return { outputs, inputs: withoutId(outputs) };
   },
 
   async update(deps, id, olds, news) {
-    const { adoptId: _id, adoptDisplayName: _name, ...group } = checkedInputs<GroupProps & { adoptId?: string; adoptDisplayName?: string }>(checkGroup, news);
-    const known = stringList(olds["members"]);
+    const { adoptId: _id, adoptDisplayName: _name, ...group } = groupInputs(news);
+    const known = listedIds(olds["members"]);
     const { patch } = await deps.client.capabilities();
     if (!patch) {
       await putWithMembers(deps.client, id, group, changesBetween(known, group.members));
@@ -74,7 +76,7 @@ export const groupType: ResourceType<GroupApi> = {
       await rename(deps.client, id, group, attributeReplaces(olds, group));
       await syncMembers(deps.client, id, group, known);
     }
-    return { ...group, scimId: id } as ValueMap;
+    return outputsOf(group, id);
   },
 
   async delete(deps, id) {
@@ -156,6 +158,12 @@ function attributeReplaces(olds: ValueMap | Partial<GroupProps>, group: GroupPro
   return ops;
 }
 
-function stringList(value: ValueMap[string] | undefined): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+/** The checked inputs, members unpacked: the engine holds them packed (member-list.ts). */
+function groupInputs(news: ValueMap): GroupProps & { adoptId?: string; adoptDisplayName?: string } {
+  const inputs = checkedInputs<GroupProps & { adoptId?: string; adoptDisplayName?: string }>(checkGroup, news);
+  return { ...inputs, members: listedIds(inputs.members) };
+}
+
+function outputsOf(group: GroupProps, id: string): ValueMap {
+  return { ...group, members: packIds(group.members), scimId: id };
 }

@@ -1,3 +1,4 @@
+import { unpackable } from "../../member-list.js";
 import { GROUP_SCHEMA, USER_SCHEMA, type ScimEmail, type ScimGroup, type ScimUser } from "./scim-types.js";
 
 /** The flat inputs of `rolecall-scim:index:User`. */
@@ -74,10 +75,16 @@ export function groupFromScim(group: ScimGroup): GroupState {
   });
 }
 
-/** Member ids of a SCIM group, or undefined when the SP did not return the attribute at all. */
+/**
+ * Member ids of a SCIM group, or undefined when the SP did not return the attribute at all.
+ * An id with a line break is refused: the engine holds members packed one per line (member-list.ts).
+ */
 export function membersOf(group: ScimGroup): string[] | undefined {
   if (!Array.isArray(group.members)) return undefined;
-  return sortedUnique(group.members.map((m) => m?.value).filter((v): v is string => typeof v === "string"));
+  const ids = group.members.map((m) => m?.value).filter((v): v is string => typeof v === "string");
+  const broken = ids.find(unpackable);
+  if (broken !== undefined) throw new Error(`SCIM group ${String(group.id)} lists a member whose id ${JSON.stringify(broken)} holds a line break; rolecall cannot manage that group. Remove the member in the directory.`);
+  return sortedUnique(ids);
 }
 
 /** Membership is a set; one canonical order keeps state and diffs stable. */

@@ -24,7 +24,7 @@ const groupInputs = {
   members: {
     type: "array",
     items: { type: "string" },
-    description: "SCIM ids of the member users (the ids of User resources). Order does not matter.",
+    description: "SCIM ids of the member users (the ids of User resources), one per element or several per element one per line. Order does not matter.",
   },
   adoptId: string("The SCIM id of an existing group to adopt on create instead of creating one; ignored afterwards."),
   adoptDisplayName: string("The adopted group's displayName when it was matched: re-checked before adopting."),
