@@ -12,7 +12,8 @@ import { writeApplied } from "../../evidence/bundle.js";
 import { ACCOUNT_TYPES } from "../../evidence/plan-model.js";
 import { appliedSteps, changingSteps, EngineRecord, stepKey } from "../../evidence/steps.js";
 import { PlanDocumentSchema, type AppliedDocument, type PlanDocument, type PlanStep } from "../../model/plan.js";
-import { settleRecord } from "../../targets/record.js";
+import { settleRecord, type StackRecord } from "../../targets/record.js";
+import type { OffboardingProof } from "../../model/offboarding.js";
 import { targetNamed } from "../../targets/registry.js";
 import type { DesiredState } from "../../model/desired-state.js";
 import { proveAfterApply, refuseUnproven, type FastPathProof } from "../proof.js";
@@ -116,8 +117,9 @@ export async function apply(run: StackRun, projectDir: string, opts: ApplyOption
   const protects = record.protects;
   if (changes === 0 && protects.length === 0) {
     // An apply stopped after its update but before writing its record leaves it behind.
-    if (await editState(run.stack, { record: run.declared })) progress("brought the stack's record of what it holds up to date");
-    refuseUnproven(await proveAfterApply(run, projectDir, dir, plan, run.declared), dir);
+    const { recorded, proof } = await recordAndProve(run, run.declared, () => proveAfterApply(run, projectDir, dir, plan, run.declared));
+    if (recorded) progress("brought the stack's record of what it holds up to date");
+    refuseUnproven(proof, dir);
     return;
   }
   if (!opts.yes) {
@@ -160,10 +162,9 @@ export async function apply(run: StackRun, projectDir: string, opts: ApplyOption
   const byUrn = new Map<string, PlanStep>([...plan.steps, ...update.steps].map((s) => [s.urn, s]));
   const unsettled = steps.filter((s) => s.outcome !== "done").map((s) => ({ target: byUrn.get(s.urn)?.target ?? "", name: byUrn.get(s.urn)?.name ?? "", account: ACCOUNT_TYPES.has(byUrn.get(s.urn)?.type ?? "") }));
   const held = settleRecord(run.previous, run.declared, unsettled);
-  await editState(run.stack, { record: held });
   const done = steps.filter((s) => s.outcome === "done").length;
   // The proof is made after a failed update too: the auditor sees who is out despite it.
-  const proof = await proveAfterApply(run, projectDir, dir, plan, held, error ? undefined : await mode?.readBack(run, written(changing)));
+  const { proof } = await recordAndProve(run, held, async () => proveAfterApply(run, projectDir, dir, plan, held, error ? undefined : await mode?.readBack(run, written(changing))));
   if (error) {
     const open = steps.filter((s) => s.outcome !== "done");
     throw new EngineError(
@@ -345,4 +346,17 @@ async function confirm(question: string): Promise<boolean> {
   } finally {
     rl.close();
   }
+}
+
+/**
+ * Writes the stack's record and proves the apply at once: the proof reads the targets and the
+ * stack's configuration, never the checkpoint the record goes into (the import holds the
+ * stack's lock; reading config takes none). Both finish before either's failure is raised, so
+ * a record that could not be written still leaves its proof in the bundle.
+ */
+async function recordAndProve(run: StackRun, record: StackRecord, prove: () => Promise<OffboardingProof>): Promise<{ recorded: boolean; proof: OffboardingProof }> {
+  const [recorded, proof] = await Promise.allSettled([editState(run.stack, { record }), prove()]);
+  if (recorded.status === "rejected") throw recorded.reason;
+  if (proof.status === "rejected") throw proof.reason;
+  return { recorded: recorded.value, proof: proof.value };
 }
