@@ -1,4 +1,4 @@
-import { render, type Site } from "./resources.js";
+import { RELATED, render, type Site } from "./resources.js";
 import { ScimError } from "./scim/errors.js";
 import { leafOf, parseFilter, type Filter } from "./scim/filter.js";
 import { compare, elements, matches } from "./scim/match.js";
@@ -31,29 +31,29 @@ export interface ListResult {
  * with `eq` is answered from that index and checked in full on the few candidates; any other
  * filter scans the resources once.
  */
-export function listResources(site: Site, kind: ResourceKind, query: ListQuery): ListResult {
+export function listResources(site: Site, kind: ResourceKind, query: ListQuery, { related = true } = {}): ListResult {
   const startIndex = Math.max(1, query.startIndex ?? 1);
   const count = Math.min(Math.max(0, query.count ?? MAX_RESULTS), MAX_RESULTS);
   const filter = query.filter === undefined || query.filter.trim() === "" ? undefined : parseFilter(kind, query.filter);
   const sort = query.sortBy === undefined ? undefined : sortPath(kind, query.sortBy);
   if (!filter && !sort) {
-    const page = site.store.page(kind.name, startIndex - 1, count).map((resource) => render(site, kind, resource));
+    const page = site.store.page(kind.name, startIndex - 1, count).map((resource) => render(site, kind, resource, { related }));
     return { totalResults: site.store.count(kind.name), startIndex, resources: page };
   }
-  const withGroups = filter !== undefined && mentions(filter, "groups");
+  // Members or groups are worked out for every candidate only when the filter or sort needs them; the page gets them after.
+  const judged = (filter !== undefined && mentions(filter, RELATED[kind.name])) || (sort?.extension === undefined && sort?.attribute.name === RELATED[kind.name]);
   const candidates = (filter && indexed(site, kind, filter)) ?? site.store.scan(kind.name);
   const found: Json[] = [];
   for (const candidate of candidates) {
-    const resource = render(site, kind, candidate, { withGroups });
+    const resource = render(site, kind, candidate, { related: judged });
     if (!filter || matches(filter, resource)) found.push(resource);
   }
   if (sort) sortResources(found, sort, String(query.sortOrder ?? "ascending").toLowerCase() === "descending");
   const page = found.slice(startIndex - 1, startIndex - 1 + count);
-  return { totalResults: found.length, startIndex, resources: withGroups ? page : page.map((resource) => rerender(site, kind, resource)) };
+  return { totalResults: found.length, startIndex, resources: judged || !related ? page : page.map((resource) => rerender(site, kind, resource)) };
 }
 
 function rerender(site: Site, kind: ResourceKind, resource: Json): Json {
-  if (kind.name !== "User") return resource;
   const stored = site.store.get(kind.name, String(resource["id"]));
   return stored ? render(site, kind, stored) : resource;
 }

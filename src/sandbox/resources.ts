@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import { ScimError } from "./scim/errors.js";
-import { applyPatch } from "./scim/patch.js";
+import { applyPatch, memberOperations, type MemberOperation } from "./scim/patch.js";
 import { isRecord } from "./scim/paths.js";
 import { ENTERPRISE_SCHEMA, type ResourceKind } from "./scim/schema.js";
 import { normalizeResource } from "./scim/validate.js";
@@ -70,10 +70,53 @@ export function patchResource(site: Site, kind: ResourceKind, id: string, body: 
   return site.store.transaction(() => {
     const current = findResource(site, kind, id);
     checkPrecondition(current, ifMatch);
+    const memberOps = kind.name === "Group" ? memberOperations(body) : undefined;
+    if (memberOps) return patchMembers(site, current, memberOps);
     const before: Json = kind.name === "Group" ? { ...current.body, members: site.store.members(id).map(asMember) } : current.body;
     const { attributes, members } = split(kind, applyPatch(kind, before, body));
     return save(site, kind, current, attributes, kind.name === "Group" ? (members ?? []) : undefined);
   });
+}
+
+/**
+ * A PATCH of a group's members alone, applied row by row: what applyPatch would make of it, at
+ * the cost of the members it names rather than of the whole group (a leaver's removal from a
+ * group of 10,000 reads ten thousand ids, not ten thousand members with their users).
+ */
+function patchMembers(site: Site, group: StoredResource, operations: readonly MemberOperation[]): StoredResource {
+  const had = site.store.memberIds(group.id);
+  const present = new Set(had);
+  const byValue = new Map<string, Set<string>>();
+  const index = (id: string) => {
+    const key = id.toLowerCase();
+    if (!byValue.has(key)) byValue.set(key, new Set());
+    byValue.get(key)!.add(id);
+  };
+  had.forEach(index);
+  for (const operation of operations) {
+    if (operation.op === "add") {
+      for (const id of operation.ids) {
+        if (present.has(id)) continue;
+        present.add(id);
+        index(id);
+      }
+    } else {
+      const key = operation.value.toLowerCase();
+      for (const id of byValue.get(key) ?? []) present.delete(id);
+      byValue.delete(key);
+    }
+  }
+  const before = new Set(had);
+  const added = [...present].filter((id) => !before.has(id));
+  const removed = had.filter((id) => !present.has(id));
+  const unknown = added.filter((id) => !site.store.get("User", id));
+  if (unknown.length > 0) throw unknownMembers(unknown);
+  if (added.length === 0 && removed.length === 0) return group;
+  const next: StoredResource = { ...group, lastModified: new Date().toISOString(), version: group.version + 1 };
+  site.store.update(next);
+  for (const id of removed) site.store.removeMember(group.id, id);
+  for (const id of added) site.store.addMember(group.id, { userId: id, display: null, ref: null });
+  return next;
 }
 
 export function deleteResource(site: Site, kind: ResourceKind, id: string, ifMatch: string | undefined): void {
@@ -88,17 +131,24 @@ export function deleteResource(site: Site, kind: ResourceKind, id: string, ifMat
   });
 }
 
-/** The resource as served (RFC 7643 §3): schemas, id, attributes, computed members/groups, meta. */
-export function render(site: Site, kind: ResourceKind, resource: StoredResource, { withGroups = true } = {}): Json {
+/**
+ * The resource as served (RFC 7643 §3): schemas, id, attributes, computed members/groups, meta.
+ * `related: false` leaves out a group's members or a user's groups (RELATED), for a request
+ * whose projection drops them anyway: they are the costly part of a large group or a busy user.
+ */
+/** The attribute each kind computes from the membership table. */
+export const RELATED: Record<ResourceKind["name"], string> = { User: "groups", Group: "members" };
+
+export function render(site: Site, kind: ResourceKind, resource: StoredResource, { related = true } = {}): Json {
   const out: Json = { schemas: schemasOf(kind, resource.body), id: resource.id, ...resource.body };
-  if (kind.name === "Group") {
+  if (related && kind.name === "Group") {
     out["members"] = site.store.members(resource.id).map((member) => ({
       value: member.userId,
       $ref: member.ref ?? `${site.base}/Users/${encodeURIComponent(member.userId)}`,
       display: member.display ?? member.userName,
       type: "User",
     }));
-  } else if (withGroups) {
+  } else if (related) {
     const groups = site.store.groupsOf(resource.id).map((group) => ({
       value: group.id,
       $ref: `${site.base}/Groups/${encodeURIComponent(group.id)}`,
@@ -132,7 +182,7 @@ function save(site: Site, kind: ResourceKind, current: StoredResource, attribute
   const nameKey = nameKeyOf(kind, attributes);
   assertUnique(site, kind, nameKey, attributes, current.id);
   const before = members === undefined ? [] : site.store.members(current.id);
-  const membersChanged = members !== undefined && !isDeepStrictEqual(before.map(asMember), members);
+  const membersChanged = members !== undefined && !sameMembers(before, members);
   if (isDeepStrictEqual(current.body, attributes) && !membersChanged) return current;
   const next: StoredResource = {
     ...current,
@@ -145,6 +195,13 @@ function save(site: Site, kind: ResourceKind, current: StoredResource, attribute
   site.store.update(next);
   if (members !== undefined && membersChanged) writeMembers(site, current.id, before, members);
   return next;
+}
+
+/** Whether these are the members stored, each with the same display and $ref: the store keeps no order of its own to compare. */
+function sameMembers(stored: readonly StoredMember[], members: readonly Member[]): boolean {
+  if (stored.length !== members.length) return false;
+  const had = new Map(stored.map((member) => [member.userId, asMember(member)]));
+  return members.every((member) => isDeepStrictEqual(had.get(member.value), member));
 }
 
 /** Writes only the membership delta: a PATCH adding one member to a large group touches one row. */
@@ -162,11 +219,13 @@ function writeMembers(site: Site, groupId: string, before: StoredMember[], membe
     if (old) site.store.removeMember(groupId, userId);
     site.store.addMember(groupId, { userId, display: member.display ?? null, ref: member.$ref ?? null });
   }
-  if (unknown.length > 0) {
-    const shown = unknown.slice(0, 10).join(", ") + (unknown.length > 10 ? `, … (${unknown.length} in all)` : "");
-    throw new ScimError(400, "invalidValue", `members must be existing user ids; unknown: ${shown}`);
-  }
+  if (unknown.length > 0) throw unknownMembers(unknown);
   for (const userId of had.keys()) if (!wanted.has(userId)) site.store.removeMember(groupId, userId);
+}
+
+function unknownMembers(unknown: readonly string[]): ScimError {
+  const shown = unknown.slice(0, 10).join(", ") + (unknown.length > 10 ? `, … (${unknown.length} in all)` : "");
+  return new ScimError(400, "invalidValue", `members must be existing user ids; unknown: ${shown}`);
 }
 
 function asMember(member: StoredMember): Member {

@@ -3,10 +3,10 @@ import type { AddressInfo } from "node:net";
 import { listResponse, MAX_BODY_BYTES, resourceTypeByName, resourceTypes, schemaById, schemas, serviceProviderConfig } from "./discovery.js";
 import { migrateLegacyData } from "./migrate.js";
 import { listResources, MAX_RESULTS, type ListQuery } from "./query.js";
-import { createResource, deleteResource, etag, findResource, locationOf, patchResource, render, replaceResource, type Site } from "./resources.js";
+import { createResource, deleteResource, etag, findResource, locationOf, patchResource, RELATED, render, replaceResource, type Site } from "./resources.js";
 import { ScimError } from "./scim/errors.js";
 import { isRecord } from "./scim/paths.js";
-import { project, type Projection } from "./scim/project.js";
+import { project, returns, type Projection } from "./scim/project.js";
 import { groupKind, userKind, type ResourceKind } from "./scim/schema.js";
 import { SandboxStore, type StoredResource } from "./store.js";
 import { bearerMatches, loadOrCreateToken } from "./token.js";
@@ -157,7 +157,7 @@ function route(site: Site, request: Request): Reply {
 }
 
 function single(site: Site, kind: ResourceKind, resource: StoredResource, view: Projection): Reply {
-  return { status: 200, body: project(kind, render(site, kind, resource), view), headers: { etag: etag(resource) } };
+  return { status: 200, body: project(kind, render(site, kind, resource, { related: returns(kind, view, RELATED[kind.name]) }), view), headers: { etag: etag(resource) } };
 }
 
 function created(site: Site, kind: ResourceKind, resource: StoredResource, view: Projection): Reply {
@@ -166,7 +166,7 @@ function created(site: Site, kind: ResourceKind, resource: StoredResource, view:
 }
 
 function list(site: Site, kind: ResourceKind, query: ListQuery, view: Projection): Reply {
-  const result = listResources(site, kind, query);
+  const result = listResources(site, kind, query, { related: returns(kind, view, RELATED[kind.name]) });
   const resources = result.resources.map((resource) => project(kind, resource, view));
   return { status: 200, body: listResponse(resources, result.totalResults, result.startIndex) };
 }
@@ -202,7 +202,7 @@ function search(site: Site, kinds: ResourceKind[], body: unknown): Reply {
   for (const kind of kinds) {
     let result;
     try {
-      result = listResources(site, kind, { ...query, startIndex: skip + 1, count: wanted });
+      result = listResources(site, kind, { ...query, startIndex: skip + 1, count: wanted }, { related: returns(kind, view, RELATED[kind.name]) });
       resources.push(...result.resources.map((resource) => project(kind, resource, view, { lenient: kinds.length > 1 })));
     } catch (error) {
       if (!(error instanceof ScimError) || kinds.length === 1) throw error;

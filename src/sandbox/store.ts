@@ -161,6 +161,11 @@ export class SandboxStore {
     return this.#statements.members.all(groupId) as StoredMember[];
   }
 
+  /** A group's member ids alone: what a PATCH of members needs, without a read of each member's user. */
+  memberIds(groupId: string): string[] {
+    return this.#statements.memberIds.all(groupId) as string[];
+  }
+
   /** The groups a user is a member of, by id, with their displayName. */
   groupsOf(userId: string): { id: string; displayName: string }[] {
     return this.#statements.groupsOf.all(userId) as { id: string; displayName: string }[];
@@ -210,6 +215,7 @@ function prepare(db: Database.Database) {
     members: db.prepare(
       "SELECT m.user_id AS userId, json_extract(u.body, '$.userName') AS userName, m.display, m.ref FROM members m JOIN resources u ON u.id = m.user_id WHERE m.group_id = ? ORDER BY m.seq",
     ),
+    memberIds: db.prepare("SELECT user_id FROM members WHERE group_id = ? ORDER BY seq").pluck(),
     groupsOf: db.prepare(
       "SELECT g.id, json_extract(g.body, '$.displayName') AS displayName FROM members m JOIN resources g ON g.id = m.group_id WHERE m.user_id = ? ORDER BY g.seq",
     ),

@@ -14,7 +14,7 @@ export type CompareOp = "eq" | "ne" | "co" | "sw" | "ew" | "gt" | "lt" | "ge" | 
 export type CompValue = string | number | boolean | null;
 
 const COMPARE_OPS = new Set(["eq", "ne", "co", "sw", "ew", "gt", "lt", "ge", "le"]);
-const MAX_FILTER_CHARS = 4096;
+export const MAX_FILTER_CHARS = 4096;
 
 type Token = { kind: "(" | ")" | "[" | "]"; at: number } | { kind: "word"; text: string; at: number } | { kind: "value"; value: CompValue; at: number };
 

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import { ScimError } from "./errors.js";
-import { parseValueFilter, type Filter } from "./filter.js";
+import { MAX_FILTER_CHARS, parseValueFilter, type Filter } from "./filter.js";
 import { matches } from "./match.js";
 import { container, findAttribute, isRecord, resolvePath, type AttrPath } from "./paths.js";
 import type { Attribute, ResourceKind } from "./schema.js";
@@ -24,16 +24,8 @@ interface Target {
  * as a whole (required attributes, types). Operations apply in order and all or none take effect.
  */
 export function applyPatch(kind: ResourceKind, resource: Json, body: unknown): Json {
-  if (!isRecord(body)) throw syntax("the PATCH body must be a PatchOp object");
-  const schemas = body["schemas"];
-  if (!Array.isArray(schemas) || !schemas.some((schema) => String(schema).toLowerCase() === PATCH_SCHEMA.toLowerCase())) {
-    throw syntax(`a PATCH body's "schemas" must be ["${PATCH_SCHEMA}"]`);
-  }
-  const operations = body["Operations"] ?? body["operations"];
-  if (!Array.isArray(operations) || operations.length === 0) throw syntax('a PATCH body needs a non-empty "Operations" list');
-  if (operations.length > MAX_OPERATIONS) throw syntax(`at most ${MAX_OPERATIONS} operations per PATCH`);
   let result = structuredClone(resource);
-  operations.forEach((operation, index) => {
+  operationsOf(body).forEach((operation, index) => {
     if (!isRecord(operation)) throw syntax(`operation ${index + 1} is not an object`);
     const op = String(operation["op"] ?? "").toLowerCase();
     const path = operation["path"];
@@ -51,6 +43,49 @@ export function applyPatch(kind: ResourceKind, resource: Json, body: unknown): J
   });
   checkRequired(kind, result);
   return result;
+}
+
+/** A PatchOp request's operations, once its envelope is checked (RFC 7644 §3.5.2). */
+function operationsOf(body: unknown): unknown[] {
+  if (!isRecord(body)) throw syntax("the PATCH body must be a PatchOp object");
+  const schemas = body["schemas"];
+  if (!Array.isArray(schemas) || !schemas.some((schema) => String(schema).toLowerCase() === PATCH_SCHEMA.toLowerCase())) {
+    throw syntax(`a PATCH body's "schemas" must be ["${PATCH_SCHEMA}"]`);
+  }
+  const operations = body["Operations"] ?? body["operations"];
+  if (!Array.isArray(operations) || operations.length === 0) throw syntax('a PATCH body needs a non-empty "Operations" list');
+  if (operations.length > MAX_OPERATIONS) throw syntax(`at most ${MAX_OPERATIONS} operations per PATCH`);
+  return operations;
+}
+
+/** One operation of a PATCH that touches a group's members alone: add these ids, or remove the members whose value equals this one (case-insensitively, as `value` is not caseExact). */
+export type MemberOperation = { op: "add"; ids: string[] } | { op: "remove"; value: string };
+
+/** `members[value eq "…"]` as provisioning clients write it, the value a string literal as filter.ts reads one. */
+const REMOVE_BY_VALUE = /^members\[value eq ("(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*")\]$/i;
+
+/**
+ * The operations of a Group PATCH that only adds members by id (`path: members`, values with
+ * nothing but `value`) or removes one by `members[value eq "…"]` — what a provisioning client
+ * sends to a large group — in order; undefined for any other PATCH, which goes the general way.
+ * They mean what applyPatch makes of them; the store then writes only the rows they change.
+ */
+export function memberOperations(body: unknown): MemberOperation[] | undefined {
+  const parsed: MemberOperation[] = [];
+  for (const operation of operationsOf(body)) {
+    if (!isRecord(operation)) return undefined;
+    const op = String(operation["op"] ?? "").toLowerCase();
+    const path = typeof operation["path"] === "string" ? operation["path"] : undefined;
+    const value = operation["value"];
+    if (op === "add" && path?.toLowerCase() === "members" && Array.isArray(value)) {
+      const ids = value.map((item) => (isRecord(item) && Object.keys(item).length === 1 && typeof item["value"] === "string" ? item["value"] : undefined));
+      if (ids.some((id) => id === undefined)) return undefined;
+      parsed.push({ op: "add", ids: ids as string[] });
+    } else if (op === "remove" && value === undefined && path !== undefined && REMOVE_BY_VALUE.test(path) && path.length - "members[]".length <= MAX_FILTER_CHARS) {
+      parsed.push({ op: "remove", value: JSON.parse(REMOVE_BY_VALUE.exec(path)![1]!) as string });
+    } else return undefined;
+  }
+  return parsed;
 }
 
 function parsePath(kind: ResourceKind, text: string): Target {

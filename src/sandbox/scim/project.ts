@@ -46,6 +46,13 @@ export function project(kind: ResourceKind, resource: Json, projection: Projecti
   return out;
 }
 
+/** Whether a core attribute with this name is in what the projection returns (a sub-attribute of it keeps it in). */
+export function returns(kind: ResourceKind, projection: Projection, name: string): boolean {
+  const named = (list: string | undefined) => names(kind, list, true).filter((n) => n.holder === undefined && n.name === name);
+  if (names(kind, projection.attributes, true).length > 0) return named(projection.attributes).length > 0;
+  return !named(projection.excludedAttributes).some((n) => n.sub === undefined);
+}
+
 interface Name {
   /** The extension URN holding the attribute, if any. */
   holder?: string;
