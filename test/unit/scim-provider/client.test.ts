@@ -105,7 +105,8 @@ describe("ScimClient membership PATCH", () => {
     const { client, requests } = await clientFor(() => ({ status: 204 }));
     await client.patchGroupMembers("g1", { add: ["u1", "u2"], remove: ["u3"] });
     expect(requests).toHaveLength(1);
-    expect(requests[0]).toMatchObject({ method: "PATCH", url: "/Groups/g1" });
+    // Answered without the members: an SP returning the whole group would send them all back.
+    expect(requests[0]).toMatchObject({ method: "PATCH", url: "/Groups/g1?excludedAttributes=members" });
     expect(requests[0]?.json).toEqual({
       schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
       Operations: [
@@ -113,6 +114,20 @@ describe("ScimClient membership PATCH", () => {
         { op: "remove", path: 'members[value eq "u3"]' },
       ],
     });
+  });
+
+  it("asks an SP that refuses excludedAttributes again without it, and from then on never with it", async () => {
+    const { client, requests } = await clientFor((r) => (r.url.includes("excludedAttributes") ? scimError(400, "unknown parameter", "invalidSyntax") : { status: 204 }));
+    await client.patchGroupMembers("g1", { add: ["u1"], remove: [] });
+    await client.patchGroupMembers("g2", { add: [], remove: ["u2"] });
+    expect(requests.map((r) => `${r.method} ${r.url}`)).toEqual(["PATCH /Groups/g1?excludedAttributes=members", "PATCH /Groups/g1", "PATCH /Groups/g2"]);
+  });
+
+  it("passes on a PATCH refused for its own sake, still asking lean afterwards", async () => {
+    const { client, requests } = await clientFor((r) => (r.url.startsWith("/Groups/g1") ? scimError(400, "no such member", "invalidValue") : { status: 204 }));
+    expect((await failure(client.patchGroupMembers("g1", { add: ["u1"], remove: [] }))).status).toBe(400);
+    await client.patchGroupMembers("g2", { add: ["u1"], remove: [] });
+    expect(requests.map((r) => r.url)).toEqual(["/Groups/g1?excludedAttributes=members", "/Groups/g1", "/Groups/g2?excludedAttributes=members"]);
   });
 
   it("skips the request when nothing changes", async () => {

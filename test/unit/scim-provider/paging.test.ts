@@ -22,6 +22,20 @@ async function pagingSp(spPage: number, maxResults: number) {
 }
 
 describe("paged lists", () => {
+  it("lists users without their groups, and in full from an SP that refuses to leave them out", async () => {
+    const { client, requests } = await pagingSp(10, 10);
+    await client.listUsers();
+    expect(requests.filter((r) => r.url.startsWith("/Users")).every((r) => r.query.get("excludedAttributes") === "groups")).toBe(true);
+    await server!.close();
+    server = await startTestServer((r) =>
+      r.query.has("excludedAttributes") ? { status: 400, body: { status: "400", detail: "unsupported" } } : { status: 200, body: { totalResults: 1, Resources: [users[0]] } },
+    );
+    const strict = new ScimClient({ endpoint: server.endpoint, token: "t", sleep: async () => {} });
+    expect((await strict.listUsers()).map((u) => u.id)).toEqual(["u0"]);
+    expect((await strict.listUsers()).map((u) => u.id)).toEqual(["u0"]);
+    expect(server.requests.filter((r) => r.url.startsWith("/Users")).map((r) => r.query.has("excludedAttributes"))).toEqual([true, false, false]);
+  });
+
   it("asks for the SP's maxResults per page and follows what the SP actually sends", async () => {
     const { client, requests } = await pagingSp(7, 10);
     expect((await client.listUsers()).map((u) => u.id)).toEqual(users.map((u) => u.id));

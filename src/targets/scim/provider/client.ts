@@ -20,6 +20,7 @@ export class ScimClient {
   readonly #http: ScimHttp;
   #capabilities: Promise<Capabilities> | undefined;
   #removal: RemovalForm = "filter";
+  #leanAnswers = true;
   readonly #users = new ReadCache<ScimUser>(() => this.listUsers());
   readonly #groups = new ReadCache<ScimGroup>(() => this.listGroups());
 
@@ -91,8 +92,10 @@ export class ScimClient {
     return (await this.#search<ScimUser>("/Users", "externalId", externalId)).filter((u) => u.externalId === externalId);
   }
 
+  /** Without each user's groups, which rolecall reads from the groups themselves. */
   async listUsers(): Promise<ScimUser[]> {
-    return listAll<ScimUser>(this.#http, "/Users", await this.capabilities());
+    const capabilities = await this.capabilities();
+    return this.#lean((lean) => listAll<ScimUser>(this.#http, "/Users", capabilities, lean ? { excludedAttributes: "groups" } : {}));
   }
 
   /** Resolved after an unknown outcome by displayName and externalId together (displayNames need not be unique). */
@@ -143,7 +146,7 @@ export class ScimClient {
   /** One PatchOp request with these operations (attribute replaces; never members). */
   async patchGroup(id: string, operations: PatchOperation[]): Promise<void> {
     this.#groups.invalidate(id);
-    await this.#http.request("PATCH", `/Groups/${encodeURIComponent(id)}`, { schemas: [PATCH_OP_SCHEMA], Operations: operations });
+    await this.#patchGroupRequest(`/Groups/${encodeURIComponent(id)}`, { schemas: [PATCH_OP_SCHEMA], Operations: operations });
   }
 
   /**
@@ -159,12 +162,34 @@ export class ScimClient {
     const path = `/Groups/${encodeURIComponent(id)}`;
     for (const chunk of memberChunks(changes)) {
       try {
-        await this.#http.request("PATCH", path, memberPatchRequest(chunk, this.#removal));
+        await this.#patchGroupRequest(path, memberPatchRequest(chunk, this.#removal));
       } catch (err) {
         if (!(this.#removal === "filter" && chunk.remove.length > 0 && err instanceof ScimError && err.status === 501)) throw err;
         this.#removal = "values";
-        await this.#http.request("PATCH", path, memberPatchRequest(chunk, this.#removal));
+        await this.#patchGroupRequest(path, memberPatchRequest(chunk, this.#removal));
       }
+    }
+  }
+
+  /** A PATCH of a group, answered without its members: an SP that answers with the whole resource (RFC 7644 §3.5.2) would send every member back each time. */
+  async #patchGroupRequest(path: string, body: unknown): Promise<void> {
+    await this.#lean((lean) => this.#http.request("PATCH", lean ? `${path}?excludedAttributes=members` : path, body));
+  }
+
+  /**
+   * A request sent with `excludedAttributes`, which every SP must support (RFC 7644 §3.4.2.5)
+   * and some may refuse: one that answers 400 is asked again without it, and once that works,
+   * never with it again. Both are safe to repeat (a list read, a PATCH naming its members).
+   */
+  async #lean<T>(send: (lean: boolean) => Promise<T>): Promise<T> {
+    if (!this.#leanAnswers) return send(false);
+    try {
+      return await send(true);
+    } catch (err) {
+      if (!(err instanceof ScimError && err.status === 400)) throw err;
+      const answer = await send(false);
+      this.#leanAnswers = false;
+      return answer;
     }
   }
 
@@ -229,7 +254,7 @@ export class ScimClient {
     const capabilities = await this.capabilities();
     if (capabilities.filter) {
       try {
-        return await listAll<T>(this.#http, path, capabilities, eqFilter(attribute, value));
+        return await listAll<T>(this.#http, path, capabilities, { filter: eqFilter(attribute, value) });
       } catch (err) {
         if (!(err instanceof ScimError && (err.status === 400 || err.status === 501))) throw err;
       }

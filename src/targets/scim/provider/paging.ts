@@ -14,16 +14,17 @@ export type Paging = Pick<Capabilities, "pageSize" | "paging">;
  * §3.4.2.4) or by cursor (RFC 9865). We ask for `pageSize`; the SP may answer with fewer, so
  * the next index starts after what it actually sent. Stops at totalResults (or after the first
  * page when the SP sends none), at the last cursor, at an empty page, or — for an SP that sends
- * the same page again — fails instead of looping.
+ * the same page again — fails instead of looping. `excludedAttributes` (RFC 7644 §3.4.2.5) leaves
+ * out what the caller never reads.
  */
-export async function listAll<T extends { id?: unknown }>(http: ScimHttp, path: string, paging: Paging, filter?: string): Promise<T[]> {
+export async function listAll<T extends { id?: unknown }>(http: ScimHttp, path: string, paging: Paging, { filter, excludedAttributes }: { filter?: string; excludedAttributes?: string } = {}): Promise<T[]> {
   const all: T[] = [];
   const seen = new Set<unknown>();
   let startIndex = 1;
   let cursor = "";
   for (;;) {
     const position: Record<string, string> = paging.paging === "cursor" ? { cursor } : { startIndex: String(startIndex) };
-    const query = new URLSearchParams({ ...(filter === undefined ? {} : { filter }), ...position, count: String(paging.pageSize) });
+    const query = new URLSearchParams({ ...(filter === undefined ? {} : { filter }), ...(excludedAttributes === undefined ? {} : { excludedAttributes }), ...position, count: String(paging.pageSize) });
     const page = (await http.request("GET", `${path}?${query}`)) as ListResponse<T> | undefined;
     const resources = Array.isArray(page?.Resources) ? page.Resources : [];
     if (resources.length === 0) return all;
