@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { isDeepStrictEqual, promisify } from "node:util";
+import { gunzipSync, gzipSync } from "node:zlib";
 import type { Deployment, EngineEvent, LocalWorkspace, Stack } from "@pulumi/pulumi/automation/index.js";
 
 /** The parts of a checkpoint resource rolecall reads or sets. */
@@ -37,21 +38,34 @@ export function stateResources(exported: Deployment): StateResource[] {
 /** The stack output holding rolecall's record of what the stack holds (targets/record.ts). */
 export const RECORD_OUTPUT = "rolecall";
 
+/** How a compressed record's text begins: gzip, then base64, of the record's JSON. */
+const COMPRESSED = "gzip+base64:";
+
+/** Far above any record (10 MB of JSON at 10,000 people): a corrupt or hostile state cannot make a decompression that fills memory. */
+const MAX_RECORD_BYTES = 1 << 30;
+
 /**
- * The record as the stack output keeps it: one JSON string. As an object it was ~590,000
- * values at 10,000 people, and every engine command paid for each of them — the SDK's protobuf
- * encoding (hundreds of MB in flight), the engine's copies into events and checkpoints, and the
- * program's decoding of those events — though no engine step ever looks inside it.
+ * The record as the stack output keeps it: one string, its JSON compressed. As an object it was
+ * ~590,000 values at 10,000 people, and every engine command paid for each of them — the SDK's
+ * protobuf encoding (hundreds of MB in flight), the engine's copies into events and checkpoints,
+ * and the program's decoding of those events — though no engine step ever looks inside it. As
+ * JSON text it was still 10.7 MB of the 51 MB state, carried by every export, import and event
+ * of the root stack; compressed it is 2 MB. `rolecall` reads it back; by hand:
+ * `pulumi stack output rolecall | cut -d: -f2 | base64 -d | gunzip`.
  */
 export function encodeRecord(record: unknown): string {
-  return JSON.stringify(record);
+  return COMPRESSED + gzipSync(JSON.stringify(record)).toString("base64");
 }
 
-/** The record from its stack output: the JSON string, or the object that records written before were; text that is not JSON stays as it is, for the reader to refuse. */
+/**
+ * The record from its stack output: compressed, plain JSON text or an object (as records
+ * written before were); anything that does not decode stays as it is, for the reader to refuse.
+ */
 export function decodeRecord(stored: unknown): unknown {
   if (typeof stored !== "string") return stored;
   try {
-    return JSON.parse(stored) as unknown;
+    const text = stored.startsWith(COMPRESSED) ? gunzipSync(Buffer.from(stored.slice(COMPRESSED.length), "base64"), { maxOutputLength: MAX_RECORD_BYTES }).toString("utf8") : stored;
+    return JSON.parse(text) as unknown;
   } catch {
     return stored;
   }
@@ -167,7 +181,7 @@ export function applyStateEdit(exported: Deployment, edit: StateEdit): boolean {
     }
     const stored = r.outputs?.[RECORD_OUTPUT];
     // The same text is the same record: the data comparison, megabytes at 10,000 people, is for text that differs.
-    if (record !== undefined && r.type === "pulumi:pulumi:Stack" && stored !== record && !isDeepStrictEqual(decodeRecord(stored), JSON.parse(record))) {
+    if (record !== undefined && r.type === "pulumi:pulumi:Stack" && stored !== record && !isDeepStrictEqual(decodeRecord(stored), decodeRecord(record))) {
       r.outputs = { ...(r.outputs ?? {}), [RECORD_OUTPUT]: record };
       changed = true;
     }

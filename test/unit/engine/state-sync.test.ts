@@ -45,7 +45,7 @@ describe("editing the checkpoint", () => {
     expect(applyStateEdit(checkpoint(encodeRecord(record)), { record: { ...record, identities: undefined } })).toBe(false);
   });
 
-  it("writes a record that differs in a value, as one JSON string the next run reads back", () => {
+  it("writes a record that differs in a value, as one string the next run reads back", () => {
     const stored = checkpoint(record);
     const moved = { ...record, accounts: { W1: { ...record.accounts.W1, email: "b@example.com" } } };
     expect(applyStateEdit(stored, { record: moved })).toBe(true);
@@ -54,7 +54,20 @@ describe("editing the checkpoint", () => {
     expect(stackOutputs(stored).rolecall).toEqual(moved);
   });
 
+  it("keeps the record compressed, reads records written as plain JSON text before, and takes an equal one for no change", () => {
+    const many = { ...record, accounts: Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`W${i}`, record.accounts.W1])) };
+    const encoded = encodeRecord(many);
+    expect(encoded.startsWith("gzip+base64:")).toBe(true);
+    expect(encoded.length).toBeLessThan(JSON.stringify(many).length / 10);
+    expect(stackOutputs(checkpoint(JSON.stringify(many))).rolecall).toEqual(many);
+    expect(applyStateEdit(checkpoint(JSON.stringify(many)), { record: many })).toBe(false);
+    const plain = checkpoint(JSON.stringify(record));
+    expect(applyStateEdit(plain, { record: many })).toBe(true);
+    expect(stackOutputs(plain).rolecall).toEqual(many);
+  });
+
   it("reads the record in both forms and refuses one that is not JSON", () => {
+    expect(readPreviousRecord(stackOutputs(checkpoint("gzip+base64:bm90IGd6aXA="))).problem).toMatch(/record \(output 'rolecall'\) is not JSON/);
     expect(readPreviousRecord(stackOutputs(checkpoint(record))).record?.accounts?.["W1"]?.email).toBe("a@example.com");
     expect(readPreviousRecord(stackOutputs(checkpoint(encodeRecord(record)))).record?.accounts?.["W1"]?.email).toBe("a@example.com");
     expect(readPreviousRecord(stackOutputs(checkpoint('{"asOf": "2026-12-01", "accou'))).problem).toMatch(/record \(output 'rolecall'\) is not JSON/);
