@@ -131,14 +131,14 @@ export function deleteResource(site: Site, kind: ResourceKind, id: string, ifMat
   });
 }
 
+/** The attribute each kind computes from the membership table. */
+export const RELATED: Record<ResourceKind["name"], string> = { User: "groups", Group: "members" };
+
 /**
  * The resource as served (RFC 7643 §3): schemas, id, attributes, computed members/groups, meta.
  * `related: false` leaves out a group's members or a user's groups (RELATED), for a request
  * whose projection drops them anyway: they are the costly part of a large group or a busy user.
  */
-/** The attribute each kind computes from the membership table. */
-export const RELATED: Record<ResourceKind["name"], string> = { User: "groups", Group: "members" };
-
 export function render(site: Site, kind: ResourceKind, resource: StoredResource, { related = true } = {}): Json {
   const out: Json = { schemas: schemasOf(kind, resource.body), id: resource.id, ...resource.body };
   if (related && kind.name === "Group") {
