@@ -22,6 +22,23 @@ async function pagingSp(spPage: number, maxResults: number) {
 }
 
 describe("paged lists", () => {
+  it("reads groups a few to a page, whatever maxResults allows: one answer never holds every membership", async () => {
+    const groups = Array.from({ length: 45 }, (_, i) => ({ schemas: [], id: `g${i}`, displayName: `group ${i}`, members: [{ value: "u1" }] }));
+    server = await startTestServer((r) => {
+      if (r.url.startsWith("/ServiceProviderConfig")) return { status: 200, body: { filter: { supported: true, maxResults: 1000 } } };
+      const start = Number(r.query.get("startIndex") ?? "1");
+      const count = Number(r.query.get("count") ?? "1000");
+      return { status: 200, body: { totalResults: groups.length, startIndex: start, Resources: groups.slice(start - 1, start - 1 + count) } };
+    });
+    const client = new ScimClient({ endpoint: server.endpoint, token: "t", sleep: async () => {} });
+    expect((await client.listGroups()).map((g) => g.id)).toEqual(groups.map((g) => g.id));
+    expect(server.requests.filter((r) => r.url.startsWith("/Groups")).map((r) => [r.query.get("startIndex"), r.query.get("count")])).toEqual([
+      ["1", "20"],
+      ["21", "20"],
+      ["41", "20"],
+    ]);
+  });
+
   it("lists users without their groups, and in full from an SP that refuses to leave them out", async () => {
     const { client, requests } = await pagingSp(10, 10);
     await client.listUsers();

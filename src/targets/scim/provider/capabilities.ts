@@ -20,6 +20,12 @@ export interface Capabilities {
 export const DEFAULT_PAGE_SIZE = 100;
 /** Never more per page than this, whatever maxResults says: one page must fit comfortably in memory. */
 export const MAX_PAGE_SIZE = 1_000;
+/**
+ * Groups per page: a group carries its members, so a page of a thousand held every membership
+ * of the company in one answer — 55 MB at 10,000 people, and past the longest string V8 can
+ * hold (~512 MB) on the way to 100,000.
+ */
+export const GROUP_PAGE_SIZE = 20;
 
 /**
  * An SP without a ServiceProviderConfig (RFC 7644 §4 makes it mandatory, but some omit it)

@@ -1,4 +1,4 @@
-import { ASSUMED_CAPABILITIES, capabilitiesFrom, type Capabilities } from "./capabilities.js";
+import { ASSUMED_CAPABILITIES, capabilitiesFrom, GROUP_PAGE_SIZE, type Capabilities } from "./capabilities.js";
 import { eqFilter } from "./filter.js";
 import { ScimHttp, type ScimHttpOptions } from "./http.js";
 import { memberChunks, memberPatchRequest, type MemberChanges, type RemovalForm } from "./member-patch.js";
@@ -140,7 +140,8 @@ export class ScimClient {
   }
 
   async listGroups(): Promise<ScimGroup[]> {
-    return listAll<ScimGroup>(this.#http, "/Groups", await this.capabilities());
+    const capabilities = await this.capabilities();
+    return listAll<ScimGroup>(this.#http, "/Groups", { ...capabilities, pageSize: Math.min(capabilities.pageSize, GROUP_PAGE_SIZE) });
   }
 
   /** One PatchOp request with these operations (attribute replaces; never members). */
