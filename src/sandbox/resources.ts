@@ -71,7 +71,8 @@ export function patchResource(site: Site, kind: ResourceKind, id: string, body: 
     const current = findResource(site, kind, id);
     checkPrecondition(current, ifMatch);
     const memberOps = kind.name === "Group" ? memberOperations(body) : undefined;
-    if (memberOps) return patchMembers(site, current, memberOps);
+    const patched = memberOps && patchMembers(site, current, memberOps);
+    if (patched) return patched;
     const before: Json = kind.name === "Group" ? { ...current.body, members: site.store.members(id).map(asMember) } : current.body;
     const { attributes, members } = split(kind, applyPatch(kind, before, body));
     return save(site, kind, current, attributes, kind.name === "Group" ? (members ?? []) : undefined);
@@ -82,8 +83,10 @@ export function patchResource(site: Site, kind: ResourceKind, id: string, body: 
  * A PATCH of a group's members alone, applied row by row: what applyPatch would make of it, at
  * the cost of the members it names rather than of the whole group (a leaver's removal from a
  * group of 10,000 reads ten thousand ids, not ten thousand members with their users).
+ * Undefined, before anything is written, for one that removes a member and adds it back: that
+ * drops the display and $ref it was stored with, which the general path works out.
  */
-function patchMembers(site: Site, group: StoredResource, operations: readonly MemberOperation[]): StoredResource {
+function patchMembers(site: Site, group: StoredResource, operations: readonly MemberOperation[]): StoredResource | undefined {
   const had = site.store.memberIds(group.id);
   const present = new Set(had);
   const byValue = new Map<string, Set<string>>();
@@ -93,10 +96,12 @@ function patchMembers(site: Site, group: StoredResource, operations: readonly Me
     byValue.get(key)!.add(id);
   };
   had.forEach(index);
+  const before = new Set(had);
   for (const operation of operations) {
     if (operation.op === "add") {
       for (const id of operation.ids) {
         if (present.has(id)) continue;
+        if (before.has(id)) return undefined;
         present.add(id);
         index(id);
       }
@@ -106,7 +111,6 @@ function patchMembers(site: Site, group: StoredResource, operations: readonly Me
       byValue.delete(key);
     }
   }
-  const before = new Set(had);
   const added = [...present].filter((id) => !before.has(id));
   const removed = had.filter((id) => !present.has(id));
   const unknown = added.filter((id) => !site.store.get("User", id));

@@ -61,8 +61,9 @@ function operationsOf(body: unknown): unknown[] {
 /** One operation of a PATCH that touches a group's members alone: add these ids, or remove the members whose value equals this one (case-insensitively, as `value` is not caseExact). */
 export type MemberOperation = { op: "add"; ids: string[] } | { op: "remove"; value: string };
 
-/** `members[value eq "…"]` as provisioning clients write it, the value a string literal as filter.ts reads one. */
-const REMOVE_BY_VALUE = /^members\[value eq ("(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*")\]$/i;
+/** `members[value eq "…"]` as provisioning clients write it: names in any case, the value a string literal as filter.ts reads one. */
+const REMOVE_BY_VALUE = /^members\[value eq /i;
+const STRING_LITERAL = /^"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"$/;
 
 /**
  * The operations of a Group PATCH that only adds members by id (`path: members`, values with
@@ -81,8 +82,10 @@ export function memberOperations(body: unknown): MemberOperation[] | undefined {
       const ids = value.map((item) => (isRecord(item) && Object.keys(item).length === 1 && typeof item["value"] === "string" ? item["value"] : undefined));
       if (ids.some((id) => id === undefined)) return undefined;
       parsed.push({ op: "add", ids: ids as string[] });
-    } else if (op === "remove" && value === undefined && path !== undefined && REMOVE_BY_VALUE.test(path) && path.length - "members[]".length <= MAX_FILTER_CHARS) {
-      parsed.push({ op: "remove", value: JSON.parse(REMOVE_BY_VALUE.exec(path)![1]!) as string });
+    } else if (op === "remove" && value === undefined && path !== undefined && REMOVE_BY_VALUE.test(path) && path.endsWith("]") && path.length - "members[]".length <= MAX_FILTER_CHARS) {
+      const literal = path.slice("members[value eq ".length, -1);
+      if (!STRING_LITERAL.test(literal)) return undefined;
+      parsed.push({ op: "remove", value: JSON.parse(literal) as string });
     } else return undefined;
   }
   return parsed;

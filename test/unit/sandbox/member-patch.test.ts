@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { memberOperations, PATCH_SCHEMA } from "../../../src/sandbox/scim/patch.js";
 import { memberPatchRequest } from "../../../src/targets/scim/provider/member-patch.js";
-import { startTestSandbox, type TestSandbox } from "./helpers.js";
+import { GROUP_SCHEMA, startTestSandbox, type TestSandbox } from "./helpers.js";
 
 /** An operation on members, as the property draws it: which user (or an id no user has), and for removals how the value is cased. */
 type Drawn = { op: "add"; users: number[] } | { op: "remove"; user: number; upper: boolean };
@@ -39,10 +39,13 @@ describe("sandbox: a PATCH of members alone", () => {
       fc.record({ op: fc.constant("remove" as const), user, upper: fc.boolean() }),
     );
     await fc.assert(
-      fc.asyncProperty(fc.subarray([0, 1, 2, 3, 4]), fc.array(drawn, { minLength: 1, maxLength: 6 }), async (initial, ops) => {
+      fc.asyncProperty(fc.subarray([0, 1, 2, 3, 4]), fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }), fc.array(drawn, { minLength: 1, maxLength: 6 }), async (initial, named, ops) => {
         groups += 1;
-        const fast = await sandbox.createGroup(`fast-${groups}`, initial.map(idOf));
-        const general = await sandbox.createGroup(`general-${groups}`, initial.map(idOf));
+        // Some members stored with a display of their own, as a client may have given it.
+        const members = initial.map((i) => ({ value: idOf(i), ...(named[i] ? { display: `Member ${i}` } : {}) }));
+        const create = async (displayName: string) => (await sandbox.scim("POST", "/Groups", { schemas: [GROUP_SCHEMA], displayName, members })).body.id as string;
+        const fast = await create(`fast-${groups}`);
+        const general = await create(`general-${groups}`);
         const operations = ops.map(operation);
         // A replace of the displayName with itself changes nothing, and takes the PATCH off the members-only path.
         const a = await sandbox.patch(`/Groups/${fast}`, ...operations);
@@ -51,8 +54,18 @@ describe("sandbox: a PATCH of members alone", () => {
         expect(a.body.detail).toBe(b.body.detail);
         expect(await state(fast)).toEqual(await state(general));
       }),
-      { numRuns: 60 },
+      { numRuns: 150 },
     );
+  });
+
+  it("refuses a malformed value in a removal as the general path does", async () => {
+    const group = await sandbox.createGroup("malformed", [users[0]!]);
+    for (const literal of ['"x\\Ty"', '"x\\U0041"', '"x']) {
+      const fast = await sandbox.patch(`/Groups/${group}`, { op: "remove", path: `members[value eq ${literal}]` });
+      const general = await sandbox.patch(`/Groups/${group}`, { op: "remove", path: `members[value eq ${literal}]` }, { op: "replace", path: "displayName", value: "malformed" });
+      expect([fast.status, fast.body.detail]).toEqual([general.status, general.body.detail]);
+      expect(fast.status, literal).toBe(400);
+    }
   });
 
   it("is what rolecall's provider sends, in both forms of removal", () => {
