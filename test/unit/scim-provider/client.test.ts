@@ -123,6 +123,14 @@ describe("ScimClient membership PATCH", () => {
     expect(requests.map((r) => `${r.method} ${r.url}`)).toEqual(["PATCH /Groups/g1?excludedAttributes=members", "PATCH /Groups/g1", "PATCH /Groups/g2"]);
   });
 
+  it("leaves a 400 that follows a possibly applied attempt to the caller, as the SP's verdict on that write", async () => {
+    let patches = 0;
+    const { client, requests } = await clientFor(() => (++patches === 1 ? { status: 503 } : scimError(400, "u2 is already a member", "invalidValue")));
+    const err = await failure(client.patchGroupMembers("g1", { add: ["u2"], remove: [] }));
+    expect(err.afterUncertainAttempt).toBe(true);
+    expect(requests.map((r) => r.url)).toEqual(["/Groups/g1?excludedAttributes=members", "/Groups/g1?excludedAttributes=members"]);
+  });
+
   it("passes on a PATCH refused for its own sake, still asking lean afterwards", async () => {
     const { client, requests } = await clientFor((r) => (r.url.startsWith("/Groups/g1") ? scimError(400, "no such member", "invalidValue") : { status: 204 }));
     expect((await failure(client.patchGroupMembers("g1", { add: ["u1"], remove: [] }))).status).toBe(400);

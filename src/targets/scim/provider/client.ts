@@ -180,14 +180,16 @@ export class ScimClient {
   /**
    * A request sent with `excludedAttributes`, which every SP must support (RFC 7644 §3.4.2.5)
    * and some may refuse: one that answers 400 is asked again without it, and once that works,
-   * never with it again. Both are safe to repeat (a list read, a PATCH naming its members).
+   * never with it again. Both are safe to repeat (a list read, a PATCH naming its members). A 400
+   * after an attempt that may have been applied is the SP judging that write, not the
+   * parameter: it goes to the caller as it is, to be read back (group-members.ts).
    */
   async #lean<T>(send: (lean: boolean) => Promise<T>): Promise<T> {
     if (!this.#leanAnswers) return send(false);
     try {
       return await send(true);
     } catch (err) {
-      if (!(err instanceof ScimError && err.status === 400)) throw err;
+      if (!(err instanceof ScimError && err.status === 400 && !err.afterUncertainAttempt)) throw err;
       const answer = await send(false);
       this.#leanAnswers = false;
       return answer;
