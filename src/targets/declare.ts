@@ -51,20 +51,22 @@ const declarationOf = (target: AnyTarget) => {
  * taking its projection. Reads nothing and decides nothing — that happened in compile.
  * `part`: of the targets that can declare part of their state, only these accounts and groups
  * are declared (the leaver fast path), other members named by their ids in the state.
- * Returns the stack outputs: the record the next plan compares against.
+ * Resolves once every target has declared everything: the stack outputs, the record the next
+ * plan compares against.
  */
 export async function declareTargets(desired: DesiredState, connections: TargetConnections, previous?: PreviousDeclarations, part?: DeclaredPart): Promise<Record<typeof RECORD_OUTPUT, string>> {
   const byName = connections as Record<string, unknown>;
   const before = (previous ?? {}) as Record<string, unknown>;
   const enabled = ALL_TARGETS.filter((target) => byName[target.name] !== undefined);
   const declarations = await Promise.all(enabled.map(declarationOf));
-  enabled.forEach((target, i) => {
+  const declaring = enabled.map((target, i) => {
     const whole = ((desired.targets as Record<string, unknown>)[target.name] ?? target.emptyProjection([])) as Keyed;
     const idsInState = part && target.declaresPart ? previous?.accountIds?.[target.name] ?? new Map<string, string>() : undefined;
     const projection = idsInState ? { ...whole, users: whole.users.filter((u) => part!.accounts.has(u.key) && (part!.creates || idsInState.has(u.key))), groups: whole.groups.filter((g) => part!.groups.has(g.key)) } : whole;
     const adoption = previous?.adoption ? adoptionIn(previous.adoption, target.name) : undefined;
-    declarations[i]!(target.name, projection, byName[target.name], { state: before[target.name], ...(previous?.record ? { record: previous.record } : {}), ...(adoption ? { adoption } : {}), ...(idsInState ? { accountIds: idsInState, ...(part?.byId ? { byId: part.byId } : {}) } : {}) });
+    return declarations[i]!(target.name, projection, byName[target.name], { state: before[target.name], ...(previous?.record ? { record: previous.record } : {}), ...(adoption ? { adoption } : {}), ...(idsInState ? { accountIds: idsInState, ...(part?.byId ? { byId: part.byId } : {}) } : {}) });
   });
+  await Promise.all(declaring);
   return { [RECORD_OUTPUT]: encodeRecord(stackRecord(desired, Object.keys(connections))) };
 }
 

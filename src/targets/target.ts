@@ -123,8 +123,12 @@ export interface ConnectContext {
   projection?: unknown;
 }
 
-/** Declares a target's resources: one ComponentResource named after the target. */
-export type Declare<Projection, Connection, State> = (name: string, projection: Projection, connection: Connection, previous: PreviousOf<State>) => void;
+/**
+ * Declares a target's resources: one ComponentResource named after the target. A target that
+ * declares in waves (waves.ts) returns a promise that settles once the engine has answered every
+ * registration; the program waits for it before it ends.
+ */
+export type Declare<Projection, Connection, State> = (name: string, projection: Projection, connection: Connection, previous: PreviousOf<State>) => void | Promise<void>;
 
 /** What brownfield adoption knows of one stack's target: how the engine names an existing object, and what it cannot adopt in place. */
 export interface AdoptionFacts {

@@ -5,6 +5,7 @@ import { orphanResourceName } from "../../model/adoption.js";
 import { ScimGroup, ScimOrphanAccount, ScimProvider, ScimUser } from "./resources.js";
 import { packIds } from "../member-list.js";
 import { scimUserArgs } from "./user-args.js";
+import { declareInWaves } from "../waves.js";
 
 export interface ScimTargetArgs {
   projection: Directory;
@@ -25,22 +26,28 @@ export interface ScimTargetArgs {
  * contract with deployed stacks — see the URN golden test.
  */
 export class ScimTarget extends pulumi.ComponentResource {
-  readonly users: ReadonlyMap<string, ScimUser>;
-  readonly groups: ReadonlyMap<string, ScimGroup>;
+  /** Settles once the engine has answered every registration of the target's resources. */
+  readonly declared: Promise<void>;
 
   constructor(name: string, args: ScimTargetArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rolecall:targets:Scim", name, {}, opts);
     const provider = new ScimProvider(name, { endpoint: args.endpoint, ...(args.token !== undefined ? { token: args.token } : {}) }, { parent: this });
+    this.declared = this.declareAll(args, provider);
+  }
+
+  /** Users first, in waves (waves.ts), then the groups naming them, then policy's orphans. */
+  private async declareAll(args: ScimTargetArgs, provider: ScimProvider): Promise<void> {
     const adopted = new Map((args.adoption?.adoptions ?? []).map((a) => [`${a.kind}:${a.key}`, a]));
     const users = new Map<string, ScimUser>();
-    for (const user of args.projection.users) {
+    await declareInWaves(args.projection.users, (user) => {
       const adopt = adopted.get(`account:${user.key}`);
-      users.set(user.key, new ScimUser(user.key, { ...scimUserArgs(user), ...(adopt ? { adoptId: adopt.id, adoptUserName: adopt.name } : {}) }, { parent: this, provider, protect: user.protected }));
-    }
-    const groups = new Map<string, ScimGroup>();
-    for (const group of args.projection.groups) {
-      groups.set(
-        group.key,
+      const declared = new ScimUser(user.key, { ...scimUserArgs(user), ...(adopt ? { adoptId: adopt.id, adoptUserName: adopt.name } : {}) }, { parent: this, provider, protect: user.protected });
+      users.set(user.key, declared);
+      return declared;
+    });
+    const groups = await declareInWaves(
+      args.projection.groups,
+      (group) =>
         new ScimGroup(
           group.key,
           {
@@ -51,16 +58,13 @@ export class ScimTarget extends pulumi.ComponentResource {
           },
           { parent: this, provider },
         ),
-      );
-    }
+    );
     // Named by the SCIM id: the account is nobody's, so it has no worker ID to be named by.
-    for (const orphan of args.adoption?.orphans ?? []) {
-      if (orphan.action === "report") continue;
-      new ScimOrphanAccount(orphanResourceName(orphan.id), { accountId: orphan.id, userName: orphan.userName, ...(orphan.externalId ? { externalId: orphan.externalId } : {}), action: orphan.action }, { parent: this, provider });
-    }
-    this.users = users;
-    this.groups = groups;
-    this.registerOutputs({ users: users.size, groups: groups.size });
+    await declareInWaves(
+      (args.adoption?.orphans ?? []).flatMap((orphan) => (orphan.action === "report" ? [] : [{ ...orphan, action: orphan.action }])),
+      (orphan) => new ScimOrphanAccount(orphanResourceName(orphan.id), { accountId: orphan.id, userName: orphan.userName, ...(orphan.externalId ? { externalId: orphan.externalId } : {}), action: orphan.action }, { parent: this, provider }),
+    );
+    this.registerOutputs({ users: users.size, groups: groups.length });
   }
 }
 

@@ -52,6 +52,6 @@ export const scimTarget = defineTarget({
   loadDeclare: async () => {
     const { ScimTarget } = await import("./component.js");
     return (name, projection, { tokenInEnvironment, token, ...connection }: ScimConnection, previous) =>
-      void new ScimTarget(name, { projection, ...connection, ...(tokenInEnvironment ? {} : { token }), ...(previous.adoption ? { adoption: previous.adoption } : {}), ...(previous.accountIds ? { accountIds: previous.accountIds } : {}), ...(previous.byId ? { byId: previous.byId } : {}) });
+      new ScimTarget(name, { projection, ...connection, ...(tokenInEnvironment ? {} : { token }), ...(previous.adoption ? { adoption: previous.adoption } : {}), ...(previous.accountIds ? { accountIds: previous.accountIds } : {}), ...(previous.byId ? { byId: previous.byId } : {}) }).declared;
   },
 });
