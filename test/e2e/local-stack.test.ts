@@ -1,4 +1,7 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import type { StateResource } from "../../src/engine/state-sync.js";
 import { todayIn } from "../../src/load/as-of.js";
 import { compile } from "../../src/compile/compile.js";
 import { loadDesiredState } from "../../src/load/desired-state-dir.js";
@@ -35,6 +38,13 @@ describe("the local stack, end to end", () => {
     const userNameOf = new Map(want.users.map((u) => [u.key, u.userName]));
     const groups = Object.fromEntries(got.groups.map((g) => [g.displayName, [...g.members].sort()]));
     expect(groups).toEqual(Object.fromEntries(want.groups.map((g) => [g.displayName, g.members.map((m) => userNameOf.get(m.user)!).sort()])));
+    // Members are named by the ids the engine answered: no group records a dependency on them,
+    // which every later targeted run would walk once per target (src/targets/scim/component.ts).
+    const state = JSON.parse(await readFile(path.join(project.dir, ".rolecall", "state", ".pulumi", "stacks", "rolecall", "local.json"), "utf8")) as { checkpoint: { latest: { resources: StateResource[] } } };
+    const groupsInState = state.checkpoint.latest.resources.filter((r) => r.type === "rolecall-scim:index:Group");
+    expect(groupsInState).toHaveLength(want.groups.length);
+    const onUsers = groupsInState.flatMap((r) => [...(r.dependencies ?? []), ...Object.values(r.propertyDependencies ?? {}).flat()]).filter((urn) => urn.includes("rolecall-scim:index:User::"));
+    expect(onUsers).toEqual([]);
   });
 
   it("the next plan reports no changes", async () => {

@@ -26,8 +26,8 @@ describe("the SCIM target with Pulumi's mocks", () => {
 
     const platform = groups.find((g) => g.name === "platform-team")!;
     expect(platform.inputs).toMatchObject({ displayName: "Platform Team", externalId: "platform-team" });
-    // Each declared account's id is an element of its own; the provider's check packs them (member-list.ts).
-    expect(platform.inputs.members).toEqual(["id-W1010", "id-W1011", "id-W1012", "id-W1013"]);
+    // Each member the engine has answered is named by its id, packed (member-list.ts): the group records no dependency on them.
+    expect(platform.inputs.members).toEqual(["id-W1010\nid-W1011\nid-W1012\nid-W1013"]);
 
     const provider = registered.find((r) => r.type === "pulumi:providers:rolecall-scim")!;
     expect(provider.inputs.endpoint).toBe("https://scim.example.com/v2");
@@ -45,8 +45,8 @@ describe("the SCIM target with Pulumi's mocks", () => {
     expect(registered.filter((r) => r.type === "rolecall-scim:index:User").map((u) => u.name)).toEqual(["W1011"]);
     const groups = registered.filter((r) => r.type === "rolecall-scim:index:Group");
     expect(groups.map((g) => g.name).sort()).toEqual(["all-staff", "platform-team"]);
-    // The ids known from the state in one element, the declared account's (known only once it is written) in another.
-    expect(groups.find((g) => g.name === "platform-team")!.inputs.members).toEqual(["state-W1010\nstate-W1012\nstate-W1013", "id-W1011"]);
+    // The ids from the state and the declared account's, once the engine answered it, in one element.
+    expect(groups.find((g) => g.name === "platform-team")!.inputs.members).toEqual(["id-W1011\nstate-W1010\nstate-W1012\nstate-W1013"]);
 
     // A member neither declared nor in the state cannot be named: the program fails rather than drop them.
     const withoutW1012 = new Map([...inState].filter(([key]) => key !== "W1012"));

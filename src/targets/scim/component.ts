@@ -6,6 +6,7 @@ import { ScimGroup, ScimOrphanAccount, ScimProvider, ScimUser } from "./resource
 import { packIds } from "../member-list.js";
 import { scimUserArgs } from "./user-args.js";
 import { declareInWaves } from "../waves.js";
+import { answeredValue } from "../registration-answers.js";
 
 export interface ScimTargetArgs {
   projection: Directory;
@@ -45,6 +46,12 @@ export class ScimTarget extends pulumi.ComponentResource {
       users.set(user.key, declared);
       return declared;
     });
+    // A member the engine has answered with its id is named by it: the state then records no
+    // dependency of the group on them, as after any later run (target.ts, `byId`), and the first
+    // leaver run after the initial apply does not have to declare and rewrite every group. One
+    // still unknown (a preview's create) or whose registration failed stays a reference, so the
+    // engine skips the group as it did before (apply.ts applies what it skipped on its own).
+    const named = new Map(await Promise.all([...users].map(async ([key, user]) => [key, (await answeredValue(user.scimId)) ?? user.scimId] as const)));
     const groups = await declareInWaves(
       args.projection.groups,
       (group) =>
@@ -53,7 +60,7 @@ export class ScimTarget extends pulumi.ComponentResource {
           {
             displayName: group.displayName,
             externalId: group.key,
-            members: memberList(group.members.map((m) => (args.byId?.has(m.user) ? undefined : users.get(m.user)?.scimId) ?? idInState(args.accountIds, group.key, m.user))),
+            members: memberList(group.members.map((m) => (args.byId?.has(m.user) ? undefined : named.get(m.user)) ?? idInState(args.accountIds, group.key, m.user))),
             ...adoptGroup(adopted.get(`group:${group.key}`)),
           },
           { parent: this, provider },
