@@ -5,6 +5,7 @@ import type { AdoptionPlan } from "../../model/adoption.js";
 import type { AzureAdProjection } from "../../model/desired-state.js";
 import type { AzureAdTargetSettings } from "./settings.js";
 import { reportDrift } from "../drift.js";
+import { listInput } from "../list-input.js";
 import { adoptionImports, type AdoptionImports } from "../imports.js";
 import { AZUREAD_GROUP_UNSET_FORCE_NEW, AZUREAD_TYPES, azureAdUserIgnoreChanges, groupMemberName, INITIAL_PASSWORD } from "./convert.js";
 import { AZUREAD_COMPONENT_TYPE, type AzureAdPrevious } from "./previous.js";
@@ -143,6 +144,6 @@ export class AzureAdTarget extends pulumi.ComponentResource {
 
   /** An inline group of an earlier rolecall that sheds members this run (never to none: plan.ts refuses that). */
   private declareInline(group: PlannedGroup, objectIdOf: (key: string) => pulumi.Output<string>, provider: azuread.Provider): azuread.Group {
-    return new azuread.Group(group.key, { ...group.fields, members: group.members.map(objectIdOf) }, { parent: this, provider });
+    return new azuread.Group(group.key, { ...group.fields, members: listInput(group.members.map(objectIdOf)) }, { parent: this, provider });
   }
 }

@@ -4,6 +4,7 @@ import type { OktaProjection } from "../../model/desired-state.js";
 import type { AdoptionPlan } from "../../model/adoption.js";
 import type { OktaTargetSettings } from "./settings.js";
 import { reportDrift } from "../drift.js";
+import { listInput } from "../list-input.js";
 import { adoptionImports } from "../imports.js";
 import { planOkta } from "./plan.js";
 import { OKTA_RATE_LIMITS } from "./rate-limits.js";
@@ -57,7 +58,7 @@ export class OktaTarget extends pulumi.ComponentResource {
     for (const { user, groups: memberOf } of plan.memberships) {
       // Per user, not per group: this resource's update returns its add/remove errors, where
       // GroupMemberships' update discards them (DESIGN_DECISIONS.md, "Memberships").
-      new okta.UserGroupMemberships(user, { userId: oktaId(user), groups: memberOf.map((g) => groups.get(g)!.id) }, inThis);
+      new okta.UserGroupMemberships(user, { userId: oktaId(user), groups: listInput(memberOf.map((g) => groups.get(g)!.id)) }, inThis);
     }
     for (const { user, roleTypes, protect } of plan.adminRoles) {
       // One resource per user is the whole set: its read lists every standard role assigned to the

@@ -4,6 +4,7 @@ import type { Adoption, AdoptionPlan } from "../../model/adoption.js";
 import { orphanResourceName } from "../../model/adoption.js";
 import { ScimGroup, ScimOrphanAccount, ScimProvider, ScimUser } from "./resources.js";
 import { packIds } from "../member-list.js";
+import { listInput } from "../list-input.js";
 import { scimUserArgs } from "./user-args.js";
 import { declareInWaves } from "../waves.js";
 import { answeredValue } from "../registration-answers.js";
@@ -81,9 +82,9 @@ export class ScimTarget extends pulumi.ComponentResource {
  * creates one of them, and the preview would name no member at all; one apiece, the provider's
  * check packs those known the same way, whether the run declares a resource or every one.
  */
-function memberList(members: readonly (string | pulumi.Output<string>)[]): pulumi.Input<string>[] {
+function memberList(members: readonly (string | pulumi.Output<string>)[]): Promise<pulumi.Input<string>[]> {
   const known = members.filter((m): m is string => typeof m === "string");
-  return [...packIds(known), ...members.filter((m): m is pulumi.Output<string> => typeof m !== "string")];
+  return listInput([...packIds(known), ...members.filter((m): m is pulumi.Output<string> => typeof m !== "string")]);
 }
 
 /** A member the projection does not declare, named by its SCIM id in the state; one without is a run that cannot be declared. */
