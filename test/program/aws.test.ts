@@ -47,6 +47,7 @@ async function settle(): Promise<void> {
 async function declare(desired: DesiredState, s: AwsTargetSettings = settings): Promise<{ target: AwsTarget; resources: Registered[] }> {
   registered.length = 0;
   const target = new AwsTarget("aws", { projection: desired.targets.aws!, settings: s });
+  await target.declared;
   await settle();
   return { target, resources: registered.filter((r) => r.type !== "rolecall:targets:Aws") };
 }

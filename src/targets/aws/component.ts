@@ -7,6 +7,7 @@ import { adoptionImports } from "../imports.js";
 import { awsGroupIgnoreChanges, awsPermissionSetIgnoreChanges, awsUserIgnoreChanges } from "./convert.js";
 import { planAwsTarget, type AwsPlan } from "./plan.js";
 import { AWS_RETRY_MODE, awsRetryQuota } from "./rate-limits.js";
+import { declareInWaves } from "../waves.js";
 
 export interface AwsTargetArgs {
   projection: AwsProjection;
@@ -27,12 +28,14 @@ export interface AwsTargetArgs {
 export class AwsTarget extends pulumi.ComponentResource {
   readonly plan: AwsPlan;
   readonly provider: aws.Provider;
-  readonly users: ReadonlyMap<string, aws.identitystore.User>;
-  readonly groups: ReadonlyMap<string, aws.identitystore.Group>;
-  readonly memberships: ReadonlyMap<string, aws.identitystore.GroupMembership>;
-  readonly permissionSets: ReadonlyMap<string, aws.ssoadmin.PermissionSet>;
-  readonly policyAttachments: ReadonlyMap<string, aws.ssoadmin.ManagedPolicyAttachmentsExclusive>;
-  readonly assignments: ReadonlyMap<string, aws.ssoadmin.AccountAssignment>;
+  readonly users = new Map<string, aws.identitystore.User>();
+  readonly groups = new Map<string, aws.identitystore.Group>();
+  readonly memberships = new Map<string, aws.identitystore.GroupMembership>();
+  readonly permissionSets = new Map<string, aws.ssoadmin.PermissionSet>();
+  readonly policyAttachments = new Map<string, aws.ssoadmin.ManagedPolicyAttachmentsExclusive>();
+  readonly assignments = new Map<string, aws.ssoadmin.AccountAssignment>();
+  /** Settles once the engine has answered every registration of the target's resources (waves.ts). */
+  readonly declared: Promise<void>;
 
   constructor(name: string, args: AwsTargetArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rolecall:targets:Aws", name, {}, opts);
@@ -56,82 +59,75 @@ export class AwsTarget extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const child = { parent: this, provider };
+    this.plan = plan;
+    this.provider = provider;
+    this.declared = this.declareAll(plan, { parent: this, provider }, identityStoreId, instanceArn, imported);
+  }
 
-    const users = new Map<string, aws.identitystore.User>();
-    for (const u of plan.users) {
-      users.set(
-        u.name,
-        // identitystore_user docs: user_name and identity_store_id force replacement, and an email
-        // must be unique in the store — so a replacement has to delete the old user first.
-        // What others write on the user (phones, addresses, locale…) is left alone: convert.ts.
-        new aws.identitystore.User(u.name, { identityStoreId, ...u.args }, { ...child, protect: u.protect, deleteBeforeReplace: true, ignoreChanges: awsUserIgnoreChanges(u.args), ...imported("account", u.name) }),
-      );
-    }
+  /** Each kind in waves, after the kinds it refers to: users, groups, memberships, permission sets, assignments. */
+  private async declareAll(plan: AwsPlan, child: { parent: pulumi.Resource; provider: aws.Provider }, identityStoreId: string, instanceArn: string, imported: ReturnType<typeof adoptionImports>): Promise<void> {
+    const { users, groups, memberships, permissionSets, policyAttachments, assignments } = this;
+    await declareInWaves(plan.users, (u) => {
+      // identitystore_user docs: user_name and identity_store_id force replacement, and an email
+      // must be unique in the store — so a replacement has to delete the old user first.
+      // What others write on the user (phones, addresses, locale…) is left alone: convert.ts.
+      const user = new aws.identitystore.User(u.name, { identityStoreId, ...u.args }, { ...child, protect: u.protect, deleteBeforeReplace: true, ignoreChanges: awsUserIgnoreChanges(u.args), ...imported("account", u.name) });
+      users.set(u.name, user);
+      return user;
+    });
 
-    const groups = new Map<string, aws.identitystore.Group>();
-    for (const g of plan.groups) {
+    await declareInWaves(plan.groups, (g) => {
       // terraform-provider-aws #39416 (merged 2024): display_name no longer forces replacement.
-      groups.set(g.name, new aws.identitystore.Group(g.name, { identityStoreId, ...g.args }, { ...child, ignoreChanges: awsGroupIgnoreChanges(g.args), ...imported("group", g.name) }));
-    }
+      const group = new aws.identitystore.Group(g.name, { identityStoreId, ...g.args }, { ...child, ignoreChanges: awsGroupIgnoreChanges(g.args), ...imported("group", g.name) });
+      groups.set(g.name, group);
+      return group;
+    });
 
-    const memberships = new Map<string, aws.identitystore.GroupMembership>();
-    for (const m of plan.memberships) {
+    await declareInWaves(plan.memberships, (m) => {
       const groupId = groups.get(m.group)!.groupId;
       const memberId = users.get(m.user)!.userId;
       // A member an adopted group already holds: that membership is imported (a second create fails).
-      memberships.set(m.name, new aws.identitystore.GroupMembership(m.name, { identityStoreId, groupId, memberId }, { ...child, ...imported.membership("group", m.group, m.user) }));
-    }
+      const membership = new aws.identitystore.GroupMembership(m.name, { identityStoreId, groupId, memberId }, { ...child, ...imported.membership("group", m.group, m.user) });
+      memberships.set(m.name, membership);
+      return membership;
+    });
 
-    const permissionSets = new Map<string, aws.ssoadmin.PermissionSet>();
-    const policyAttachments = new Map<string, aws.ssoadmin.ManagedPolicyAttachmentsExclusive>();
-    for (const p of plan.permissionSets) {
+    await declareInWaves(plan.permissionSets, (p) => {
       const set = new aws.ssoadmin.PermissionSet(p.name, { instanceArn, ...p.args }, { ...child, ignoreChanges: awsPermissionSetIgnoreChanges(p.args) });
       permissionSets.set(p.name, set);
       // ssoadmin_managed_policy_attachments_exclusive: the whole policy set in one resource, one
       // re-provisioning per change; its delete is a no-op, so removing a set never races a
       // re-provisioning against assignment deletes (terraform-provider-aws #33337, #35158).
-      policyAttachments.set(
-        p.name,
-        new aws.ssoadmin.ManagedPolicyAttachmentsExclusive(p.name, { instanceArn, permissionSetArn: set.arn, managedPolicyArns: p.managedPolicyArns }, child),
-      );
-    }
+      const attachments = new aws.ssoadmin.ManagedPolicyAttachmentsExclusive(p.name, { instanceArn, permissionSetArn: set.arn, managedPolicyArns: p.managedPolicyArns }, child);
+      policyAttachments.set(p.name, attachments);
+      return attachments;
+    });
 
-    const assignments = new Map<string, aws.ssoadmin.AccountAssignment>();
-    for (const a of plan.assignments) {
-      assignments.set(
+    await declareInWaves(plan.assignments, (a) => {
+      const assignment = new aws.ssoadmin.AccountAssignment(
         a.name,
-        new aws.ssoadmin.AccountAssignment(
-          a.name,
-          {
-            instanceArn,
-            // Inputs from the set and the group make them dependencies: Pulumi deletes dependents
-            // first, so one `up` removes assignments before their permission set or group (#26757).
-            permissionSetArn: permissionSets.get(a.permissionSet)!.arn,
-            principalId: groups.get(a.group)!.groupId,
-            principalType: "GROUP",
-            targetId: a.accountId,
-            targetType: "AWS_ACCOUNT",
-          },
-          {
-            ...child,
-            dependsOn: a.after.map((p) => policyAttachments.get(p)!),
-            // One permission-set role per account updates at a time (Identity Center quotas), so
-            // assignments to one account queue behind each other; the provider's default is 5m.
-            customTimeouts: { create: "15m", delete: "15m" },
-          },
-        ),
+        {
+          instanceArn,
+          // Inputs from the set and the group make them dependencies: Pulumi deletes dependents
+          // first, so one `up` removes assignments before their permission set or group (#26757).
+          permissionSetArn: permissionSets.get(a.permissionSet)!.arn,
+          principalId: groups.get(a.group)!.groupId,
+          principalType: "GROUP",
+          targetId: a.accountId,
+          targetType: "AWS_ACCOUNT",
+        },
+        {
+          ...child,
+          dependsOn: a.after.map((p) => policyAttachments.get(p)!),
+          // One permission-set role per account updates at a time (Identity Center quotas), so
+          // assignments to one account queue behind each other; the provider's default is 5m.
+          customTimeouts: { create: "15m", delete: "15m" },
+        },
       );
-    }
+      assignments.set(a.name, assignment);
+      return assignment;
+    });
 
-    this.plan = plan;
-    this.provider = provider;
-    this.users = users;
-    this.groups = groups;
-    this.memberships = memberships;
-    this.permissionSets = permissionSets;
-    this.policyAttachments = policyAttachments;
-    this.assignments = assignments;
     this.registerOutputs({
       users: users.size,
       groups: groups.size,

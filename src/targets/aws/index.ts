@@ -83,6 +83,6 @@ export const awsTarget = defineTarget({
   readInventory: async (settings) => (await import("./inventory.js")).readAwsInventory(settings),
   loadDeclare: async () => {
     const { AwsTarget } = await import("./component.js");
-    return (name, projection, settings: AwsTargetSettings, previous) => void new AwsTarget(name, { projection, settings, ...(previous.adoption ? { adoption: previous.adoption } : {}) });
+    return (name, projection, settings: AwsTargetSettings, previous) => new AwsTarget(name, { projection, settings, ...(previous.adoption ? { adoption: previous.adoption } : {}) }).declared;
   },
 });

@@ -6,6 +6,7 @@ import type { AzureAdProjection } from "../../model/desired-state.js";
 import type { AzureAdTargetSettings } from "./settings.js";
 import { reportDrift } from "../drift.js";
 import { listInput } from "../list-input.js";
+import { declareInWaves } from "../waves.js";
 import { adoptionImports, type AdoptionImports } from "../imports.js";
 import { AZUREAD_GROUP_UNSET_FORCE_NEW, AZUREAD_TYPES, azureAdUserIgnoreChanges, groupMemberName, INITIAL_PASSWORD } from "./convert.js";
 import { AZUREAD_COMPONENT_TYPE, type AzureAdPrevious } from "./previous.js";
@@ -28,9 +29,11 @@ export interface AzureAdTargetArgs {
  * stacks; see DESIGN_DECISIONS.md beside this file.
  */
 export class AzureAdTarget extends pulumi.ComponentResource {
-  readonly users: ReadonlyMap<string, azuread.User>;
-  readonly groups: ReadonlyMap<string, azuread.Group | azuread.GroupWithoutMembers>;
-  readonly directoryRoles: ReadonlyMap<string, azuread.DirectoryRole>;
+  readonly users = new Map<string, azuread.User>();
+  readonly groups = new Map<string, azuread.Group | azuread.GroupWithoutMembers>();
+  readonly directoryRoles = new Map<string, azuread.DirectoryRole>();
+  /** Settles once the engine has answered every registration of the target's resources (waves.ts). */
+  readonly declared: Promise<void>;
 
   constructor(name: string, args: AzureAdTargetArgs, opts?: pulumi.ComponentResourceOptions) {
     super(AZUREAD_COMPONENT_TYPE, name, {}, opts);
@@ -39,48 +42,51 @@ export class AzureAdTarget extends pulumi.ComponentResource {
     // Client ID, secret, OIDC and environment come from the provider's ARM_* variables; the
     // tenant is pinned by stack settings so a stray ARM_TENANT_ID cannot redirect the stack.
     const provider = new azuread.Provider(name, { tenantId: args.settings.tenantId }, { parent: this });
+    this.declared = this.declareAll(plan, provider, imported);
+  }
 
-    const users = new Map<string, azuread.User>();
-    // A manager may come later in the projection than the people who report to them: their
-    // object IDs are looked up once every user is declared (plan.ts refuses manager cycles).
-    let declaredAll: () => void = () => {};
-    const allDeclared = pulumi.output(new Promise<boolean>((resolve) => (declaredAll = () => resolve(true))));
-    const managerObjectId = (key: string) => allDeclared.apply(() => users.get(key)!.objectId);
-    for (const user of plan.users) {
+  /** Each kind in waves, after the kinds it refers to: users (managers first), groups, directory roles, their assignments. */
+  private async declareAll(plan: ReturnType<typeof planAzureAd>, provider: azuread.Provider, imported: AdoptionImports): Promise<void> {
+    const { users, groups, directoryRoles } = this;
+    // A user names their manager's object ID: plan.users puts managers first, so a window of
+    // people never waits on a manager it has not declared.
+    await declareInWaves(plan.users, (user) => {
       const manager = plan.managers.get(user.key);
-      users.set(user.key, this.declareUser(user, manager === undefined ? undefined : managerObjectId(manager), provider, imported("account", user.key)));
-    }
-    declaredAll();
+      const account = this.declareUser(user, manager === undefined ? undefined : users.get(manager)!.objectId, provider, imported("account", user.key));
+      users.set(user.key, account);
+      return account;
+    });
 
     const objectIdOf = (key: string) => users.get(key)!.objectId;
-    const groups = new Map<string, azuread.Group | azuread.GroupWithoutMembers>();
-    for (const group of plan.groups) {
-      groups.set(group.key, group.memberwise ? this.declareMemberwise(group, group.memberwise, objectIdOf, provider, imported) : this.declareInline(group, objectIdOf, provider));
-    }
+    await declareInWaves(plan.groups, (group) => {
+      const declared = group.memberwise ? this.declareMemberwise(group, group.memberwise, objectIdOf, provider, imported) : this.declareInline(group, objectIdOf, provider);
+      groups.set(group.key, declared);
+      return declared;
+    });
 
-    const directoryRoles = new Map<string, azuread.DirectoryRole>();
-    for (const role of plan.directoryRoles) {
+    await declareInWaves(plan.directoryRoles, (role) => {
       // Activates the built-in role (matched by display name, case-insensitively) and exposes its
       // template ID; deleting it is a no-op — activated roles cannot be deactivated (directory_role.md).
-      directoryRoles.set(role.key, new azuread.DirectoryRole(role.key, { displayName: role.displayName }, { parent: this, provider }));
-    }
-    for (const assignment of plan.roleAssignments) {
-      new azuread.DirectoryRoleAssignment(
-        assignment.name,
-        assignment.kept ?? {
-          // Built-in roles are assigned by template ID, not the activated role's object ID
-          // (directory_role_assignment.md). No scope: the provider defaults to the tenant, "/".
-          roleId: directoryRoles.get(assignment.role)!.templateId,
-          principalObjectId: objectIdOf(assignment.user),
-        },
-        // An adopted user's assignment that exists already is imported (Graph refuses a second one).
-        { parent: this, provider, protect: assignment.protect, ...(assignment.kept ? { dependsOn: [users.get(assignment.user)!] } : {}), ...imported.membership("directoryRole", assignment.role, assignment.user) },
-      );
-    }
+      const activated = new azuread.DirectoryRole(role.key, { displayName: role.displayName }, { parent: this, provider });
+      directoryRoles.set(role.key, activated);
+      return activated;
+    });
+    await declareInWaves(
+      plan.roleAssignments,
+      (assignment) =>
+        new azuread.DirectoryRoleAssignment(
+          assignment.name,
+          assignment.kept ?? {
+            // Built-in roles are assigned by template ID, not the activated role's object ID
+            // (directory_role_assignment.md). No scope: the provider defaults to the tenant, "/".
+            roleId: directoryRoles.get(assignment.role)!.templateId,
+            principalObjectId: objectIdOf(assignment.user),
+          },
+          // An adopted user's assignment that exists already is imported (Graph refuses a second one).
+          { parent: this, provider, protect: assignment.protect, ...(assignment.kept ? { dependsOn: [users.get(assignment.user)!] } : {}), ...imported.membership("directoryRole", assignment.role, assignment.user) },
+        ),
+    );
 
-    this.users = users;
-    this.groups = groups;
-    this.directoryRoles = directoryRoles;
     this.registerOutputs({ users: users.size, groups: groups.size, roleAssignments: plan.roleAssignments.length });
   }
 

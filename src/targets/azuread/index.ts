@@ -52,11 +52,11 @@ export const azureAdTarget = defineTarget({
   loadDeclare: async () => {
     const { AzureAdTarget } = await import("./component.js");
     return (name, projection, settings: AzureAdTargetSettings, previous) =>
-      void new AzureAdTarget(name, {
+      new AzureAdTarget(name, {
         projection,
         settings,
         previous: previous.state && { ...previous.state, ...(previous.record ? { record: previous.record } : {}) },
         ...(previous.adoption ? { adoption: previous.adoption } : {}),
-      });
+      }).declared;
   },
 });

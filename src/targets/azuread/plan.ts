@@ -111,7 +111,7 @@ export function planAzureAd(
     projection.users.filter((u) => u.managerId !== undefined && u.managerId !== u.key && declared.has(u.managerId)).map((u) => [u.key, u.managerId!]),
   );
   refuseManagerCycles(managers);
-  return { users, groups, directoryRoles, roleAssignments, managers };
+  return { users: managersFirst(users, managers), groups, directoryRoles, roleAssignments, managers };
 }
 
 /** The resources a plan declares as (type, name), in the component's registration order. */
@@ -189,4 +189,24 @@ function refuseManagerCycles(managers: ReadonlyMap<string, string>): void {
       chain.push(at);
     }
   }
+}
+
+/**
+ * The users ordered so that everyone comes after their manager, otherwise in projection order:
+ * the component declares a user with their manager's object ID, in waves (waves.ts).
+ */
+function managersFirst(users: readonly PlannedUser[], managers: ReadonlyMap<string, string>): PlannedUser[] {
+  const depth = new Map<string, number>();
+  const depthOf = (key: string): number => {
+    const chain: string[] = [];
+    let at: string | undefined = key;
+    while (at !== undefined && !depth.has(at)) {
+      chain.push(at);
+      at = managers.get(at);
+    }
+    let d = at === undefined ? -1 : depth.get(at)!;
+    for (const k of chain.reverse()) depth.set(k, ++d);
+    return depth.get(key)!;
+  };
+  return users.map((user, i) => ({ user, i, d: depthOf(user.key) })).sort((a, b) => a.d - b.d || a.i - b.i).map((x) => x.user);
 }

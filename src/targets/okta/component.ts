@@ -5,6 +5,7 @@ import type { AdoptionPlan } from "../../model/adoption.js";
 import type { OktaTargetSettings } from "./settings.js";
 import { reportDrift } from "../drift.js";
 import { listInput } from "../list-input.js";
+import { declareInWaves } from "../waves.js";
 import { adoptionImports } from "../imports.js";
 import { planOkta } from "./plan.js";
 import { OKTA_RATE_LIMITS } from "./rate-limits.js";
@@ -31,8 +32,10 @@ export interface OktaTargetArgs {
  * from OKTA_* environment variables; see README.md and DESIGN_DECISIONS.md beside this file.
  */
 export class OktaTarget extends pulumi.ComponentResource {
-  readonly users: ReadonlyMap<string, okta.user.User>;
-  readonly groups: ReadonlyMap<string, okta.group.Group>;
+  readonly users = new Map<string, okta.user.User>();
+  readonly groups = new Map<string, okta.group.Group>();
+  /** Settles once the engine has answered every registration of the target's resources (waves.ts). */
+  readonly declared: Promise<void>;
 
   constructor(name: string, args: OktaTargetArgs, opts?: pulumi.ComponentResourceOptions) {
     super(OKTA_COMPONENT_TYPE, name, {}, opts);
@@ -41,36 +44,37 @@ export class OktaTarget extends pulumi.ComponentResource {
     const adopted = new Set(args.projection.users.filter((u) => imported("account", u.key).import !== undefined).map((u) => u.key));
     const plan = planOkta(args.projection, { previous: args.previous, revertStatusDrift: args.settings.statusDrift === "revert", adopted });
     const provider = new okta.Provider(name, oktaProviderArgs(args.settings), { parent: this });
-    const inThis = { parent: this, provider };
+    this.declared = this.declareAll(plan, { parent: this, provider }, imported);
+  }
 
-    const users = new Map<string, okta.user.User>();
-    for (const { key, fields, options, drift } of plan.users) {
+  /** Users, then groups, then what names them: each kind in waves, after the kinds it refers to. */
+  private async declareAll(plan: ReturnType<typeof planOkta>, inThis: { parent: pulumi.Resource; provider: okta.Provider }, imported: ReturnType<typeof adoptionImports>): Promise<void> {
+    const { users, groups } = this;
+    await declareInWaves(plan.users, ({ key, fields, options, drift }) => {
       const user = new okta.user.User(key, fields, { ...inThis, protect: options.protect, ignoreChanges: options.ignoreChanges, ...imported("account", key) });
       users.set(key, user);
       if (drift) {
         reportDrift(`okta user ${key} is ${drift} in Okta (set outside rolecall), rolecall declares ${fields.status}: left as it is (statusDrift: revert undoes it)`, user);
       }
-    }
-    const groups = new Map<string, okta.group.Group>();
-    for (const { key, fields } of plan.groups) groups.set(key, new okta.group.Group(key, fields, { ...inThis, ...imported("group", key) }));
+      return user;
+    });
+    await declareInWaves(plan.groups, ({ key, fields }) => {
+      const group = new okta.group.Group(key, fields, { ...inThis, ...imported("group", key) });
+      groups.set(key, group);
+      return group;
+    });
 
     const oktaId = (key: string) => users.get(key)!.id;
-    for (const { user, groups: memberOf } of plan.memberships) {
-      // Per user, not per group: this resource's update returns its add/remove errors, where
-      // GroupMemberships' update discards them (DESIGN_DECISIONS.md, "Memberships").
-      new okta.UserGroupMemberships(user, { userId: oktaId(user), groups: listInput(memberOf.map((g) => groups.get(g)!.id)) }, inThis);
-    }
-    for (const { user, roleTypes, protect } of plan.adminRoles) {
-      // One resource per user is the whole set: its read lists every standard role assigned to the
-      // user directly, and its delete removes them all (resource_okta_user_admin_roles.go).
-      // An adopted account's roles are imported by its user id (`<user_id>`, userAdminRoles.d.ts): the
-      // create would assign each role again (user.go assignAdminRolesToUser, which stops at the first
-      // error Okta returns); the import reads what the user holds, the update sets the declared roles.
-      new okta.UserAdminRoles(user, { userId: oktaId(user), adminRoles: roleTypes }, { ...inThis, protect, ...imported("account", user) });
-    }
+    // Per user, not per group: this resource's update returns its add/remove errors, where
+    // GroupMemberships' update discards them (DESIGN_DECISIONS.md, "Memberships").
+    await declareInWaves(plan.memberships, ({ user, groups: memberOf }) => new okta.UserGroupMemberships(user, { userId: oktaId(user), groups: listInput(memberOf.map((g) => groups.get(g)!.id)) }, inThis));
+    // One resource per user is the whole set: its read lists every standard role assigned to the
+    // user directly, and its delete removes them all (resource_okta_user_admin_roles.go).
+    // An adopted account's roles are imported by its user id (`<user_id>`, userAdminRoles.d.ts): the
+    // create would assign each role again (user.go assignAdminRolesToUser, which stops at the first
+    // error Okta returns); the import reads what the user holds, the update sets the declared roles.
+    await declareInWaves(plan.adminRoles, ({ user, roleTypes, protect }) => new okta.UserAdminRoles(user, { userId: oktaId(user), adminRoles: roleTypes }, { ...inThis, protect, ...imported("account", user) }));
 
-    this.users = users;
-    this.groups = groups;
     this.registerOutputs({
       statuses: Object.fromEntries(plan.users.map((u) => [u.key, u.fields.status])),
       users: users.size,

@@ -52,6 +52,6 @@ export const oktaTarget = defineTarget({
   loadDeclare: async () => {
     const { OktaTarget } = await import("./component.js");
     return (name, projection, settings: OktaTargetSettings, previous) =>
-      void new OktaTarget(name, { projection, settings, previous: previous.state, ...(previous.adoption ? { adoption: previous.adoption } : {}) });
+      new OktaTarget(name, { projection, settings, previous: previous.state, ...(previous.adoption ? { adoption: previous.adoption } : {}) }).declared;
   },
 });

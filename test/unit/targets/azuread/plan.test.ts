@@ -38,6 +38,15 @@ describe("planAzureAd", () => {
     ]);
   });
 
+  it("puts every user after their manager, otherwise in the projection's order: the component declares a user with their manager's object ID", () => {
+    const reports: AzureAdProjection = {
+      ...projection,
+      users: [user("W1", { managerId: "W2" }), user("W5"), user("W2", { managerId: "W3" }), user("W4", { managerId: "W1" }), user("W3"), user("W6", { managerId: "W9" })],
+    };
+    const order = planAzureAd(reports, {}).users.map((u) => u.key);
+    expect(order).toEqual(["W5", "W3", "W6", "W2", "W1", "W4"]);
+  });
+
   it("keeps a protected user's assignments the state holds, with their applied inputs; an unprotected user's go", () => {
     const component = { urn: "urn:pulumi:s::p::rolecall:targets:AzureAd::azuread", type: "rolecall:targets:AzureAd" };
     const child = (type: string, name: string, inputs: Record<string, unknown>, outputs: Record<string, unknown> = {}) => ({ urn: `${component.urn}$${type}::${name}`, type, parent: component.urn, inputs, outputs });
