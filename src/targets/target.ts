@@ -124,11 +124,11 @@ export interface ConnectContext {
 }
 
 /**
- * Declares a target's resources: one ComponentResource named after the target. A target that
- * declares in waves (waves.ts) returns a promise that settles once the engine has answered every
- * registration; the program waits for it before it ends.
+ * Declares a target's resources: one ComponentResource named after the target, each kind in
+ * waves (waves.ts). Settles once the engine has answered every registration; the program waits
+ * for it before it ends.
  */
-export type Declare<Projection, Connection, State> = (name: string, projection: Projection, connection: Connection, previous: PreviousOf<State>) => void | Promise<void>;
+export type Declare<Projection, Connection, State> = (name: string, projection: Projection, connection: Connection, previous: PreviousOf<State>) => Promise<void>;
 
 /** What brownfield adoption knows of one stack's target: how the engine names an existing object, and what it cannot adopt in place. */
 export interface AdoptionFacts {

@@ -122,7 +122,7 @@ describe.each(ALL_TARGETS.map((t) => [t.name, t] as const))("the %s target", (na
     const projection = projectionOf(name)!;
     const declare = await target.loadDeclare();
     const start = registered.length;
-    declare(name, projection, EXAMPLES[name]!.connection, {});
+    await declare(name, projection, EXAMPLES[name]!.connection, {});
     await settled();
     const mine = registered.slice(start);
     expect(mine.filter((r) => r.type === target.componentType).map((r) => r.name)).toEqual([name]);
@@ -150,7 +150,7 @@ describe.each(ALL_TARGETS.map((t) => [t.name, t] as const))("the %s target", (na
     const adoptions = [adoption("account", user.key, "live-account-1", user.userName), adoption("group", group.key, "live-group-1", group.displayName ?? group.key)];
     const declare = await target.loadDeclare();
     const start = registered.length;
-    declare(name, projection as never, EXAMPLES[name]!.connection, { adoption: { adoptions, orphans: [] } });
+    await declare(name, projection as never, EXAMPLES[name]!.connection, { adoption: { adoptions, orphans: [] } });
     await settled();
     const imported = registered.slice(start).flatMap((r, i) => (importIds[start + i] ? [[r.name, importIds[start + i]]] : []));
     if (facts.importId) {
