@@ -3,7 +3,7 @@ import type { Grant } from "../model/grant.js";
 import type { Located } from "../model/person.js";
 import type { Policy } from "../model/policy.js";
 import { addDays, daysBetween } from "./dates.js";
-import type { Lifecycle } from "./lifecycle.js";
+import type { LifecycleById } from "./lifecycle.js";
 import type { RoleIndex } from "./roles.js";
 
 /**
@@ -13,7 +13,7 @@ import type { RoleIndex } from "./roles.js";
  */
 export function grantsInForce(
   grants: Located<Grant>[],
-  lives: ReadonlyMap<string, Lifecycle>,
+  lives: LifecycleById,
   roles: RoleIndex,
   policy: Policy,
   asOf: string,

@@ -14,6 +14,12 @@ export interface Lifecycle {
   reason: string;
 }
 
+/** Lifecycles by worker ID, for the stages that look a worker up by the ID an input names (grants, exclusions, service accounts, losses). */
+export interface LifecycleById {
+  get(workerId: string): Lifecycle | undefined;
+  has(workerId: string): boolean;
+}
+
 /**
  * Where a worker stands on the as-of date. `endDate` is the last working day; a leaver's
  * account stays disabled for the grace days after it, then is no longer declared.

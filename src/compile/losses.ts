@@ -4,7 +4,7 @@ import type { Located } from "../model/person.js";
 import type { AttributeValue, PreviousRecord, RoleGrants } from "../model/previous.js";
 import { attributeNames, type Attributes } from "./conditions.js";
 import type { CompiledRules } from "./entitlements.js";
-import type { Lifecycle } from "./lifecycle.js";
+import type { Lifecycle, LifecycleById } from "./lifecycle.js";
 import { itemsOf } from "./project.js";
 
 export type Loss = DesiredState["losses"][number];
@@ -13,7 +13,7 @@ export interface LossContext {
   previous: PreviousRecord;
   targets: DesiredState["targets"];
   people: readonly Person[];
-  lives: ReadonlyMap<string, Lifecycle>;
+  lives: LifecycleById;
   serviceAccounts: readonly ServiceAccountState[];
   rules: CompiledRules;
   roleGrants: RoleGrants;

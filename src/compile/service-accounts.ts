@@ -3,7 +3,7 @@ import type { Finding } from "../model/finding.js";
 import type { Located } from "../model/person.js";
 import type { Policy } from "../model/policy.js";
 import type { ServiceAccount } from "../model/service-account.js";
-import type { Lifecycle } from "./lifecycle.js";
+import type { LifecycleById } from "./lifecycle.js";
 import { fieldAt } from "./places.js";
 import { HeldRoles } from "./entitlements.js";
 import type { RoleIndex } from "./roles.js";
@@ -17,7 +17,7 @@ import type { RoleIndex } from "./roles.js";
  */
 export function serviceAccountStates(
   accounts: Located<ServiceAccount>[],
-  lives: ReadonlyMap<string, Lifecycle>,
+  lives: LifecycleById,
   roles: RoleIndex,
   policy: Policy,
   asOf: string,
