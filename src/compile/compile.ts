@@ -6,7 +6,7 @@ import { attributeNames, type Attributes } from "./conditions.js";
 import { compileRules, rolesFor } from "./entitlements.js";
 import { indexExclusions, withoutExcluded } from "./exclusions.js";
 import { grantsInForce } from "./grants.js";
-import { currentRows, staleEmailCollisions } from "./history.js";
+import { currentRows, emailCollisions } from "./history.js";
 import { assignIdentities, ledgerFromAccounts } from "./identity.js";
 import { checkIntegrity } from "./integrity.js";
 import { lifecycleOf, type LifecycleById } from "./lifecycle.js";
@@ -51,8 +51,7 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
   const assignment = assignIdentities(current, lifeOf, inputs.policy, asOf, ledger);
   const identityOf = assignment.identities;
   const declared = lifeOf.map((life) => life.account !== "absent");
-  findings.push(...assignment.findings, ...emailCollisions(current.idOrder.flatMap((i) => (declared[i] ? [{ row: rows[i]!, email: identityOf[i]!.email }] : []))));
-  findings.push(...staleEmailCollisions(rows, declared, identityOf.map((identity) => identity.email)));
+  findings.push(...assignment.findings, ...emailCollisions(rows, current.idOrder, declared, identityOf));
   const grants = grantsInForce(inputs.grants, lives, roles, inputs.policy, asOf);
   findings.push(...grants.findings);
 
@@ -119,19 +118,6 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
     losses,
     findings,
   };
-}
-
-/** Two people with accounts and one email would be one account in every target: refuse it. `rows` come in worker-ID order. */
-function emailCollisions(rows: { row: Inputs["roster"][number]; email: string }[]): Finding[] {
-  const owners = new Map<string, string>();
-  const findings: Finding[] = [];
-  for (const { row: { value: worker, at }, email } of rows) {
-    const other = owners.get(email);
-    if (other) {
-      findings.push({ severity: "error", code: "duplicate-email", message: `${worker.workerId} and ${other} would both have the email ${email}`, ...at, hint: "correct the work email in the HR export (a converted contractor may still have an old record)" });
-    } else owners.set(email, worker.workerId);
-  }
-  return findings;
 }
 
 /**

@@ -102,26 +102,43 @@ function latest(rows: Located<Worker>[]): Located<Worker> {
 }
 
 /**
- * A row whose account is no longer declared (an ended contract past its grace) sharing an
- * email with someone who has an account: the old record is history, the email is the new
- * one's. A warning on the old row; collisions between declared accounts stay errors.
+ * Emails two rows share. Two people with accounts and one email would be one account in every
+ * target: refused, an error on each holder after the first in worker-ID order. A row whose
+ * account is no longer declared (an ended contract past its grace) sharing an email with
+ * someone who has an account is history, the email is the new one's: a warning on the old row.
+ * One map of the declared emails answers both.
  */
-export function staleEmailCollisions(
+export function emailCollisions(
   rows: readonly Located<Worker>[],
-  /** Aligned with rows: whether each has an account, and its email. */
+  idOrder: readonly number[],
+  /** Aligned with rows: whether each has an account, and its identity. */
   declared: readonly boolean[],
-  emails: readonly string[],
+  identities: readonly { email: string }[],
 ): Finding[] {
-  const live = new Map<string, string>();
-  rows.forEach(({ value }, i) => {
-    if (declared[i]) live.set(emails[i]!, value.workerId);
-  });
   const findings: Finding[] = [];
+  // Email → its first declared holder in worker-ID order, who keeps it.
+  const holder = new Map<string, number>();
+  // For an email declared more than once: its last holder in row order, whom the stale-row warning has always named.
+  let lastHolder: Map<string, number> | undefined;
+  for (const i of idOrder) {
+    if (!declared[i]) continue;
+    const email = identities[i]!.email;
+    const first = holder.get(email);
+    if (first === undefined) {
+      holder.set(email, i);
+      continue;
+    }
+    const { value: worker, at } = rows[i]!;
+    findings.push({ severity: "error", code: "duplicate-email", message: `${worker.workerId} and ${rows[first]!.value.workerId} would both have the email ${email}`, ...at, hint: "correct the work email in the HR export (a converted contractor may still have an old record)" });
+    lastHolder ??= new Map();
+    lastHolder.set(email, Math.max(lastHolder.get(email) ?? first, i));
+  }
   rows.forEach(({ value, at }, i) => {
     if (declared[i]) return;
-    const email = emails[i]!;
-    const owner = live.get(email);
-    if (owner === undefined) return;
+    const email = identities[i]!.email;
+    const first = holder.get(email);
+    if (first === undefined) return;
+    const owner = rows[lastHolder?.get(email) ?? first]!.value.workerId;
     findings.push({
       severity: "warning",
       code: "stale-duplicate-email",
