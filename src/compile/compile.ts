@@ -9,7 +9,7 @@ import { grantsInForce } from "./grants.js";
 import { currentRows, emailCollisions } from "./history.js";
 import { assignIdentities, ledgerFromAccounts } from "./identity.js";
 import { checkIntegrity } from "./integrity.js";
-import { lifecycleOf, type LifecycleById } from "./lifecycle.js";
+import { lifecyclesOf, type LifecycleById } from "./lifecycle.js";
 import { explainLosses } from "./losses.js";
 import { managersWhoLeft, orgChart } from "./org-chart.js";
 import { byString } from "./order.js";
@@ -31,7 +31,7 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
   const rows = current.rows;
   const workers = rows.map((r) => r.value);
   // Per row, aligned with rows (looked up by index, not by worker ID, where compile walks the rows itself).
-  const lifeOf = workers.map((w) => lifecycleOf(w, asOf, inputs.policy));
+  const lifeOf = lifecyclesOf(workers, asOf, inputs.policy);
   // By worker ID through the rows' own map: a second map of 100,000 entries would serve a few hundred lookups.
   const rowOf = current.rowOf;
   const lives: LifecycleById = {

@@ -23,14 +23,30 @@ export interface LifecycleById {
 /**
  * Where a worker stands on the as-of date. `endDate` is the last working day; a leaver's
  * account stays disabled for the grace days after it, then is no longer declared.
+ * `activeSince` makes an active worker's lifecycle from the start date (lifecyclesOf shares them).
  */
-export function lifecycleOf(worker: Worker, asOf: string, policy: Policy): Lifecycle {
-  const life = byDates(worker, asOf, policy);
+export function lifecycleOf(worker: Worker, asOf: string, policy: Policy, activeSince: (startDate: string) => Lifecycle = active): Lifecycle {
+  const life = byDates(worker, asOf, policy, activeSince);
   // A break-glass account outlives any roster change: kept, disabled, until policy releases it.
   if (life.account === "absent" && policy.protected.includes(worker.workerId)) {
     return { ...life, account: "disabled", reason: `${life.reason}; kept because it is protected in policy.yaml` };
   }
   return life;
+}
+
+/**
+ * lifecycleOf for every worker, aligned with them. Most workers are active, and an active
+ * worker's lifecycle depends on the start date alone: one object per start date, shared by
+ * everyone who started that day (so never to be changed), not one each to allocate and keep.
+ */
+export function lifecyclesOf(workers: readonly Worker[], asOf: string, policy: Policy): Lifecycle[] {
+  const byStart = new Map<string, Lifecycle>();
+  const activeSince = (startDate: string) => {
+    let life = byStart.get(startDate);
+    if (!life) byStart.set(startDate, (life = active(startDate)));
+    return life;
+  };
+  return workers.map((worker) => lifecycleOf(worker, asOf, policy, activeSince));
 }
 
 /**
@@ -41,7 +57,7 @@ export function effectiveEndDate(worker: Worker): string | undefined {
   return worker.endDate !== undefined && worker.endDate >= worker.startDate ? worker.endDate : undefined;
 }
 
-function byDates(worker: Worker, asOf: string, policy: Policy): Lifecycle {
+function byDates(worker: Worker, asOf: string, policy: Policy, activeSince: (startDate: string) => Lifecycle): Lifecycle {
   const { preHireDays, leaverGraceDays, onLeave } = policy.lifecycle;
   const endDate = effectiveEndDate(worker);
   const ended = endDate !== undefined && endDate < asOf;
@@ -81,5 +97,9 @@ function byDates(worker: Worker, asOf: string, policy: Policy): Lifecycle {
       reason: keep ? "on leave: sign-in disabled, entitlements kept (policy)" : "on leave: sign-in disabled, entitlements suspended (policy)",
     };
   }
-  return { state: "active", account: "enabled", entitled: true, reason: `active since ${worker.startDate}` };
+  return activeSince(worker.startDate);
+}
+
+function active(startDate: string): Lifecycle {
+  return { state: "active", account: "enabled", entitled: true, reason: `active since ${startDate}` };
 }
