@@ -168,11 +168,12 @@ export function assignIdentities(
       unrecorded.add(entry);
       continue;
     }
-    if (fromHr !== undefined) checkHrEmail(fromHr, row);
     // A recorded newcomer is never `released` (only a leaver past the grace days is, and they are
     // not recorded): so checkHrEmail, which asks `assigned` when an email was released, need not find them there.
     loginOwner.set(login, workerId);
+    // An email nobody holds is simply taken: checkHrEmail has something to say only about one held already.
     if (!emailOwner.has(entry.email)) emailOwner.set(entry.email, workerId);
+    else if (fromHr !== undefined) checkHrEmail(fromHr, row);
   }
 
   // Worker IDs that dropped out of the export keep what they had, reserved from the first day they were missing.
