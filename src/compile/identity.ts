@@ -150,13 +150,15 @@ export function assignIdentities(
   // given an account: it comes after everyone who gets one, claims nothing from them and is not
   // recorded, so history neither renames nor blocks anyone current (history.ts warns on it).
   const unrecorded = new Set<Entry>();
-  const newcomers: { row: Located<Worker>; at: number; never: boolean }[] = [];
-  rows.forEach((row, at) => {
-    if (entryOf[at] === undefined) newcomers.push({ row, at, never: endedUnprovisioned(lives[at]) });
-  });
-  // Compared field by field, with no key string built per newcomer (start dates are all YYYY-MM-DD, so this is their text order).
-  newcomers.sort((a, b) => Number(a.never) - Number(b.never) || compareText(a.row.value.startDate, b.row.value.startDate) || compareText(a.row.value.workerId, b.row.value.workerId));
-  for (const { row, at, never } of newcomers) {
+  // Taken in worker-ID order, then sorted by start date alone (all YYYY-MM-DD, so text order is
+  // date order): the sort is stable, so newcomers who start on one day stay in worker-ID order,
+  // with no second comparison, and an export numbered in hiring order is in order already.
+  const recorded: number[] = [];
+  const neverGiven: number[] = [];
+  for (const at of idOrder) if (entryOf[at] === undefined) (endedUnprovisioned(lives[at]) ? neverGiven : recorded).push(at);
+  const byStart = (a: number, b: number) => compareText(rows[a]!.value.startDate, rows[b]!.value.startDate);
+  const name = (at: number, never: boolean) => {
+    const row = rows[at]!;
     const { workerId } = row.value;
     const base = loginOf(row.value);
     const fromHr = hrEmail(row.value);
@@ -166,7 +168,7 @@ export function assignIdentities(
     entryOf[at] = entry;
     if (never) {
       unrecorded.add(entry);
-      continue;
+      return;
     }
     // A recorded newcomer is never `released` (only a leaver past the grace days is, and they are
     // not recorded): so checkHrEmail, which asks `assigned` when an email was released, need not find them there.
@@ -174,7 +176,9 @@ export function assignIdentities(
     // An email nobody holds is simply taken: checkHrEmail has something to say only about one held already.
     if (!emailOwner.has(entry.email)) emailOwner.set(entry.email, workerId);
     else if (fromHr !== undefined) checkHrEmail(fromHr, row);
-  }
+  };
+  for (const at of recorded.sort(byStart)) name(at, false);
+  for (const at of neverGiven.sort(byStart)) name(at, true);
 
   // Worker IDs that dropped out of the export keep what they had, reserved from the first day they were missing.
   for (const workerId of dropped) assigned.get(workerId)!.released ??= asOf;
