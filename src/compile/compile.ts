@@ -81,7 +81,7 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
         email: identity.email,
         givenName: worker.preferredName ?? worker.givenName,
         familyName: worker.familyName,
-        displayName: identity.displayName,
+        displayName: `${worker.preferredName ?? worker.givenName} ${worker.familyName}`,
         workerType: worker.workerType,
         startDate: worker.startDate,
       } as Person;

@@ -10,7 +10,6 @@ import type { Lifecycle } from "./lifecycle.js";
 export interface Identity {
   login: string;
   email: string;
-  displayName: string;
 }
 
 type Entry = IdentityLedger["assigned"][string];
@@ -31,7 +30,7 @@ export function assignIdentities(
   policy: Policy,
   asOf: string,
   previous: IdentityLedger | undefined,
-): { identities: Identity[]; ledger: IdentityLedger; findings: Finding[] } {
+): { identities: readonly Identity[]; ledger: IdentityLedger; findings: Finding[] } {
   const { renames, reuseAfterDays, useHrEmail } = policy.identity;
   const freedLongAgo = (on: string) => reuseAfterDays !== undefined && daysBetween(on, asOf) >= reuseAfterDays;
   const findings: Finding[] = [];
@@ -183,10 +182,6 @@ export function assignIdentities(
   // Worker IDs that dropped out of the export keep what they had, reserved from the first day they were missing.
   for (const workerId of dropped) assigned.get(workerId)!.released ??= asOf;
 
-  const identities = rows.map(({ value: worker }, i): Identity => {
-    const { login, email } = entryOf[i]!;
-    return { login, email, displayName: `${worker.preferredName ?? worker.givenName} ${worker.familyName}` };
-  });
   // The ledger in worker-ID order, without sorting its entries: the rows' in idOrder, with the
   // dropped-out ones (sorted too) merged in. A row that ended before any record of it is not recorded.
   const ledgerAssigned: IdentityLedger["assigned"] = {};
@@ -198,7 +193,8 @@ export function assignIdentities(
   }
   for (; next < dropped.length; next++) ledgerAssigned[dropped[next]!] = assigned.get(dropped[next]!)!;
   return {
-    identities,
+    // The entries themselves, not a copy of their login and email per row.
+    identities: entryOf,
     ledger: { assigned: ledgerAssigned, retired: { logins: sortedRecord(retiredLogins), emails: sortedRecord(retiredEmails) } },
     findings,
   };
