@@ -60,7 +60,7 @@ export function compile(inputs: Inputs, asOf: string): DesiredState {
   findings.push(...exclusions.findings);
   const grantsOf = new Map<string, typeof grants.holding>();
   for (const g of grants.holding) grantsOf.set(g.value.worker, [...(grantsOf.get(g.value.worker) ?? []), g]);
-  const chart = orgChart(workers, lifeOf, rowOf);
+  const chart = orgChart(workers, lifeOf, rowOf, current.managerRow);
   findings.push(...managersWhoLeft(rows, lifeOf, chart.managerRow));
   const tested = [...new Set(inputs.rules.flatMap((r) => [...attributeNames(r.value.when)]))].sort();
   // Only the explanation of losses needs everyone's attributes as records.

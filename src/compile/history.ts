@@ -26,6 +26,11 @@ export interface CurrentRows {
   rowOf: ReadonlyMap<string, number>;
   /** The indexes of `rows` in worker-ID order (code units): sorted once, for every stage that reports or writes in that order. */
   idOrder: readonly number[];
+  /**
+   * Aligned with `rows`: the index of each one's manager, -1 for none or one not in the export.
+   * Looked up once here for the integrity checks and the org chart, which each did it by themselves.
+   */
+  managerRow: readonly number[];
 }
 
 /**
@@ -42,7 +47,7 @@ export function currentRows(roster: readonly Located<Worker>[], asOf: string): C
     if (rowOf.size === i) return currentOfRepeated(roster, asOf);
   }
   const rows = [...roster];
-  return { rows, findings: [], rowOf, idOrder: inIdOrder(rows) };
+  return { rows, findings: [], rowOf, idOrder: inIdOrder(rows), managerRow: managerRows(rows, rowOf) };
 }
 
 function currentOfRepeated(roster: readonly Located<Worker>[], asOf: string): CurrentRows {
@@ -87,7 +92,12 @@ function currentOfRepeated(roster: readonly Located<Worker>[], asOf: string): Cu
     }
   }
   const rows = roster.filter((r) => chosen.has(r));
-  return { rows, findings, rowOf: new Map(rows.map((r, i) => [r.value.workerId, i])), idOrder: inIdOrder(rows) };
+  const rowOf = new Map(rows.map((r, i) => [r.value.workerId, i]));
+  return { rows, findings, rowOf, idOrder: inIdOrder(rows), managerRow: managerRows(rows, rowOf) };
+}
+
+function managerRows(rows: readonly Located<Worker>[], rowOf: ReadonlyMap<string, number>): number[] {
+  return rows.map(({ value: { managerId } }) => (managerId === undefined ? -1 : (rowOf.get(managerId) ?? -1)));
 }
 
 /** An export in worker-ID order sorts in one pass. */

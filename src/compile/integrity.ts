@@ -29,9 +29,10 @@ export function checkIntegrity(inputs: Inputs, roles: RoleIndex, asOf: string, c
   findings.push(...managerCycles(current));
   // With no readable roster every reference is "unknown": that error is already reported once.
   const unknown = (workerId: string) => rowOf.size > 0 && !rowOf.has(workerId);
-  for (const row of inputs.roster) {
+  for (const [i, row] of inputs.roster.entries()) {
     const manager = row.value.managerId;
-    if (manager && !rowOf.has(manager)) {
+    // A current row's manager is looked up already; only an earlier employment's row is looked up here.
+    if (manager && (current.rows[i] === row ? current.managerRow[i] === -1 : !rowOf.has(manager))) {
       findings.push({
         // A warning: managers outside the export (a board, another entity's HRIS) are real, and
         // a truncated export is the guardrails' to catch. The management chain stops there.
@@ -157,12 +158,11 @@ export function checkIntegrity(inputs: Inputs, roles: RoleIndex, asOf: string, c
  * someone an earlier walk went through stops there: the rest of the way is the same, and any
  * cycle on it is reported already.
  */
-function managerCycles({ rows, rowOf, idOrder }: CurrentRows): Finding[] {
+function managerCycles({ rows, rowOf, idOrder, managerRow }: CurrentRows): Finding[] {
   const findings: Finding[] = [];
   const reported = new Set<string>();
   const idOf = (row: number) => rows[row]!.value.workerId;
-  // Walked by row index: each manager is looked up by worker ID once, not at every step of every walk.
-  const managerRow = rows.map(({ value: { managerId } }) => (managerId === undefined ? -1 : (rowOf.get(managerId) ?? -1)));
+  // Walked by row index (managerRow): each manager is looked up by worker ID once, not at every step of every walk.
   // Everyone walked so far, in walking order, and where each is in it (-1: not yet): the current walk is the tail from `from`.
   const path: number[] = [];
   const position = new Int32Array(rows.length).fill(-1);

@@ -13,16 +13,16 @@ export interface OrgChart {
    */
   isManager: boolean[];
   /** The row of each worker's manager: -1 for none, or for a manager not in the export. */
-  managerRow: number[];
+  managerRow: readonly number[];
 }
 
 /**
- * The org chart of `workers` (one row per worker ID); `lives` is aligned with them, `rowOf`
- * gives a worker ID's index among them. Managers are found by row once, so everything after
- * works on row numbers, not on worker-ID lookups.
+ * The org chart of `workers` (one row per worker ID); `lives` and `managerRow` (each one's
+ * manager's index, as CurrentRows has it) are aligned with them, `rowOf` gives a worker ID's
+ * index among them. Managers are found by row once, so everything after works on row numbers,
+ * not on worker-ID lookups.
  */
-export function orgChart(workers: readonly Worker[], lives: readonly Lifecycle[], rowOf: ReadonlyMap<string, number>): OrgChart {
-  const managerRow = workers.map((w) => (w.managerId === undefined ? -1 : (rowOf.get(w.managerId) ?? -1)));
+export function orgChart(workers: readonly Worker[], lives: readonly Lifecycle[], rowOf: ReadonlyMap<string, number>, managerRow: readonly number[]): OrgChart {
   // The chain from a manager up, that manager first: the same for all their reports, so it is
   // worked out once per manager and shared (walking it again for each of 100,000 people was
   // O(people × depth²)). A chain that runs into a cycle is left to the plain walk below.
