@@ -28,6 +28,9 @@ export function orgChart(workers: readonly Worker[], lives: readonly Lifecycle[]
   // O(people × depth²)). A chain that runs into a cycle is left to the plain walk below.
   const upFrom: (readonly string[] | undefined)[] = [];
   const chainFrom = (start: number): readonly string[] | undefined => {
+    // Most managers' chains are known by the time their second report asks: no walk, nothing to allocate for one.
+    const known = upFrom[start];
+    if (known) return known;
     const path: number[] = [];
     const onPath = new Set<number>();
     let above: readonly string[] = [];
