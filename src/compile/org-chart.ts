@@ -26,7 +26,9 @@ export function orgChart(workers: readonly Worker[], lives: readonly Lifecycle[]
   // The chain from a manager up, that manager first: the same for all their reports, so it is
   // worked out once per manager and shared (walking it again for each of 100,000 people was
   // O(people × depth²)). A chain that runs into a cycle is left to the plain walk below.
-  const upFrom: (readonly string[] | undefined)[] = [];
+  // Written out of order (a manager's row, then theirs above): full length from the start, so
+  // V8 keeps it a plain array rather than turning it into a dictionary at the first far write.
+  const upFrom: (readonly string[] | undefined)[] = workers.map(() => undefined);
   const chainFrom = (start: number): readonly string[] | undefined => {
     // Most managers' chains are known by the time their second report asks: no walk, nothing to allocate for one.
     const known = upFrom[start];
