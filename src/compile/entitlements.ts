@@ -50,8 +50,19 @@ export interface CompiledRules {
    * few thousand distinct lists.
    */
   shared: {
-    /** Every attribute a rule names, in a fixed order, with a number (from 1) for every value some rule compares it with. */
-    tested: readonly (readonly [string, ReadonlyMap<string | boolean, number>])[];
+    /**
+     * Every attribute a rule names, with a number (from 1) for every value some rule compares it
+     * with; in a fixed order: those a management chain decides (CHAIN_DECIDED) first, then by name.
+     */
+    tested: readonly { name: string; codes: ReadonlyMap<string | boolean, number> }[];
+    /** How many of `tested`, from the first, are decided by the management chain. */
+    chainLevels: number;
+    /**
+     * The trie node past those levels, by chain, with the managerId it was reached with. A chain
+     * is the org chart's array shared by one manager's reports, so each of them after the first
+     * skips those levels (the managerId is compared all the same: it is what decides the first).
+     */
+    afterChain: Map<readonly string[], { managerId: Attributes[string]; node: AttributesTrie }>;
     /** A number for each management chain, equal for chains alike in the managers rules name (chains are shared by a manager's reports). */
     chainIds: Map<readonly string[], number>;
     /** The numbers of those distinct chains, by the named managers in them. */
@@ -79,11 +90,17 @@ interface AttributesTrie {
 export function compileRules(rules: Located<Rule>[]): CompiledRules {
   const named = new Map<string, Set<string | boolean>>();
   for (const r of rules) namedValues(r.value.when, named);
+  const rank = (name: string) => (CHAIN_DECIDED.includes(name) ? CHAIN_DECIDED.indexOf(name) : CHAIN_DECIDED.length);
+  const tested = [...named]
+    .sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, values]) => ({ name, codes: new Map([...values].map((v, i) => [v, i + 1])) }));
   return {
     list: rules.map(({ value: rule }) => ({ rule, match: compileCondition(rule.when), reasons: new Map() })),
     candidates: indexRules(rules.map((r) => r.value.when)),
     shared: {
-      tested: [...named].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, values]) => [name, new Map([...values].map((v, i) => [v, i + 1]))] as const),
+      tested,
+      chainLevels: tested.filter(({ name }) => CHAIN_DECIDED.includes(name)).length,
+      afterChain: new Map(),
       chainIds: new Map(),
       chainIdsByKey: new Map(),
       byAttributes: { next: new Map() }, byReasons: new Map(), ids: new Map(), grantReasons: new Map(),
@@ -147,16 +164,35 @@ function idOf(ids: Map<Reason, number>, reason: Reason): number {
  * department, location and the rest.
  */
 function attributesNode(attributes: WorkerAttributes, shared: CompiledRules["shared"]): AttributesTrie {
+  const { tested, chainLevels } = shared;
   let node = shared.byAttributes;
-  for (const [name, named] of shared.tested) {
-    const value = attributes.value(name);
-    const code = value === undefined ? -1 : typeof value === "string" || typeof value === "boolean" ? (named.get(value) ?? 0) : chainId(value, named, shared);
-    let next = node.next.get(code);
-    if (!next) node.next.set(code, (next = { next: new Map() }));
-    node = next;
+  let level = 0;
+  if (chainLevels > 0) {
+    const chain = attributes.value("reportsTo") as readonly string[];
+    const managerId = attributes.value("managerId");
+    const known = shared.afterChain.get(chain);
+    if (known !== undefined && known.managerId === managerId) {
+      node = known.node;
+      level = chainLevels;
+    } else {
+      for (; level < chainLevels; level++) node = step(node, attributes, tested[level]!, shared);
+      shared.afterChain.set(chain, { managerId, node });
+    }
   }
+  for (; level < tested.length; level++) node = step(node, attributes, tested[level]!, shared);
   return node;
 }
+
+function step(node: AttributesTrie, attributes: WorkerAttributes, { name, codes }: CompiledRules["shared"]["tested"][number], shared: CompiledRules["shared"]): AttributesTrie {
+  const value = attributes.value(name);
+  const code = value === undefined ? -1 : typeof value === "string" || typeof value === "boolean" ? (codes.get(value) ?? 0) : chainId(value, codes, shared);
+  let next = node.next.get(code);
+  if (!next) node.next.set(code, (next = { next: new Map() }));
+  return next;
+}
+
+/** The attributes whose value a worker's management chain decides: the manager (its first link) and the chain itself. */
+const CHAIN_DECIDED: readonly string[] = ["managerId", "reportsTo"];
 
 function chainId(chain: readonly string[], named: ReadonlyMap<string | boolean, number>, shared: CompiledRules["shared"]): number {
   let id = shared.chainIds.get(chain);
