@@ -47,6 +47,19 @@ function accountHolders(people: Person[], serviceAccounts: ServiceAccountState[]
   const holders: Holder[] = [];
   for (const person of people) {
     if (person.account === "absent") continue;
+    const protect = policy.protected.includes(person.id);
+    // One literal with every key when all the optional ones are there (almost everyone), so all
+    // of them sit in the object itself: as in compile.ts's person record.
+    if (person.title && person.department && person.managerId) {
+      holders.push({
+        roles: person.roles,
+        user: {
+          key: person.id, kind: "person", state: person.state, userName: person.email, externalId: person.id, givenName: person.givenName, familyName: person.familyName,
+          displayName: person.displayName, email: person.email, active: person.account === "enabled", title: person.title, department: person.department, managerId: person.managerId, protected: protect,
+        } as DirectoryUser,
+      });
+      continue;
+    }
     const user: DirectoryUser = {
       key: person.id,
       kind: "person",
@@ -63,7 +76,7 @@ function accountHolders(people: Person[], serviceAccounts: ServiceAccountState[]
     if (person.title) user.title = person.title;
     if (person.department) user.department = person.department;
     if (person.managerId) user.managerId = person.managerId;
-    user.protected = policy.protected.includes(person.id);
+    user.protected = protect;
     holders.push({ roles: person.roles, user });
   }
   for (const sa of serviceAccounts.filter((s) => s.declared)) {
