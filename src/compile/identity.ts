@@ -71,7 +71,7 @@ export function assignIdentities(
   }
 
   const loginOf = renderer(policy.identity.loginTemplate, policy);
-  const generatedEmail = (login: string) => policy.identity.emailTemplate.replaceAll("{login}", login).replaceAll("{domain}", policy.organization.domain);
+  const generatedEmail = emailer(policy.identity.emailTemplate, policy.organization.domain);
   const hrEmail = (worker: Worker) => (useHrEmail && worker.email ? worker.email.toLowerCase() : undefined);
   const freeFor = (owners: Map<string, string>, value: string, workerId: string) => (owners.get(value) ?? workerId) === workerId;
   /** The template's login, with the first numeric suffix that is free (and whose generated email is free too, if it is used). */
@@ -260,6 +260,21 @@ function render(template: string, worker: Worker, policy: Policy): string {
     .replaceAll("{family}", part(worker.familyName))
     .replaceAll("{workerId}", part(worker.workerId))
     .replaceAll("{domain}", policy.organization.domain);
+}
+
+/**
+ * The email template filled in for a login: what `template.replaceAll("{login}", login)
+ * .replaceAll("{domain}", domain)` gives, asked for each newcomer and each suffix tried. With one
+ * {login} and no other braces in the template, and no `$` (which means something to
+ * replaceAll) in the domain or the login nor a brace in the login, that is the text around
+ * {login} with the domain put in once, and the login between: one concatenation per login.
+ */
+function emailer(template: string, domain: string): (login: string) => string {
+  const replaced = (login: string) => template.replaceAll("{login}", login).replaceAll("{domain}", domain);
+  const around = template.split("{login}");
+  if (around.length !== 2 || domain.includes("$") || around.some((text) => /[{}]/.test(text.replaceAll("{domain}", "")))) return replaced;
+  const [before, after] = around.map((text) => text.replaceAll("{domain}", domain)) as [string, string];
+  return (login) => (login.includes("$") || login.includes("{") ? replaced(login) : before + login + after);
 }
 
 const PLACEHOLDER = /(\{given\}|\{preferred\}|\{family\}|\{workerId\}|\{domain\})/;
