@@ -84,6 +84,8 @@ export interface CompiledRules {
  */
 interface AttributesTrie {
   next: Map<number, AttributesTrie>;
+  /** At a leaf: the held roles of the people here who hold no grant, then of those who do, by their grants. */
+  withoutGrants?: HeldRole[];
   byGrants?: Map<string, HeldRole[]>;
 }
 
@@ -115,14 +117,17 @@ export function compileRules(rules: Located<Rule>[]): CompiledRules {
  */
 export function rolesFor(attributes: WorkerAttributes, rules: CompiledRules, grants: readonly Located<Grant>[], roles: RoleIndex): HeldRole[] {
   const shared = rules.shared;
+  const node = attributesNode(attributes, shared);
+  // Most people hold no grant: their list is on the node itself, with no key to make or look up.
+  if (grants.length === 0 && node.withoutGrants) return node.withoutGrants;
   const grantReasons = grants.map(({ value: grant }) => {
     let reason = shared.grantReasons.get(grant);
     if (!reason) shared.grantReasons.set(grant, (reason = { kind: "grant", grant: grant.id, expires: grant.expires, ...(grant.ticket ? { ticket: grant.ticket } : {}) }));
     return reason;
   });
   const grantKey = grantReasons.length === 0 ? "" : grantReasons.map((r) => idOf(shared.ids, r)).join(",");
-  const byGrants = (attributesNode(attributes, shared).byGrants ??= new Map());
-  const known = byGrants.get(grantKey);
+  const byGrants = grantKey === "" ? undefined : (node.byGrants ??= new Map());
+  const known = byGrants?.get(grantKey);
   if (known) return known;
 
   const earned: [Reason, readonly string[]][] = [];
@@ -146,7 +151,8 @@ export function rolesFor(attributes: WorkerAttributes, rules: CompiledRules, gra
     for (const [i, { value: grant }] of grants.entries()) held.give(grant.role, grantReasons[i]!);
     shared.byReasons.set(reasonsKey, (list = held.list()));
   }
-  byGrants.set(grantKey, list);
+  if (byGrants) byGrants.set(grantKey, list);
+  else node.withoutGrants = list;
   return list;
 }
 
