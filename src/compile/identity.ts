@@ -172,9 +172,10 @@ export function assignIdentities(
     // A recorded newcomer is never `released` (only a leaver past the grace days is, and they are
     // not recorded): so checkHrEmail, which asks `assigned` when an email was released, need not find them there.
     loginOwner.set(login, workerId);
-    // An email nobody holds is simply taken: checkHrEmail has something to say only about one held already.
-    if (!emailOwner.has(entry.email)) emailOwner.set(entry.email, workerId);
-    else if (fromHr !== undefined) checkHrEmail(fromHr, row);
+    // A generated email, pickLogin found free for this worker ID: taken without asking again. One
+    // from HR that nobody holds is simply taken; checkHrEmail has something to say only about one held already.
+    if (fromHr === undefined || !emailOwner.has(fromHr)) emailOwner.set(entry.email, workerId);
+    else checkHrEmail(fromHr, row);
   };
   for (const at of recorded.sort(byStart)) name(at, false);
   for (const at of neverGiven.sort(byStart)) name(at, true);
