@@ -58,11 +58,12 @@ export interface CompiledRules {
     /** How many of `tested`, from the first, are decided by the management chain. */
     chainLevels: number;
     /**
-     * The trie node past those levels, by chain, with the managerId it was reached with. A chain
-     * is the org chart's array shared by one manager's reports, so each of them after the first
-     * skips those levels (the managerId is compared all the same: it is what decides the first).
+     * The trie node past those levels, by chain. A chain is the org chart's array, shared by one
+     * manager's reports, so each of them after the first skips those levels. A non-empty chain
+     * decides the managerId too: it is the chain's first link, the nearest manager. (An empty one
+     * does not: a cycle's walk may stop at once, for someone who is their own manager.)
      */
-    afterChain: Map<readonly string[], { managerId: Attributes[string]; node: AttributesTrie }>;
+    afterChain: Map<readonly string[], AttributesTrie>;
     /** A number for each management chain, equal for chains alike in the managers rules name (chains are shared by a manager's reports). */
     chainIds: Map<readonly string[], number>;
     /** The numbers of those distinct chains, by the named managers in them. */
@@ -175,14 +176,13 @@ function attributesNode(attributes: WorkerAttributes, shared: CompiledRules["sha
   let level = 0;
   if (chainLevels > 0) {
     const chain = attributes.value("reportsTo") as readonly string[];
-    const managerId = attributes.value("managerId");
-    const known = shared.afterChain.get(chain);
-    if (known !== undefined && known.managerId === managerId) {
-      node = known.node;
+    const known = chain.length > 0 ? shared.afterChain.get(chain) : undefined;
+    if (known) {
+      node = known;
       level = chainLevels;
     } else {
       for (; level < chainLevels; level++) node = step(node, attributes, tested[level]!, shared);
-      shared.afterChain.set(chain, { managerId, node });
+      if (chain.length > 0) shared.afterChain.set(chain, node);
     }
   }
   for (; level < tested.length; level++) node = step(node, attributes, tested[level]!, shared);

@@ -4,7 +4,10 @@ import type { Lifecycle } from "./lifecycle.js";
 
 /** The org chart as rules see it, aligned with the workers it was made from. */
 export interface OrgChart {
-  /** Each worker's management chain, nearest manager first (a cycle stops the walk, and is an error finding elsewhere). */
+  /**
+   * Each worker's management chain, nearest manager first: a non-empty chain starts with the
+   * worker's managerId (the rules' trie relies on it). A cycle stops the walk, and is an error finding elsewhere.
+   */
   chains: (readonly string[])[];
   /**
    * Whether each worker is a manager: someone with at least one report who has not left. A
