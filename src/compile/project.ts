@@ -112,11 +112,13 @@ function holdings(holders: readonly Holder[], roles: RoleIndex, pick: (e: Entitl
   // What each role grants of this kind, looked up once per role rather than once per holding.
   const grantedBy = new Map<string, readonly string[]>();
   for (const [id, { value }] of roles.byId) grantedBy.set(id, pick(value.entitlements) ?? []);
-  const byItem = new Map<string, Holders>();
-  // Per list: the members array of each item it grants, resolved once, with the roles behind
-  // it at the same index. Two arrays side by side rather than a pair per item: the loop below
-  // runs 3 million times at 100k people, and reads them by index, with no pair to take apart.
-  const grantsOfList = new Map<readonly HeldRole[], { members: Holders[]; because: string[][] }>();
+  // Items by number, in the order they are first granted.
+  const itemOf = new Map<string, number>();
+  const itemKeys: string[] = [];
+  // Per list: the numbers of the items it grants, resolved once, with the roles behind each at
+  // the same index (two arrays side by side rather than a pair per item: the loop below runs 3
+  // million times at 100k people, and reads them by index), and how many holders have the list.
+  const grantsOfList = new Map<readonly HeldRole[], { items: number[]; because: string[][]; holders: number }>();
   const grantsOf = (held: readonly HeldRole[]) => {
     let grants = grantsOfList.get(held);
     if (grants) return grants;
@@ -128,35 +130,56 @@ function holdings(holders: readonly Holder[], roles: RoleIndex, pick: (e: Entitl
         else byRoles.set(item, [h.role]);
       }
     }
-    grants = { members: [], because: [] };
+    grants = { items: [], because: [], holders: 0 };
     for (const [item, roles] of byRoles) {
-      let members = byItem.get(item);
-      if (!members) byItem.set(item, (members = []));
-      grants.members.push(members);
+      let at = itemOf.get(item);
+      if (at === undefined) {
+        itemOf.set(item, (at = itemKeys.length));
+        itemKeys.push(item);
+      }
+      grants.items.push(at);
       grants.because.push(roles);
     }
     grantsOfList.set(held, grants);
     return grants;
   };
+  const listOf = holders.map(({ roles: held }) => {
+    const grants = grantsOf(held);
+    grants.holders++;
+    return grants;
+  });
+  // Each item's members counted first (every holder of a list is a member of each item it
+  // grants), so each array is made at its final length and filled by index: pushed one by one,
+  // the 3 million members were copied again each time an array grew.
+  const sizes = new Int32Array(itemKeys.length);
+  for (const { items, holders: count } of grantsOfList.values()) for (const at of items) sizes[at]! += count;
+  const members: Holders[] = Array.from(sizes, (size) => new Array(size));
+  const filled = new Int32Array(itemKeys.length);
   let previousKey: string | undefined;
-  for (const { user, roles: held } of holders) {
-    const key = user.key;
-    const { members, because } = grantsOf(held);
+  for (let h = 0; h < holders.length; h++) {
+    const key = holders[h]!.user.key;
+    const { items, because } = listOf[h]!;
     // A service account whose key is a worker ID (an error finding) is one holder with both's
     // roles. Holders are in key order, so it comes right after the person: checked once per
     // holder, not at each of the 3 million memberships.
     if (key === previousKey) {
-      for (let j = 0; j < members.length; j++) {
-        const list = members[j]!;
-        const last = list[list.length - 1];
+      for (let j = 0; j < items.length; j++) {
+        const at = items[j]!;
+        const last = filled[at]! > 0 ? members[at]![filled[at]! - 1] : undefined;
         if (last?.user === key) last.because = [...last.because, ...because[j]!];
-        else list.push({ user: key, because: because[j]! });
+        else members[at]![filled[at]!++] = { user: key, because: because[j]! };
       }
     } else {
-      for (let j = 0; j < members.length; j++) members[j]!.push({ user: key, because: because[j]! });
+      for (let j = 0; j < items.length; j++) {
+        const at = items[j]!;
+        members[at]![filled[at]!++] = { user: key, because: because[j]! };
+      }
     }
     previousKey = key;
   }
+  // Where a repeated key was merged into the membership before it, there are fewer members than counted.
+  for (let at = 0; at < itemKeys.length; at++) if (filled[at]! < sizes[at]!) members[at]!.length = filled[at]!;
+  const byItem = new Map(itemKeys.map((key, at) => [key, members[at]!]));
   return (key) => byItem.get(key) ?? [];
 }
 
