@@ -5,7 +5,8 @@ import { answered, sdkRunState } from "./registration-answers.js";
  * How many of a component's resources may wait on the engine at once. The Node SDK holds
  * ~130 KB of promises, closures and serialised inputs per resource until the engine answers its
  * registration, and ~1 KB once it has: a program that declares everything at once has them all
- * waiting (2.6 GB at 10,000 people, out of memory near 35,000). The engine runs at most its
+ * waiting (2.6 GB RSS at 10,000 people; at 3,000 the initial apply ran out of a 400 MB heap,
+ * bench/apply/RESULTS.md). The engine runs at most its
  * parallelism of steps at once (GOMAXPROCS × 4, or a target's cap), so a few hundred waiting keep
  * it as busy as ten thousand do.
  */
