@@ -5,6 +5,7 @@ import { ensurePulumiCli } from "../engine/pulumi-cli.js";
 import { resolveConnections } from "../engine/connections.js";
 import { EngineLog } from "../engine/engine-log.js";
 import type { FileBackend, Recovered } from "../engine/recover.js";
+import { programRunStarted } from "../engine/program-runs.js";
 import { openStack, requireKnownStack } from "../engine/workspace.js";
 import type { AdoptionPlan } from "../model/adoption.js";
 import type { DesiredState } from "../model/desired-state.js";
@@ -89,6 +90,7 @@ export async function prepareStackRun(projectDir: string, stackName: string, ver
     stackName,
     cli,
     program: async () => {
+      programRunStarted();
       const record = declared.run?.previous;
       // The run's desired state, not the compiled one: the leaver fast path narrows it.
       const adoption = declared.run?.adoption;

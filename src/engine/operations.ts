@@ -2,6 +2,7 @@ import type { EngineEvent, Stack } from "@pulumi/pulumi/automation/index.js";
 import type { EngineLog } from "./engine-log.js";
 import { EngineError } from "./errors.js";
 import { causesOf } from "./failure.js";
+import { releaseEndedRuns } from "./program-runs.js";
 
 type Progress = (line: string) => void;
 
@@ -114,6 +115,7 @@ async function engineCommand(stack: Stack, verb: string, log: EngineLog, progres
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
     clearInterval(timer);
+    releaseEndedRuns();
   }
 }
 

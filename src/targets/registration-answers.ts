@@ -1,4 +1,3 @@
-import { createRequire } from "node:module";
 import type * as pulumi from "@pulumi/pulumi";
 
 // What the engine answered a program's resource registrations, read where the pinned
@@ -41,16 +40,4 @@ export async function answeredValue<T>(output: pulumi.Output<T>): Promise<T | un
   } catch {
     return undefined;
   }
-}
-
-/**
- * The SDK's per-run state, whose `terminated` it sets when the engine answers a registration with
- * "monitor shutting down" (runtime/settings.js, terminateRpcs) and leaves that registration
- * unsettled. Read inside the program's context: the SDK keeps one per run in async-local storage.
- */
-export function sdkRunState(): { readonly terminated?: boolean } {
-  const state = createRequire(import.meta.url)("@pulumi/pulumi/runtime/state.js") as { getStore?: () => unknown };
-  const store = state.getStore?.();
-  if (typeof store !== "object" || store === null || !("terminated" in store)) throw new Error("this @pulumi/pulumi does not expose its run state (runtime/state getStore().terminated); rolecall needs the SDK it pins");
-  return store as { terminated?: boolean };
 }

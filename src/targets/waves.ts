@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { answered, sdkRunState } from "./registration-answers.js";
+import { sdkRunState } from "../engine/program-runs.js";
+import { answered } from "./registration-answers.js";
 
 /**
  * How many of a component's resources may wait on the engine at once. The Node SDK holds

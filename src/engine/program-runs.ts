@@ -1,0 +1,51 @@
+import { createRequire } from "node:module";
+
+// Each run of the inline program (a preview, an update) has its own state in the pinned
+// @pulumi/pulumi (3.248.0): a store in async-local storage holding the run's stack resource, and
+// through it every resource the run declared. Async resources made during the run — grpc's DNS
+// resolvers, HTTP/2 streams — keep that store for as long as they live, past the run's end: in a
+// heap snapshot of a 3,000-person apply's update, every user of its preview was still there
+// beside the update's own. Each reader refuses an SDK that does not have what it reads.
+
+/** The parts of the SDK's per-run store read or dropped here. */
+interface RunStore {
+  readonly terminated?: boolean;
+  stackResource?: unknown;
+}
+
+/** The runs that started since the last engine command ended. */
+const started = new Set<RunStore>();
+
+/**
+ * The SDK's state for the run the caller is in, whose `terminated` it sets when the engine
+ * answers a registration with "monitor shutting down" (runtime/settings.js, terminateRpcs) and
+ * leaves that registration unsettled. Read inside the program's context.
+ */
+export function sdkRunState(): RunStore {
+  const state = createRequire(import.meta.url)("@pulumi/pulumi/runtime/state.js") as { getStore?: () => unknown };
+  const store = state.getStore?.();
+  if (typeof store !== "object" || store === null || !("terminated" in store) || !("stackResource" in store)) {
+    throw new Error("this @pulumi/pulumi does not expose its run state (runtime/state getStore() with terminated and stackResource); rolecall needs the SDK it pins");
+  }
+  return store as RunStore;
+}
+
+/** Called by the inline program as it starts: the run whose resources releaseEndedRuns lets go. */
+export function programRunStarted(): void {
+  started.add(sdkRunState());
+}
+
+/**
+ * Drops the stack resource of every run that started, once the engine command that ran them has
+ * ended: the next command's run (an update after its preview) then does not carry the previous
+ * run's resources, and nothing after the last one does either.
+ */
+export function releaseEndedRuns(): void {
+  const global = globalThis as { stackResource?: unknown };
+  for (const store of started) {
+    // The SDK also leaves the latest run's stack resource on the global object, and never reads it.
+    if (global.stackResource === store.stackResource) global.stackResource = undefined;
+    store.stackResource = undefined;
+  }
+  started.clear();
+}
