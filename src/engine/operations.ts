@@ -3,6 +3,7 @@ import type { EngineLog } from "./engine-log.js";
 import { EngineError } from "./errors.js";
 import { causesOf } from "./failure.js";
 import { releaseEndedRuns } from "./program-runs.js";
+import { withoutSdkOverhead } from "./sdk-overhead.js";
 
 type Progress = (line: string) => void;
 
@@ -99,21 +100,14 @@ async function engineCommand(stack: Stack, verb: string, log: EngineLog, progres
     if (e.diagnosticEvent?.severity === "error") errors.push(e);
     onEvent?.(e);
   };
-  // The Pulumi runtime stamps a stack trace on every promise it makes (several per resource
-  // output) and keeps it as long as the output lives, for a leak report that only
-  // PULUMI_DEBUG_PROMISE_LEAKS prints: with one frame to capture instead of ten, declaring
-  // thousands of resources takes half the CPU. An error thrown in the program still says where.
-  const stackTraceLimit = Error.stackTraceLimit;
-  if (!process.env.PULUMI_DEBUG_PROMISE_LEAKS) Error.stackTraceLimit = 1;
   try {
-    await withoutResultReads(stack, () => command(sink, { onOutput: (s) => log.write(s), onError: (s) => log.write(s) }));
+    await withoutSdkOverhead(() => withoutResultReads(stack, () => command(sink, { onOutput: (s) => log.write(s), onError: (s) => log.write(s) })));
     return {};
   } catch (error) {
     log.write(`\n${error instanceof Error ? error.message : String(error)}\n`);
     const what = verb === "applying" ? "the update failed" : `${verb.replace(/ing$/, "")} failed`;
     return { error: new EngineError(what, causesOf(error, errors), log.file, kind) };
   } finally {
-    Error.stackTraceLimit = stackTraceLimit;
     clearInterval(timer);
     releaseEndedRuns();
   }

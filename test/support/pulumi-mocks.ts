@@ -17,7 +17,7 @@ export function recordRegistrations(
   registered: Registered[],
   computed: (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown> = () => ({}),
 ): Promise<void> {
-  // As while rolecall's engine commands run (src/engine/operations.ts): the runtime's
+  // As while rolecall's engine commands run (src/engine/sdk-overhead.ts): the runtime's
   // per-promise stack traces are most of a declaration's CPU; one frame still places a failure.
   Error.stackTraceLimit = 1;
   return pulumi.runtime.setMocks(

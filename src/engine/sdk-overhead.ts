@@ -1,0 +1,77 @@
+import { createRequire } from "node:module";
+
+// What the pinned @pulumi/pulumi (3.248.0) does for every resource a program declares that no
+// rolecall run reads, and costs it most of its CPU at scale. Turned off while an engine command
+// runs the inline program (measured in bench/apply/RESULTS.md, initial apply of 10,000 people);
+// PULUMI_DEBUG_PROMISE_LEAKS, the SDK's own switch for debugging it, keeps all of it on.
+
+const sdk = createRequire(import.meta.url);
+
+interface SdkLog {
+  debug: (...args: unknown[]) => Promise<void>;
+}
+
+interface SdkDebuggable {
+  debuggablePromise: <T>(p: Promise<T>, ctx: unknown) => Promise<T>;
+}
+
+interface SdkState {
+  getStore: () => { leakCandidates?: unknown };
+}
+
+const log = sdk("@pulumi/pulumi/log/index.js") as SdkLog;
+const debuggable = sdk("@pulumi/pulumi/runtime/debuggable.js") as SdkDebuggable;
+const state = sdk("@pulumi/pulumi/runtime/state.js") as SdkState;
+
+/**
+ * Debug messages, three per registration, are sent to the engine one after another (the SDK
+ * chains its log calls to keep them in order), and the engine drops them unless run with
+ * --debug, which rolecall never asks for: at 10,000 people each preview and update went on for
+ * 25 s after its last step, sending them.
+ */
+const dropDebug = () => Promise.resolve();
+
+/**
+ * The SDK's promise bookkeeping without its decorations: every promise still counts as a leak
+ * candidate until it settles, so a program that leaves one unsettled still fails its run; only
+ * the stack trace, id and label stamped on each (read by the leak report alone) are left out.
+ */
+function tracked<T>(p: Promise<T>): Promise<T> {
+  const candidates = state.getStore().leakCandidates as Set<Promise<unknown>>;
+  candidates.add(p);
+  return p.then(
+    (value) => {
+      candidates.delete(p);
+      return value;
+    },
+    (error: unknown) => {
+      candidates.delete(p);
+      if (typeof error === "object" && error !== null) (error as { promise?: unknown }).promise = p;
+      throw error;
+    },
+  );
+}
+
+function requireShape(): void {
+  if (typeof log.debug !== "function" || typeof debuggable.debuggablePromise !== "function" || !(state.getStore().leakCandidates instanceof Set)) {
+    throw new Error("this @pulumi/pulumi does not have the log.debug, debuggablePromise and leak candidates rolecall tunes; rolecall needs the SDK it pins");
+  }
+}
+
+/** Runs `work` (one engine command) with the SDK's per-resource overhead turned off, restoring it after. */
+export async function withoutSdkOverhead<T>(work: () => Promise<T>): Promise<T> {
+  if (process.env.PULUMI_DEBUG_PROMISE_LEAKS) return work();
+  requireShape();
+  const saved = { stackTraceLimit: Error.stackTraceLimit, debug: log.debug, debuggablePromise: debuggable.debuggablePromise };
+  // Each resource's source position is a stack trace too; one frame still places a failure.
+  Error.stackTraceLimit = 1;
+  log.debug = dropDebug;
+  debuggable.debuggablePromise = tracked;
+  try {
+    return await work();
+  } finally {
+    Error.stackTraceLimit = saved.stackTraceLimit;
+    log.debug = saved.debug;
+    debuggable.debuggablePromise = saved.debuggablePromise;
+  }
+}
