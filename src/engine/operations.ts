@@ -82,6 +82,8 @@ function targetOf(only: Only | undefined): { target?: string[] } {
   return { target: [...only.urns] };
 }
 
+let commandRunning = false;
+
 type Command = (onEvent: EventSink, out: { onOutput: (s: string) => void; onError: (s: string) => void }) => Promise<unknown>;
 
 /**
@@ -90,6 +92,9 @@ type Command = (onEvent: EventSink, out: { onOutput: (s: string) => void; onErro
  * keeps only a count and the error diagnostics those causes are read from.
  */
 async function engineCommand(stack: Stack, verb: string, log: EngineLog, progress: Progress, command: Command, kind: EngineError["kind"] = "environment", onEvent?: EventSink): Promise<EngineRun> {
+  // One at a time: what is turned off in the SDK and which runs are released are the process's (sdk-overhead.ts, program-runs.ts).
+  if (commandRunning) throw new Error(`${verb} while another engine command runs in this process`);
+  commandRunning = true;
   const started = Date.now();
   log.note(`${verb}`);
   let done = 0;
@@ -110,6 +115,7 @@ async function engineCommand(stack: Stack, verb: string, log: EngineLog, progres
   } finally {
     clearInterval(timer);
     releaseEndedRuns();
+    commandRunning = false;
   }
 }
 

@@ -38,7 +38,9 @@ export function programRunStarted(): void {
 /**
  * Drops the stack resource of every run that started, once the engine command that ran them has
  * ended: the next command's run (an update after its preview) then does not carry the previous
- * run's resources, and nothing after the last one does either.
+ * run's resources, and nothing after the last one does either. A command that failed (cancelled,
+ * the engine gone) may leave its run still declaring; what it declares then has no stack parent,
+ * and the engine refuses it anyway.
  */
 export function releaseEndedRuns(): void {
   const global = globalThis as { stackResource?: unknown };

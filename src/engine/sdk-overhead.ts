@@ -33,8 +33,8 @@ const dropDebug = () => Promise.resolve();
 
 /**
  * The SDK's promise bookkeeping without its decorations: every promise still counts as a leak
- * candidate until it settles, so a program that leaves one unsettled still fails its run; only
- * the stack trace, id and label stamped on each (read by the leak report alone) are left out.
+ * candidate until it settles, as before; only the stack trace, id and label stamped on each
+ * (read by the leak report alone) are left out.
  */
 function tracked<T>(p: Promise<T>): Promise<T> {
   const candidates = state.getStore().leakCandidates as Set<Promise<unknown>>;
@@ -63,7 +63,8 @@ export async function withoutSdkOverhead<T>(work: () => Promise<T>): Promise<T> 
   if (process.env.PULUMI_DEBUG_PROMISE_LEAKS) return work();
   requireShape();
   const saved = { stackTraceLimit: Error.stackTraceLimit, debug: log.debug, debuggablePromise: debuggable.debuggablePromise };
-  // Each resource's source position is a stack trace too; one frame still places a failure.
+  // The SDK also makes an Error per registration in advance, for a failure it may report; one
+  // frame of it is enough (a registration's source position sets its own limit).
   Error.stackTraceLimit = 1;
   log.debug = dropDebug;
   debuggable.debuggablePromise = tracked;

@@ -41,18 +41,13 @@ async function collected(ref: WeakRef<object>): Promise<boolean> {
 describe("a program run's resources once its engine command ended", () => {
   it("are kept alive by what the run made, without the release (the leak this guards against)", async () => {
     const stack = await programRun(false);
+    // The SDK's global copy, which the next run overwrites, is not what keeps it.
+    (globalThis as { stackResource?: unknown }).stackResource = undefined;
     expect(await collected(stack)).toBe(false);
   });
 
   it("can be collected once released, though what the run made lives on", async () => {
     const stack = await programRun(true);
-    releaseEndedRuns();
-    expect(await collected(stack)).toBe(true);
-  });
-
-  it("are not released while the run's command is still running", async () => {
-    const stack = await programRun(true);
-    expect(await collected(stack)).toBe(false);
     releaseEndedRuns();
     expect(await collected(stack)).toBe(true);
   });

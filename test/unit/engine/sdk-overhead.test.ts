@@ -4,6 +4,7 @@ import { withoutSdkOverhead } from "../../../src/engine/sdk-overhead.js";
 
 const sdk = createRequire(import.meta.url);
 const debuggable = sdk("@pulumi/pulumi/runtime/debuggable.js") as { debuggablePromise: <T>(p: Promise<T>, ctx: string) => Promise<T>; leakedPromises: () => [Set<Promise<unknown>>, string] };
+const log = sdk("@pulumi/pulumi/log/index.js") as { debug: (message: string) => Promise<void> };
 const state = sdk("@pulumi/pulumi/runtime/state.js") as { getStore: () => { leakCandidates: Set<Promise<unknown>> } };
 
 const decorated = (p: Promise<unknown>) => Object.getOwnPropertyNames(p).includes("_debugStackTrace");
@@ -24,19 +25,28 @@ describe("an engine command without the SDK's per-resource overhead", () => {
     expect(decorated(never)).toBe(false);
   });
 
-  it("still ties a rejection to its promise, as the SDK's error reports read it", async () => {
+  it("still rejects with the registration's error, tied to its promise as before", async () => {
     const failing = Promise.reject(new Error("registration failed"));
     const seen = await withoutSdkOverhead(() => debuggable.debuggablePromise(failing, "fails").catch((error: { promise?: unknown }) => error));
     expect(seen.promise).toBe(failing);
     expect(state.getStore().leakCandidates.size).toBe(0);
   });
 
+  it("sends no debug message while the command runs", async () => {
+    const sdkDebug = log.debug;
+    await withoutSdkOverhead(async () => {
+      expect(log.debug).not.toBe(sdkDebug);
+      await expect(log.debug("Registering resource: t=rolecall-scim:index:User")).resolves.toBeUndefined();
+    });
+  });
+
   it("gives the SDK its own bookkeeping back afterwards, even when the command failed", async () => {
+    const before = { debug: log.debug, stackTraceLimit: Error.stackTraceLimit };
     await expect(withoutSdkOverhead(() => Promise.reject(new Error("preview failed")))).rejects.toThrow("preview failed");
     const after = Promise.resolve();
     void debuggable.debuggablePromise(after, "after");
     expect(decorated(after)).toBe(true);
-    expect(Error.stackTraceLimit).toBeGreaterThan(1);
+    expect({ debug: log.debug, stackTraceLimit: Error.stackTraceLimit }).toEqual(before);
   });
 
   it("keeps everything with PULUMI_DEBUG_PROMISE_LEAKS, the SDK's switch for debugging it", async () => {
