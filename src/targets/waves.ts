@@ -7,9 +7,8 @@ import { answered } from "./registration-answers.js";
  * ~130 KB of promises, closures and serialised inputs per resource until the engine answers its
  * registration, and ~1 KB once it has: a program that declares everything at once has them all
  * waiting (2.6 GB RSS at 10,000 people; at 3,000 the initial apply ran out of a 400 MB heap,
- * bench/apply/RESULTS.md). The engine runs at most its
- * parallelism of steps at once (GOMAXPROCS × 4, or a target's cap), so a few hundred waiting keep
- * it as busy as ten thousand do.
+ * bench/apply/RESULTS.md). The engine runs at most its parallelism of steps at once
+ * (GOMAXPROCS × 4, or a target's cap), so a few hundred waiting keep it as busy as ten thousand do.
  */
 export const REGISTRATIONS_IN_FLIGHT = 256;
 
