@@ -19,9 +19,14 @@ interface SdkState {
   getStore: () => { leakCandidates?: unknown };
 }
 
+interface SdkResource {
+  Resource: { stackTrace: (skip: number) => unknown[] };
+}
+
 const log = sdk("@pulumi/pulumi/log/index.js") as SdkLog;
 const debuggable = sdk("@pulumi/pulumi/runtime/debuggable.js") as SdkDebuggable;
 const state = sdk("@pulumi/pulumi/runtime/state.js") as SdkState;
+const resource = sdk("@pulumi/pulumi/resource.js") as SdkResource;
 
 /**
  * Debug messages, three per registration, are sent to the engine one after another (the SDK
@@ -30,6 +35,15 @@ const state = sdk("@pulumi/pulumi/runtime/state.js") as SdkState;
  * 25 s after its last step, sending them.
  */
 const dropDebug = () => Promise.resolve();
+
+/**
+ * Each registration's call stack, for Pulumi Cloud's resource view: the SDK takes a whole stack
+ * (no frame limit), parses every frame and turns each path into a URL, and the engine keeps a
+ * dozen frames per resource in the state — 7 of the 41 MB of a 10,000-person state, copied by
+ * every export, import and checkpoint, and naming this machine's install paths. No rolecall
+ * output reads it.
+ */
+const noStackTrace = (): unknown[] => [];
 
 /**
  * The SDK's promise bookkeeping without its decorations: every promise still counts as a leak
@@ -53,8 +67,8 @@ function tracked<T>(p: Promise<T>): Promise<T> {
 }
 
 function requireShape(): void {
-  if (typeof log.debug !== "function" || typeof debuggable.debuggablePromise !== "function" || !(state.getStore().leakCandidates instanceof Set)) {
-    throw new Error("this @pulumi/pulumi does not have the log.debug, debuggablePromise and leak candidates rolecall tunes; rolecall needs the SDK it pins");
+  if (typeof log.debug !== "function" || typeof debuggable.debuggablePromise !== "function" || typeof resource.Resource.stackTrace !== "function" || !(state.getStore().leakCandidates instanceof Set)) {
+    throw new Error("this @pulumi/pulumi does not have the log.debug, debuggablePromise, Resource.stackTrace and leak candidates rolecall tunes; rolecall needs the SDK it pins");
   }
 }
 
@@ -62,17 +76,19 @@ function requireShape(): void {
 export async function withoutSdkOverhead<T>(work: () => Promise<T>): Promise<T> {
   if (process.env.PULUMI_DEBUG_PROMISE_LEAKS) return work();
   requireShape();
-  const saved = { stackTraceLimit: Error.stackTraceLimit, debug: log.debug, debuggablePromise: debuggable.debuggablePromise };
+  const saved = { stackTraceLimit: Error.stackTraceLimit, debug: log.debug, debuggablePromise: debuggable.debuggablePromise, stackTrace: resource.Resource.stackTrace };
   // The SDK also makes an Error per registration in advance, for a failure it may report; one
-  // frame of it is enough (a registration's source position sets its own limit).
+  // frame of it is enough.
   Error.stackTraceLimit = 1;
   log.debug = dropDebug;
   debuggable.debuggablePromise = tracked;
+  resource.Resource.stackTrace = noStackTrace;
   try {
     return await work();
   } finally {
     Error.stackTraceLimit = saved.stackTraceLimit;
     log.debug = saved.debug;
     debuggable.debuggablePromise = saved.debuggablePromise;
+    resource.Resource.stackTrace = saved.stackTrace;
   }
 }

@@ -45,6 +45,9 @@ describe("the local stack, end to end", () => {
     expect(groupsInState).toHaveLength(want.groups.length);
     const onUsers = groupsInState.flatMap((r) => [...(r.dependencies ?? []), ...Object.values(r.propertyDependencies ?? {}).flat()]).filter((urn) => urn.includes("rolecall-scim:index:User::"));
     expect(onUsers).toEqual([]);
+    // Nor does any resource keep the program's call stack (src/engine/sdk-overhead.ts).
+    const traced = state.checkpoint.latest.resources.filter((r) => "stackTrace" in r || "sourcePosition" in r);
+    expect(traced.map((r) => r.urn)).toEqual([]);
   });
 
   it("the next plan reports no changes", async () => {

@@ -6,6 +6,8 @@ const sdk = createRequire(import.meta.url);
 const debuggable = sdk("@pulumi/pulumi/runtime/debuggable.js") as { debuggablePromise: <T>(p: Promise<T>, ctx: string) => Promise<T>; leakedPromises: () => [Set<Promise<unknown>>, string] };
 const log = sdk("@pulumi/pulumi/log/index.js") as { debug: (message: string) => Promise<void> };
 const state = sdk("@pulumi/pulumi/runtime/state.js") as { getStore: () => { leakCandidates: Set<Promise<unknown>> } };
+// What a resource's constructor records as its registration's source position and call stack.
+const { Resource } = sdk("@pulumi/pulumi/resource.js") as { Resource: { stackTrace: (skip: number) => unknown[] } };
 
 const decorated = (p: Promise<unknown>) => Object.getOwnPropertyNames(p).includes("_debugStackTrace");
 
@@ -40,13 +42,20 @@ describe("an engine command without the SDK's per-resource overhead", () => {
     });
   });
 
+  it("records no call stack for a registration while the command runs", async () => {
+    expect(Resource.stackTrace(0).length).toBeGreaterThan(0);
+    await withoutSdkOverhead(async () => {
+      expect(Resource.stackTrace(0)).toEqual([]);
+    });
+  });
+
   it("gives the SDK its own bookkeeping back afterwards, even when the command failed", async () => {
-    const before = { debug: log.debug, stackTraceLimit: Error.stackTraceLimit };
+    const before = { debug: log.debug, stackTraceLimit: Error.stackTraceLimit, stackTrace: Resource.stackTrace };
     await expect(withoutSdkOverhead(() => Promise.reject(new Error("preview failed")))).rejects.toThrow("preview failed");
     const after = Promise.resolve();
     void debuggable.debuggablePromise(after, "after");
     expect(decorated(after)).toBe(true);
-    expect({ debug: log.debug, stackTraceLimit: Error.stackTraceLimit }).toEqual(before);
+    expect({ debug: log.debug, stackTraceLimit: Error.stackTraceLimit, stackTrace: Resource.stackTrace }).toEqual(before);
   });
 
   it("keeps everything with PULUMI_DEBUG_PROMISE_LEAKS, the SDK's switch for debugging it", async () => {
