@@ -4,25 +4,11 @@ import os from "node:os";
 import path from "node:path";
 import type { Deployment, Stack } from "@pulumi/pulumi/automation/index.js";
 import { EnvironmentError } from "./errors.js";
+import { backupsDir, checkpointFile, locksDir, type FileBackend } from "./file-backend.js";
 import { exportCheckpoint } from "./state-sync.js";
 
 /** What rolecall found left over from an interrupted run and put right, in words for the user. */
 export type Recovered = string[];
-
-/** A file backend's folder (`file://…`), where locks and checkpoints are plain files. */
-export interface FileBackend {
-  root: string;
-  project: string;
-  stack: string;
-}
-
-/** The file backend of a stack's environment, if it has one (other backends keep their own locks). */
-export function fileBackend(env: Record<string, string | undefined>, project: string, stack: string): FileBackend | undefined {
-  const url = env.PULUMI_BACKEND_URL ?? process.env.PULUMI_BACKEND_URL;
-  if (!url?.startsWith("file://")) return undefined;
-  const root = url.slice("file://".length).split("?")[0]!;
-  return { root: root === "~" || root.startsWith("~/") ? path.join(os.homedir(), root.slice(1)) : root, project, stack };
-}
 
 interface LockContent {
   pid: number;
@@ -38,7 +24,7 @@ interface LockContent {
  * other hosts are left alone: their owners may be alive.
  */
 export async function releaseStaleLocks(backend: FileBackend, alive: (pid: number) => boolean = isEngineAlive): Promise<Recovered> {
-  const dir = path.join(backend.root, ".pulumi", "locks", "organization", backend.project, backend.stack);
+  const dir = locksDir(backend);
   const names = await readdir(dir).catch(() => [] as string[]);
   const recovered: Recovered = [];
   for (const name of names.filter((n) => n.endsWith(".json"))) {
@@ -74,7 +60,7 @@ export function isEngineAlive(pid: number): boolean {
  * follows reads the targets, and providers adopt what was created since.
  */
 export async function repairCheckpoint(backend: FileBackend): Promise<Recovered> {
-  const file = path.join(backend.root, ".pulumi", "stacks", backend.project, `${backend.stack}.json`);
+  const file = checkpointFile(backend);
   const damage = await checkpointDamage(file);
   if (damage === undefined) return [];
   for (const candidate of await backupsNewestFirst(backend, file)) {
@@ -112,7 +98,7 @@ async function checkpointDamage(file: string): Promise<string | undefined> {
 
 /** The `.bak` beside the checkpoint, then the backups folder, newest first. */
 async function backupsNewestFirst(backend: FileBackend, file: string): Promise<string[]> {
-  const dir = path.join(backend.root, ".pulumi", "backups", backend.project, backend.stack);
+  const dir = backupsDir(backend);
   const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith(".json"));
   const dated = await Promise.all(names.map(async (n) => ({ file: path.join(dir, n), at: (await stat(path.join(dir, n))).mtimeMs })));
   return [`${file}.bak`, ...dated.sort((a, b) => b.at - a.at).map((d) => d.file)];

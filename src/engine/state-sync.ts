@@ -5,6 +5,7 @@ import path from "node:path";
 import { isDeepStrictEqual, promisify } from "node:util";
 import { gunzipSync, gzipSync } from "node:zlib";
 import type { Deployment, EngineEvent, LocalWorkspace, Stack } from "@pulumi/pulumi/automation/index.js";
+import { fileBackend, readCheckpointFile } from "./file-backend.js";
 
 /** The parts of a checkpoint resource rolecall reads or sets. */
 export interface StateResource {
@@ -78,12 +79,17 @@ export function stackOutputs(exported: Deployment): Record<string, unknown> {
 }
 
 /**
- * The stack's checkpoint, exported to a private file. The Automation API's exportStack reads the
- * whole state from the CLI's stdout, which the library running the CLI caps at 100 MB, and
- * decrypts every secret on the way; rolecall reads outputs, pending operations and protect
- * flags, none of them secret, so secrets stay encrypted here.
+ * The stack's checkpoint: from a file backend's own file where it can be read as the engine
+ * would read it (file-backend.ts), otherwise exported by the CLI to a private file. The
+ * Automation API's exportStack reads the whole state from the CLI's stdout, which the library
+ * running the CLI caps at 100 MB, and decrypts every secret on the way; rolecall reads outputs,
+ * pending operations and protect flags, none of them secret, so secrets stay encrypted here.
  */
 export async function exportCheckpoint(stack: Stack): Promise<Deployment> {
+  const workspace = stack.workspace as LocalWorkspace;
+  const backend = fileBackend(workspace.envVars, (await workspace.projectSettings()).name, stack.name);
+  const read = backend ? await readCheckpointFile(backend) : undefined;
+  if (read) return read;
   return withPrivateFile(async (file) => {
     await runCli(stack, ["stack", "export", "--file", file, "--stack", stack.name]);
     return JSON.parse(await readFile(file, "utf8")) as Deployment;

@@ -5,7 +5,8 @@ import { LocalWorkspace, type PulumiFn, type Stack } from "@pulumi/pulumi/automa
 import { parse, stringify } from "yaml";
 import { EnvironmentError } from "./errors.js";
 import type { PulumiCli } from "./pulumi-cli.js";
-import { fileBackend, releaseStaleLocks, repairCheckpoint, type FileBackend, type Recovered } from "./recover.js";
+import { fileBackend, type FileBackend } from "./file-backend.js";
+import { releaseStaleLocks, repairCheckpoint, type Recovered } from "./recover.js";
 
 /** The stack that provisions into the local sandbox, with its state under .rolecall/. */
 export const LOCAL_STACK = "local";

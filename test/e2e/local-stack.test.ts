@@ -1,7 +1,13 @@
+import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { promisify } from "node:util";
+import type { LocalWorkspace } from "@pulumi/pulumi/automation/index.js";
 import { describe, expect, it } from "vitest";
-import type { StateResource } from "../../src/engine/state-sync.js";
+import { readCheckpointFile } from "../../src/engine/file-backend.js";
+import { ensurePulumiCli } from "../../src/engine/pulumi-cli.js";
+import { exportCheckpoint, type StateResource } from "../../src/engine/state-sync.js";
+import { openStack } from "../../src/engine/workspace.js";
 import { todayIn } from "../../src/load/as-of.js";
 import { compile } from "../../src/compile/compile.js";
 import { loadDesiredState } from "../../src/load/desired-state-dir.js";
@@ -48,6 +54,16 @@ describe("the local stack, end to end", () => {
     // Nor does any resource keep the program's call stack (src/engine/sdk-overhead.ts).
     const traced = state.checkpoint.latest.resources.filter((r) => "stackTrace" in r || "sourcePosition" in r);
     expect(traced.map((r) => r.urn)).toEqual([]);
+  });
+
+  it("reads the checkpoint from the state folder exactly as the engine exports it", async () => {
+    const cli = await ensurePulumiCli(() => undefined);
+    const { stack, backend } = await openStack({ projectDir: project.dir, stackName: "local", cli, program: async () => ({}) });
+    // Read from the file, not by the CLI: otherwise this compares the CLI with itself.
+    expect(await readCheckpointFile(backend!)).toBeDefined();
+    const workspace = stack.workspace as LocalWorkspace;
+    const { stdout } = await promisify(execFile)(cli.command.command, ["stack", "export", "--stack", "local", "--non-interactive"], { cwd: workspace.workDir, env: { ...process.env, ...workspace.envVars }, maxBuffer: 256 * 1024 * 1024 });
+    expect(await exportCheckpoint(stack)).toEqual(JSON.parse(stdout));
   });
 
   it("the next plan reports no changes", async () => {

@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { fileBackend, releaseStaleLocks, repairCheckpoint, type FileBackend } from "../../../src/engine/recover.js";
+import { fileBackend, type FileBackend } from "../../../src/engine/file-backend.js";
+import { releaseStaleLocks, repairCheckpoint } from "../../../src/engine/recover.js";
 
 describe("recovering a file backend after a crash", () => {
   let backend: FileBackend;
