@@ -6,7 +6,7 @@ import { resolveConnections } from "../engine/connections.js";
 import { EngineLog } from "../engine/engine-log.js";
 import type { FileBackend } from "../engine/file-backend.js";
 import type { Recovered } from "../engine/recover.js";
-import { programRunStarted } from "../engine/program-runs.js";
+import { programRun } from "../engine/program-runs.js";
 import { openStack, requireKnownStack } from "../engine/workspace.js";
 import type { AdoptionPlan } from "../model/adoption.js";
 import type { DesiredState } from "../model/desired-state.js";
@@ -90,14 +90,14 @@ export async function prepareStackRun(projectDir: string, stackName: string, ver
     projectDir,
     stackName,
     cli,
-    program: async () => {
-      programRunStarted();
-      const record = declared.run?.previous;
-      // The run's desired state, not the compiled one: the leaver fast path narrows it.
-      const adoption = declared.run?.adoption;
-      await declareTargets(declared.run?.desired ?? declared.desired!, declared.connections!, { ...declared.previous, ...(record ? { record } : {}), ...(adoption ? { adoption } : {}) }, declared.run?.part);
-      return record ? { [RECORD_OUTPUT]: encodeRecord(record) } : {};
-    },
+    program: () =>
+      programRun(async () => {
+        const record = declared.run?.previous;
+        // The run's desired state, not the compiled one: the leaver fast path narrows it.
+        const adoption = declared.run?.adoption;
+        await declareTargets(declared.run?.desired ?? declared.desired!, declared.connections!, { ...declared.previous, ...(record ? { record } : {}), ...(adoption ? { adoption } : {}) }, declared.run?.part);
+        return record ? { [RECORD_OUTPUT]: encodeRecord(record) } : {};
+      }),
   });
   const config = await stack.getAllConfig();
   const settings = settingsOf(config, stackName);

@@ -30,14 +30,39 @@ export function sdkRunState(): RunStore {
   return store as RunStore;
 }
 
-/** Called by the inline program as it starts: the run whose resources releaseEndedRuns lets go. */
-export function programRunStarted(): void {
-  started.add(sdkRunState());
+/**
+ * Runs whose outcome is decided: their program failed (a cancelled run, the engine gone), or the
+ * engine command that ran them ended. What they still had in flight may fail later, when grpc
+ * gives up on the engine that served them, and by then the SDK no longer listens for its own
+ * unhandled rejections: they would end rolecall mid-apply with a stack trace, or, arriving while
+ * the next command runs (the update's second pass for the steps a failure skipped), fail that
+ * run instead (sdk-overhead.ts lets them settle into nothing).
+ */
+const abandoned = new WeakSet<object>();
+
+/** Whether the run that owns this SDK store has had its outcome decided. */
+export function isAbandoned(store: object): boolean {
+  return abandoned.has(store);
 }
 
 /**
- * Drops the stack resource of every run that started, once the engine command that ran them has
- * ended: the next command's run (an update after its preview) then does not carry the previous
+ * The inline program's body, as one run: the run whose resources releaseEndedRuns lets go, and
+ * which is abandoned as soon as the body fails.
+ */
+export async function programRun<T>(body: () => Promise<T>): Promise<T> {
+  const store = sdkRunState();
+  started.add(store);
+  try {
+    return await body();
+  } catch (error) {
+    abandoned.add(store);
+    throw error;
+  }
+}
+
+/**
+ * Drops the stack resource of every run that started, and abandons the run, once the engine
+ * command that ran them has ended: the next command's run (an update after its preview) then does not carry the previous
  * run's resources, and nothing after the last one does either. A command that failed (cancelled,
  * the engine gone) may leave its run still declaring; what it declares then has no stack parent,
  * and the engine refuses it anyway.
@@ -48,6 +73,7 @@ export function releaseEndedRuns(): void {
     // The SDK also leaves the latest run's stack resource on the global object, and never reads it.
     if (global.stackResource === store.stackResource) global.stackResource = undefined;
     store.stackResource = undefined;
+    abandoned.add(store);
   }
   started.clear();
 }

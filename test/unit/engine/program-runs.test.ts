@@ -3,14 +3,14 @@ import { createRequire } from "node:module";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
-import { programRunStarted, releaseEndedRuns } from "../../../src/engine/program-runs.js";
+import { isAbandoned, programRun, releaseEndedRuns, sdkRunState } from "../../../src/engine/program-runs.js";
 
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
 
 /** The SDK's per-run state, as its language server makes one for each run of an inline program. */
 const sdk = createRequire(import.meta.url)("@pulumi/pulumi/runtime/state.js") as {
-  withLocalStorage(run: () => Promise<void>): Promise<void>;
+  withLocalStorage<T>(run: () => Promise<T>): Promise<T>;
   setStackResource(stack: object): void;
 };
 
@@ -18,15 +18,15 @@ const sdk = createRequire(import.meta.url)("@pulumi/pulumi/runtime/state.js") as
 const outliving: Resolver[] = [];
 
 /** Runs a "program" that declares a stack the size of a few thousand resources; a weak handle on it. */
-async function programRun(tracked: boolean): Promise<WeakRef<object>> {
+async function runProgram(tracked: boolean): Promise<WeakRef<object>> {
   let stack: WeakRef<object> | undefined;
-  await sdk.withLocalStorage(async () => {
-    if (tracked) programRunStarted();
+  const body = async () => {
     const declared = { resources: Array.from({ length: 5_000 }, (_, i) => ({ name: `user-${i}` })) };
     sdk.setStackResource(declared);
     stack = new WeakRef(declared);
     outliving.push(new Resolver());
-  });
+  };
+  await sdk.withLocalStorage(() => (tracked ? programRun(body) : body()));
   return stack!;
 }
 
@@ -40,15 +40,40 @@ async function collected(ref: WeakRef<object>): Promise<boolean> {
 
 describe("a program run's resources once its engine command ended", () => {
   it("are kept alive by what the run made, without the release (the leak this guards against)", async () => {
-    const stack = await programRun(false);
+    const stack = await runProgram(false);
     // The SDK's global copy, which the next run overwrites, is not what keeps it.
     (globalThis as { stackResource?: unknown }).stackResource = undefined;
     expect(await collected(stack)).toBe(false);
   });
 
   it("can be collected once released, though what the run made lives on", async () => {
-    const stack = await programRun(true);
+    const stack = await runProgram(true);
     releaseEndedRuns();
     expect(await collected(stack)).toBe(true);
+  });
+});
+
+describe("when a program run's outcome is decided", () => {
+  const run = (body: () => Promise<void>) =>
+    sdk.withLocalStorage(async () => {
+      const store = sdkRunState();
+      const outcome = await programRun(body).then(
+        () => "declared",
+        () => "failed",
+      );
+      return { store, outcome };
+    });
+
+  it("is as soon as its program fails, before its engine command ends", async () => {
+    const { store, outcome } = await run(() => Promise.reject(new Error("cancelled")));
+    expect(outcome).toBe("failed");
+    expect(isAbandoned(store)).toBe(true);
+  });
+
+  it("is, for a program that declared everything, only once its engine command ends", async () => {
+    const { store } = await run(async () => undefined);
+    expect(isAbandoned(store)).toBe(false);
+    releaseEndedRuns();
+    expect(isAbandoned(store)).toBe(true);
   });
 });

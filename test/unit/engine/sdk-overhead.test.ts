@@ -1,11 +1,12 @@
 import { createRequire } from "node:module";
 import { afterEach, describe, expect, it } from "vitest";
+import { programRun } from "../../../src/engine/program-runs.js";
 import { withoutSdkOverhead } from "../../../src/engine/sdk-overhead.js";
 
 const sdk = createRequire(import.meta.url);
 const debuggable = sdk("@pulumi/pulumi/runtime/debuggable.js") as { debuggablePromise: <T>(p: Promise<T>, ctx: string) => Promise<T>; leakedPromises: () => [Set<Promise<unknown>>, string] };
 const log = sdk("@pulumi/pulumi/log/index.js") as { debug: (message: string) => Promise<void> };
-const state = sdk("@pulumi/pulumi/runtime/state.js") as { getStore: () => { leakCandidates: Set<Promise<unknown>> } };
+const state = sdk("@pulumi/pulumi/runtime/state.js") as { getStore: () => { leakCandidates: Set<Promise<unknown>> }; withLocalStorage: <T>(run: () => Promise<T>) => Promise<T> };
 // What a resource's constructor records as its registration's source position and call stack.
 const { Resource } = sdk("@pulumi/pulumi/resource.js") as { Resource: { stackTrace: (skip: number) => unknown[] } };
 
@@ -32,6 +33,29 @@ describe("an engine command without the SDK's per-resource overhead", () => {
     const seen = await withoutSdkOverhead(() => debuggable.debuggablePromise(failing, "fails").catch((error: { promise?: unknown }) => error));
     expect(seen.promise).toBe(failing);
     expect(state.getStore().leakCandidates.size).toBe(0);
+  });
+
+  it("lets a registration that fails after its run failed settle into nothing, not an unhandled rejection", async () => {
+    // The engine was cancelled: the program gave up, and a registration still in flight fails
+    // only later, when grpc finds the engine gone, once the SDK has stopped listening for it.
+    let fail: ((error: Error) => void) | undefined;
+    let outcome: Promise<string> | undefined;
+    const run = state.withLocalStorage(() =>
+      withoutSdkOverhead(() =>
+        programRun(async () => {
+          const inFlight = new Promise((_, reject) => (fail = reject));
+          outcome = debuggable.debuggablePromise(inFlight, "registration").then(
+            () => "resolved",
+            () => "rejected",
+          );
+          throw new Error("the engine stopped answering resource registrations");
+        }),
+      ),
+    );
+    await expect(run).rejects.toThrow("stopped answering");
+    fail!(new Error("14 UNAVAILABLE: No connection established"));
+    const settled = await Promise.race([outcome!, new Promise((resolve) => setTimeout(() => resolve("pending"), 50))]);
+    expect(settled).toBe("pending");
   });
 
   it("sends no debug message while the command runs", async () => {
