@@ -13,6 +13,7 @@ export interface StateResource {
   type: string;
   id?: string;
   parent?: string;
+  provider?: string;
   protect?: boolean;
   dependencies?: string[];
   propertyDependencies?: Record<string, string[]>;
@@ -165,10 +166,15 @@ export function protectChangeOf(e: EngineEvent): string | undefined {
   return m.urn;
 }
 
-/** What rolecall may change in a checkpoint: its own record and protect flags, never a resource's inputs or outputs. */
+/**
+ * What rolecall may change in a checkpoint: its own record and protect flags, and the order of
+ * resources, never a resource's inputs or outputs.
+ */
 export interface StateEdit {
   unprotect?: readonly string[];
   record?: unknown;
+  /** The targets' account types: when the checkpoint is written anyway, accounts go first (accountsFirst). */
+  accountsFirst?: ReadonlySet<string>;
 }
 
 /**
@@ -192,7 +198,47 @@ export function applyStateEdit(exported: Deployment, edit: StateEdit): boolean {
       changed = true;
     }
   }
+  const ordered = changed && edit.accountsFirst ? accountsFirst(stateResources(exported), edit.accountsFirst) : undefined;
+  if (ordered) (exported.deployment as Checkpoint).resources = ordered;
   return changed;
+}
+
+/**
+ * The resources with every account, and what an account needs before it (its stack, component,
+ * provider, a manager), ahead of everything else, each part in its order before; undefined when
+ * that is the order already, or when a URN is there twice (a replacement pending deletion),
+ * whose order is the engine's to keep. A targeted run makes the engine walk, for each resource
+ * it targets, every resource after it in the checkpoint (its dependents, pkg/resource/graph),
+ * and a targeted update writes the resources it stepped first: the groups every change run
+ * touches then lead the next one's walks through the whole state. With them last, a preview
+ * of 100 leavers among 10,000 people took 2.5 s less (bench/apply/RESULTS.md).
+ */
+export function accountsFirst(resources: readonly StateResource[], accountTypes: ReadonlySet<string>): StateResource[] | undefined {
+  const byUrn = new Map<string, StateResource>();
+  for (const r of resources) {
+    if (byUrn.has(r.urn)) return undefined;
+    byUrn.set(r.urn, r);
+  }
+  const placed = new Set<string>();
+  const ordered: StateResource[] = [];
+  const place = (r: StateResource) => {
+    if (placed.has(r.urn)) return;
+    placed.add(r.urn);
+    for (const urn of prerequisites(r)) {
+      const before = byUrn.get(urn);
+      if (before) place(before);
+    }
+    ordered.push(r);
+  };
+  for (const r of resources) if (accountTypes.has(r.type)) place(r);
+  for (const r of resources) place(r);
+  return ordered.every((r, i) => r === resources[i]) ? undefined : ordered;
+}
+
+/** What must come before a resource in a checkpoint: its parent, provider, dependencies and the resource it is deleted with. */
+function prerequisites(r: StateResource): string[] {
+  const provider = r.provider ? [r.provider.slice(0, r.provider.lastIndexOf("::"))] : [];
+  return [...(r.parent ? [r.parent] : []), ...provider, ...(r.dependencies ?? []), ...Object.values(r.propertyDependencies ?? {}).flat(), ...(r.deletedWith ? [r.deletedWith] : [])];
 }
 
 /** Edits the stack's checkpoint by export and import, the Automation API's way of repairing state; nothing is written when nothing changes. */

@@ -31,6 +31,11 @@ describe("the local stack, end to end", () => {
     return compile(inputs, todayIn(inputs.policy.organization.timezone)).targets.scim!;
   };
 
+  const stateResources = async () => {
+    const state = JSON.parse(await readFile(path.join(project.dir, ".rolecall", "state", ".pulumi", "stacks", "rolecall", "local.json"), "utf8")) as { checkpoint: { latest: { resources: StateResource[] } } };
+    return state.checkpoint.latest.resources;
+  };
+
   sandboxSuite(async (created) => {
     project = created;
   });
@@ -46,13 +51,13 @@ describe("the local stack, end to end", () => {
     expect(groups).toEqual(Object.fromEntries(want.groups.map((g) => [g.displayName, g.members.map((m) => userNameOf.get(m.user)!).sort()])));
     // Members are named by the ids the engine answered: no group records a dependency on them,
     // which every later targeted run would walk once per target (src/targets/scim/component.ts).
-    const state = JSON.parse(await readFile(path.join(project.dir, ".rolecall", "state", ".pulumi", "stacks", "rolecall", "local.json"), "utf8")) as { checkpoint: { latest: { resources: StateResource[] } } };
-    const groupsInState = state.checkpoint.latest.resources.filter((r) => r.type === "rolecall-scim:index:Group");
+    const resources = await stateResources();
+    const groupsInState = resources.filter((r) => r.type === "rolecall-scim:index:Group");
     expect(groupsInState).toHaveLength(want.groups.length);
     const onUsers = groupsInState.flatMap((r) => [...(r.dependencies ?? []), ...Object.values(r.propertyDependencies ?? {}).flat()]).filter((urn) => urn.includes("rolecall-scim:index:User::"));
     expect(onUsers).toEqual([]);
     // Nor does any resource keep the program's call stack (src/engine/sdk-overhead.ts).
-    const traced = state.checkpoint.latest.resources.filter((r) => "stackTrace" in r || "sourcePosition" in r);
+    const traced = resources.filter((r) => "stackTrace" in r || "sourcePosition" in r);
     expect(traced.map((r) => r.urn)).toEqual([]);
   });
 
@@ -93,6 +98,9 @@ describe("the local stack, end to end", () => {
     expect(after.users.map((u) => u.externalId)).not.toContain("W1010");
     expect(after.groups.flatMap((g) => g.members)).not.toContain(leaver.userName);
     expect((await planned(project, "plan")).plan.people).toEqual([]);
+    // The update wrote the groups it changed first; the record's write put them back after the accounts (state-sync.ts, accountsFirst).
+    const types = (await stateResources()).map((r) => r.type);
+    expect(types.lastIndexOf("rolecall-scim:index:User")).toBeLessThan(types.indexOf("rolecall-scim:index:Group"));
   });
 
   it("a renamed person (new email, same worker ID) is an update of the same account, not a replace", async () => {

@@ -355,7 +355,7 @@ async function confirm(question: string): Promise<boolean> {
  * a record that could not be written still leaves its proof in the bundle.
  */
 async function recordAndProve(run: StackRun, record: StackRecord, prove: () => Promise<OffboardingProof>): Promise<{ recorded: boolean; proof: OffboardingProof }> {
-  const [recorded, proof] = await Promise.allSettled([editState(run.stack, { record }), prove()]);
+  const [recorded, proof] = await Promise.allSettled([editState(run.stack, { record, accountsFirst: ACCOUNT_TYPES }), prove()]);
   if (recorded.status === "rejected") throw recorded.reason;
   if (proof.status === "rejected") throw proof.reason;
   return { recorded: recorded.value, proof: proof.value };
