@@ -18,6 +18,8 @@ export interface StateResource {
   dependencies?: string[];
   propertyDependencies?: Record<string, string[]>;
   deletedWith?: string;
+  replaceWith?: string[];
+  viewOf?: string;
   taint?: boolean;
   delete?: boolean;
   pendingReplacement?: boolean;
@@ -235,10 +237,15 @@ export function accountsFirst(resources: readonly StateResource[], accountTypes:
   return ordered.every((r, i) => r === resources[i]) ? undefined : ordered;
 }
 
-/** What must come before a resource in a checkpoint: its parent, provider, dependencies and the resource it is deleted with. */
+/**
+ * What must come before a resource in a checkpoint (the engine's integrity check, and every
+ * other resource a v3 checkpoint resource names): its parent, provider, dependencies, and the
+ * resources it is deleted with, replaced with or a view of.
+ */
 function prerequisites(r: StateResource): string[] {
   const provider = r.provider ? [r.provider.slice(0, r.provider.lastIndexOf("::"))] : [];
-  return [...(r.parent ? [r.parent] : []), ...provider, ...(r.dependencies ?? []), ...Object.values(r.propertyDependencies ?? {}).flat(), ...(r.deletedWith ? [r.deletedWith] : [])];
+  const single = [r.parent, r.deletedWith, r.viewOf].filter((u): u is string => u !== undefined && u !== "");
+  return [...single, ...provider, ...(r.dependencies ?? []), ...Object.values(r.propertyDependencies ?? {}).flat(), ...(r.replaceWith ?? [])];
 }
 
 /** Edits the stack's checkpoint by export and import, the Automation API's way of repairing state; nothing is written when nothing changes. */

@@ -22,7 +22,7 @@ const names = (resources: readonly StateResource[] | undefined) => resources?.ma
 function valid(resources: readonly StateResource[]): boolean {
   const seen = new Set<string>();
   for (const r of resources) {
-    const needs = [r.parent, r.provider?.slice(0, r.provider.lastIndexOf("::")), ...(r.dependencies ?? []), ...Object.values(r.propertyDependencies ?? {}).flat(), r.deletedWith];
+    const needs = [r.parent, r.provider?.slice(0, r.provider.lastIndexOf("::")), ...(r.dependencies ?? []), ...Object.values(r.propertyDependencies ?? {}).flat(), r.deletedWith, ...(r.replaceWith ?? []), r.viewOf];
     if (needs.some((u) => u !== undefined && !seen.has(u))) return false;
     seen.add(r.urn);
   }
@@ -40,8 +40,11 @@ describe("the checkpoint's order after an apply", () => {
     const team = held(GROUP, "team");
     const manager = held("azuread:index/user:User", "W1");
     const report = held("azuread:index/user:User", "W2", { dependencies: [team.urn], propertyDependencies: { managerId: [manager.urn] } });
-    const ordered = accountsFirst([stack, component, provider, team, held(GROUP, "other"), manager, report], ACCOUNTS)!;
-    expect(names(ordered)).toEqual(["rolecall-prod", "scim", "scim", "W1", "team", "W2", "other"]);
+    const replacing = held(GROUP, "replacing");
+    const viewed = held(GROUP, "viewed");
+    const late = held(USER, "W3", { replaceWith: [replacing.urn], viewOf: viewed.urn });
+    const ordered = accountsFirst([stack, component, provider, team, held(GROUP, "other"), replacing, viewed, manager, report, late], ACCOUNTS)!;
+    expect(names(ordered)).toEqual(["rolecall-prod", "scim", "scim", "W1", "team", "W2", "viewed", "replacing", "W3", "other"]);
     expect(valid(ordered)).toBe(true);
   });
 
