@@ -34,15 +34,33 @@ export function sdkRunState(): RunStore {
  * Runs whose outcome is decided: their program failed (a cancelled run, the engine gone), or the
  * engine command that ran them ended. What they still had in flight may fail later, when grpc
  * gives up on the engine that served them, and by then the SDK no longer listens for its own
- * unhandled rejections: they would end rolecall mid-apply with a stack trace, or, arriving while
- * the next command runs (the update's second pass for the steps a failure skipped), fail that
- * run instead (sdk-overhead.ts lets them settle into nothing).
+ * unhandled rejections (the outputs it makes for every registration reject with it, read or
+ * not): they ended rolecall mid-apply with a stack trace.
  */
 const abandoned = new WeakSet<object>();
+
+/** Failures of abandoned runs' registrations (sdk-overhead.ts marks them as they pass). */
+const leftovers = new WeakSet<object>();
 
 /** Whether the run that owns this SDK store has had its outcome decided. */
 export function isAbandoned(store: object): boolean {
   return abandoned.has(store);
+}
+
+/** Marks a failure that reached an abandoned run: still raised to whatever awaits it, never fatal on its own. */
+export function markLeftover(error: unknown): void {
+  if (typeof error === "object" && error !== null) leftovers.add(error);
+}
+
+/**
+ * The process's listener for unhandled rejections while rolecall runs programs: a leftover of
+ * an abandoned run is dropped; anything else is the SDK's to report while one of its runs
+ * listens too, and otherwise ends the process as Node would without this listener.
+ */
+export function onUnhandledRejection(reason: unknown): void {
+  if (typeof reason === "object" && reason !== null && leftovers.has(reason)) return;
+  if (process.listenerCount("unhandledRejection") > 1) return;
+  throw reason;
 }
 
 /**
@@ -52,6 +70,7 @@ export function isAbandoned(store: object): boolean {
 export async function programRun<T>(body: () => Promise<T>): Promise<T> {
   const store = sdkRunState();
   started.add(store);
+  if (!process.listeners("unhandledRejection").includes(onUnhandledRejection)) process.on("unhandledRejection", onUnhandledRejection);
   try {
     return await body();
   } catch (error) {

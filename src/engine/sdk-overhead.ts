@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { isAbandoned } from "./program-runs.js";
+import { isAbandoned, markLeftover } from "./program-runs.js";
 
 // What the pinned @pulumi/pulumi (3.248.0) does for every resource a program declares that no
 // rolecall run reads, and costs it most of its CPU at scale. Turned off while an engine command
@@ -49,9 +49,9 @@ const noStackTrace = (): unknown[] => [];
 /**
  * The SDK's promise bookkeeping without its decorations: every promise still counts as a leak
  * candidate until it settles, as before; only the stack trace, id and label stamped on each
- * (read by the leak report alone) are left out. A failure after its run was abandoned
- * (program-runs.ts) goes no further: nothing reads that run's results any more, and its engine
- * command already reported how it ended.
+ * (read by the leak report alone) are left out. A failure after its run was abandoned is
+ * marked as its leftover (program-runs.ts) and raised as before: the SDK's own awaits must
+ * still see it, or the registration never counts as done and its run never disconnects.
  */
 function tracked<T>(p: Promise<T>): Promise<T> {
   const store = state.getStore();
@@ -64,7 +64,7 @@ function tracked<T>(p: Promise<T>): Promise<T> {
     },
     (error: unknown) => {
       candidates.delete(p);
-      if (isAbandoned(store)) return new Promise<T>(() => undefined);
+      if (isAbandoned(store)) markLeftover(error);
       if (typeof error === "object" && error !== null) (error as { promise?: unknown }).promise = p;
       throw error;
     },
