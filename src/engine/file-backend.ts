@@ -10,6 +10,12 @@ export interface FileBackend {
   root: string;
   project: string;
   stack: string;
+  /**
+   * Whether `root` is the URL's own absolute path, which the engine opens as it is; a home
+   * folder (`~`), a relative path (the CLI takes it from its own working folder) or an encoded
+   * one may name another folder to the engine than to rolecall.
+   */
+  literal?: boolean;
 }
 
 /** The file backend of a stack's environment, if it has one (other backends keep their own locks). */
@@ -17,7 +23,8 @@ export function fileBackend(env: Record<string, string | undefined>, project: st
   const url = env.PULUMI_BACKEND_URL ?? process.env.PULUMI_BACKEND_URL;
   if (!url?.startsWith("file://")) return undefined;
   const root = url.slice("file://".length).split("?")[0]!;
-  return { root: root === "~" || root.startsWith("~/") ? path.join(os.homedir(), root.slice(1)) : root, project, stack };
+  if (root === "~" || root.startsWith("~/")) return { root: path.join(os.homedir(), root.slice(1)), project, stack };
+  return { root, project, stack, ...(path.isAbsolute(root) && !/[%#]/.test(root) ? { literal: true } : {}) };
 }
 
 /** The stack's checkpoint in the backend's project layout (pkg/backend/diy: `.pulumi/stacks/<project>/<stack>.json`). */
@@ -45,12 +52,13 @@ interface VersionedCheckpoint {
  * deployment, without the CLI decoding it into the engine's types and encoding it again (at
  * 10,000 people the export took 2.4 s, reading and checking the file 0.3 s; apply reads the
  * checkpoint two to four times). Only a file the engine itself would read, whole
- * and current: the project layout, an uncompressed checkpoint with no compressed variant beside
+ * and current: a folder named as the engine opens it, the project layout, an uncompressed checkpoint with no compressed variant beside
  * it (the backend reads the newest), its content matching the checksum the backend stored with
  * it, in the current format, for this stack. Anything else is undefined, and the caller asks the
  * CLI, which knows every other case.
  */
 export async function readCheckpointFile(backend: FileBackend): Promise<Deployment | undefined> {
+  if (!backend.literal) return undefined;
   const file = checkpointFile(backend);
   const layout = await readFile(path.join(backend.root, ".pulumi", "meta.yaml"), "utf8").then((text) => parse(text) as { version?: unknown } | null, () => undefined);
   if (layout?.version !== 1) return undefined;

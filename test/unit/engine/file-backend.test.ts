@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { checkpointFile, readCheckpointFile, type FileBackend } from "../../../src/engine/file-backend.js";
+import { checkpointFile, fileBackend, readCheckpointFile, type FileBackend } from "../../../src/engine/file-backend.js";
 
 describe("reading a stack's checkpoint from a file backend's folder", () => {
   let backend: FileBackend;
@@ -17,7 +17,7 @@ describe("reading a stack's checkpoint from a file backend's folder", () => {
   };
 
   beforeEach(async () => {
-    backend = { root: await mkdtemp(path.join(os.tmpdir(), "rolecall-backend-")), project: "rolecall", stack: "prod" };
+    backend = { root: await mkdtemp(path.join(os.tmpdir(), "rolecall-backend-")), project: "rolecall", stack: "prod", literal: true };
   });
   afterEach(async () => rm(backend.root, { recursive: true, force: true }));
 
@@ -51,6 +51,15 @@ describe("reading a stack's checkpoint from a file backend's folder", () => {
     await write({ version: 3, checkpoint: { stack: "organization/rolecall/prod", latest } });
     await writeFile(`${checkpointFile(backend)}.gz`, "");
     expect(await readCheckpointFile(backend)).toBeUndefined();
+  });
+
+  it("leaves to the CLI a folder the engine may name otherwise: relative, in the home folder, or encoded", async () => {
+    await write({ version: 3, checkpoint: { stack: "organization/rolecall/prod", latest } });
+    for (const url of [`file://${path.relative(process.cwd(), backend.root)}`, "file://~/state", `file://${backend.root}%20`]) {
+      const named = fileBackend({ PULUMI_BACKEND_URL: url }, "rolecall", "prod")!;
+      expect(await readCheckpointFile(named)).toBeUndefined();
+    }
+    expect(await readCheckpointFile(fileBackend({ PULUMI_BACKEND_URL: `file://${backend.root}` }, "rolecall", "prod")!)).toBeDefined();
   });
 
   it("leaves to the CLI a checkpoint without its metadata file, or none at all", async () => {

@@ -21,7 +21,7 @@ describe("recovering a file backend after a crash", () => {
   afterEach(async () => rm(backend.root, { recursive: true, force: true }));
 
   it("reads the backend folder from a file:// URL", () => {
-    expect(fileBackend({ PULUMI_BACKEND_URL: "file:///srv/state?no_legacy_stack=true" }, "rolecall", "prod")).toEqual({ root: "/srv/state", project: "rolecall", stack: "prod" });
+    expect(fileBackend({ PULUMI_BACKEND_URL: "file:///srv/state?no_legacy_stack=true" }, "rolecall", "prod")).toEqual({ root: "/srv/state", project: "rolecall", stack: "prod", literal: true });
     expect(fileBackend({ PULUMI_BACKEND_URL: "s3://bucket" }, "rolecall", "prod")).toBeUndefined();
   });
 
