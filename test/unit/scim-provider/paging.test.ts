@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { EnvironmentError } from "../../../src/engine/errors.js";
+import { readScimInventory } from "../../../src/targets/scim/inventory.js";
 import { ScimClient } from "../../../src/targets/scim/provider/client.js";
 import { startTestServer, type TestServer } from "./http-fixture.js";
 
@@ -69,6 +71,8 @@ describe("paged lists", () => {
     server = await startTestServer(() => ({ status: 200, body: { totalResults: 50, Resources: users.slice(0, 5) } }));
     const client = new ScimClient({ endpoint: server.endpoint, token: "t", sleep: async () => {} });
     await expect(client.listUsers()).rejects.toThrow(/does not page/);
+    // Read live, it is the environment's to fix (exit 2 with a hint), not a rolecall defect.
+    await expect(readScimInventory({ endpoint: server.endpoint, token: "t" }, { sleep: async () => {} })).rejects.toBeInstanceOf(EnvironmentError);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { Capabilities } from "./capabilities.js";
 import type { ScimHttp } from "./http.js";
+import { ScimError } from "./scim-error.js";
 
 interface ListResponse<T> {
   totalResults?: unknown;
@@ -31,7 +32,8 @@ export async function listAll<T extends { id?: unknown }>(http: ScimHttp, path: 
     const fresh = resources.filter((r) => !seen.has(r.id));
     if (fresh.length === 0) {
       const at = paging.paging === "cursor" ? `cursor "${cursor}"` : `startIndex ${startIndex}`;
-      throw new Error(`the SCIM service answered GET ${path} at ${at} with resources it had already sent: it does not page (RFC 7644 §3.4.2.4)`);
+      // A ScimError, as every other way a list can fail: the service's to fix, not rolecall's.
+      throw new ScimError({ method: "GET", path, status: 200, structured: true, detail: `at ${at} it answered with resources it had already sent: it does not page (RFC 7644 §3.4.2.4)` });
     }
     for (const r of fresh) seen.add(r.id);
     all.push(...fresh);
