@@ -223,14 +223,25 @@ export function accountsFirst(resources: readonly StateResource[], accountTypes:
   }
   const placed = new Set<string>();
   const ordered: StateResource[] = [];
-  const place = (r: StateResource) => {
-    if (placed.has(r.urn)) return;
-    placed.add(r.urn);
-    for (const urn of prerequisites(r)) {
-      const before = byUrn.get(urn);
-      if (before) place(before);
+  // Depth first, each resource after what it needs; a loop, not recursion: a chain of what an
+  // account needs thousands deep must not overflow the stack once an update has succeeded.
+  const place = (root: StateResource) => {
+    if (placed.has(root.urn)) return;
+    placed.add(root.urn);
+    const path = [{ r: root, needs: prerequisites(root), next: 0 }];
+    while (path.length > 0) {
+      const top = path[path.length - 1]!;
+      if (top.next === top.needs.length) {
+        ordered.push(top.r);
+        path.pop();
+        continue;
+      }
+      const before = byUrn.get(top.needs[top.next++]!);
+      if (before && !placed.has(before.urn)) {
+        placed.add(before.urn);
+        path.push({ r: before, needs: prerequisites(before), next: 0 });
+      }
     }
-    ordered.push(r);
   };
   for (const r of resources) if (accountTypes.has(r.type)) place(r);
   for (const r of resources) place(r);

@@ -48,6 +48,15 @@ describe("the checkpoint's order after an apply", () => {
     expect(valid(ordered)).toBe(true);
   });
 
+  it("pulls ahead a chain of what an account needs far deeper than the call stack", () => {
+    const chain: StateResource[] = [];
+    for (let i = 0; i < 50_000; i++) chain.push(held(GROUP, `g${i}`, i === 0 ? {} : { dependencies: [chain[i - 1]!.urn] }));
+    const account = held(USER, "W1", { dependencies: [chain.at(-1)!.urn] });
+    const ordered = accountsFirst([stack, component, provider, held(GROUP, "other"), ...chain, account], ACCOUNTS)!;
+    expect(valid(ordered)).toBe(true);
+    expect(names(ordered.slice(-2))).toEqual(["W1", "other"]);
+  });
+
   it("leaves alone an order that already has the accounts first, and one holding a URN twice", () => {
     expect(accountsFirst([stack, component, provider, held(USER, "W1"), held(GROUP, "g")], ACCOUNTS)).toBeUndefined();
     const pendingDelete = { ...held(USER, "W1"), delete: true };
