@@ -51,11 +51,11 @@ interface VersionedCheckpoint {
  * The checkpoint as `pulumi stack export` gives it, read from the backend's own file: the same
  * deployment, without the CLI decoding it into the engine's types and encoding it again (at
  * 10,000 people the export took 2.4 s, reading and checking the file 0.3 s; apply reads the
- * checkpoint two to four times). Only a file the engine itself would read, whole
- * and current: a folder named as the engine opens it, the project layout, an uncompressed checkpoint with no compressed variant beside
- * it (the backend reads the newest), its content matching the checksum the backend stored with
- * it, in the current format, for this stack. Anything else is undefined, and the caller asks the
- * CLI, which knows every other case.
+ * checkpoint two to four times). Only a file the engine itself would read, whole and current: a
+ * folder named as the engine opens it, the project layout, an uncompressed checkpoint with no
+ * compressed variant beside it (the backend reads the newest), its content matching the
+ * checksum the backend stored with it, in the current format, for this stack. Anything else is
+ * undefined, and the caller asks the CLI, which knows every other case.
  */
 export async function readCheckpointFile(backend: FileBackend): Promise<Deployment | undefined> {
   if (!backend.literal) return undefined;

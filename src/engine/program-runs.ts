@@ -81,8 +81,8 @@ export async function programRun<T>(body: () => Promise<T>): Promise<T> {
 
 /**
  * Drops the stack resource of every run that started, and abandons the run, once the engine
- * command that ran them has ended: the next command's run (an update after its preview) then does not carry the previous
- * run's resources, and nothing after the last one does either. A command that failed (cancelled,
+ * command that ran them has ended: the next command's run (an update after its preview) then
+ * does not carry the previous run's resources, and nothing after the last one does either. A command that failed (cancelled,
  * the engine gone) may leave its run still declaring; what it declares then has no stack parent,
  * and the engine refuses it anyway.
  */
