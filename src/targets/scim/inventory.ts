@@ -56,4 +56,3 @@ async function readAll(client: ScimClient, endpoint: string): Promise<{ users: S
     throw new LiveReadError(`scim: reading the users and groups of ${where.origin}${where.pathname} failed: ${error.message}`, "check that the service provider is up and reachable from here, and the stack's SCIM endpoint and token", error);
   }
 }
-
